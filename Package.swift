@@ -1,0 +1,55 @@
+// swift-tools-version: 6.1
+// The rolecall package: a Kubernetes RBAC permission analyzer.
+//
+// Dependencies point one way: RBACModel (pure semantics) <- RBACIngest, RBACStore <- RBACReport <- RBACAnalysis
+// <- rolecall, the only target that parses arguments.
+import PackageDescription
+
+let package = Package(
+  name: "rolecall",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "rolecall", targets: ["rolecall"]),
+    .library(name: "RBACModel", targets: ["RBACModel"]),
+    .library(name: "RBACIngest", targets: ["RBACIngest"]),
+    .library(name: "RBACStore", targets: ["RBACStore"]),
+    .library(name: "RBACReport", targets: ["RBACReport"]),
+    .library(name: "RBACAnalysis", targets: ["RBACAnalysis"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+  ],
+  targets: [
+    .target(name: "RBACModel"),
+    .target(
+      name: "RBACIngest",
+      dependencies: ["RBACModel", .product(name: "Yams", package: "Yams")]
+    ),
+    .target(
+      name: "RBACStore",
+      dependencies: [
+        "RBACModel", .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "GRDBSQLite", package: "GRDB.swift"),
+      ]
+    ),
+    .target(
+      name: "RBACReport",
+      dependencies: ["RBACModel", "RBACStore", .product(name: "Yams", package: "Yams")]
+    ),
+    .target(name: "RBACAnalysis", dependencies: ["RBACModel", "RBACStore", "RBACReport"]),
+    .executableTarget(
+      name: "rolecall",
+      dependencies: [
+        "RBACModel", "RBACIngest", "RBACStore", "RBACReport", "RBACAnalysis",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .target(name: "RBACTestSupport", dependencies: ["RBACModel"]),
+    .testTarget(name: "RBACModelTests", dependencies: ["RBACModel", "RBACTestSupport"]),
+    .testTarget(name: "RBACIngestTests", dependencies: ["RBACIngest", "RBACTestSupport"]),
+    .testTarget(name: "RBACStoreTests", dependencies: ["RBACStore", "RBACIngest", "RBACTestSupport"]),
+    .testTarget(name: "RolecallCLITests", dependencies: ["RBACTestSupport"]),
+  ]
+)

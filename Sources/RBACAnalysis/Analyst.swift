@@ -1,0 +1,82 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import RBACModel
+import RBACReport
+import RBACStore
+
+/// Answers questions about one snapshot: it loads as much of the snapshot as the question needs, asks the policy,
+/// and returns a report. Nothing here parses manifests or matches rules itself.
+public struct Analyst {
+  public let database: RolecallDatabase
+  public let snapshot: SnapshotInfo
+
+  public init(database: RolecallDatabase, snapshot: SnapshotInfo) {
+    self.database = database
+    self.snapshot = snapshot
+  }
+
+  /// `can-i VERB RESOURCE [NAME]`.
+  public func canI(_ user: UserInfo, _ argument: RequestArgument) throws -> CanIReport {
+    let (request, _, notes) = try argument.resolve()
+    let policy = try database.policy(of: snapshot, scope: .namespace(request.namespace))
+    return CanIReport(
+      user: user, request: request, decision: policy.decide(user, request),
+      bindingsConsidered: policy.bindings(for: user, namespace: request.namespace).count,
+      notes: notes + (try identityNotes(user)))
+  }
+
+  /// `can-i --list`: every rule that applies in the namespace, merged.
+  public func rules(for user: UserInfo, namespace: String) throws -> PermissionsReport {
+    let policy = try database.policy(of: snapshot, scope: .namespace(namespace))
+    let merged = PermissionMerger.merge(policy.grants(for: user, namespace: namespace)) { _ in namespace }
+    return PermissionsReport(
+      subject: user.name, user: user, namespace: namespace, permissions: merged, notes: try identityNotes(user))
+  }
+
+  /// `who-can VERB RESOURCE [NAME]`.
+  public func whoCan(_ argument: RequestArgument) throws -> WhoCanReport {
+    let (request, scope, notes) = try argument.resolve()
+    let policy: Policy
+    switch scope {
+    case .all: policy = try database.policy(of: snapshot, scope: .all)
+    case .cluster: policy = try database.policy(of: snapshot, scope: .namespace(""))
+    case .namespace(let ns): policy = try database.policy(of: snapshot, scope: .namespace(ns))
+    }
+    return WhoCanReport(
+      request: request, scope: scope, subjects: policy.allowedSubjects(request, in: scope), notes: notes)
+  }
+
+  /// `perms SUBJECT`: what the subject can do cluster-wide and in each namespace, merged, with provenance.
+  public func permissions(of subject: SubjectArgument, extraGroups: [String] = []) throws -> PermissionsReport {
+    let user = subject.identity(extraGroups: extraGroups)
+    let policy = try database.policy(of: snapshot, scope: .all)
+    let merged = PermissionMerger.merge(policy.allGrants(for: user)) { $0.binding.namespace }
+    var notes = try identityNotes(user)
+    if case .group = subject {
+      notes.append("a group's permissions are what its bindings grant; members also have their own and their other groups'")
+    }
+    return PermissionsReport(subject: subject.label, user: user, namespace: nil, permissions: merged, notes: notes)
+  }
+
+  /// What the user should know about the identity: unknown to every binding, or a service account that does not
+  /// exist. Identities live outside the cluster, so neither stops the evaluation.
+  func identityNotes(_ user: UserInfo) throws -> [String] {
+    var notes: [String] = []
+    if let sa = user.serviceAccount {
+      if !(try database.serviceAccountExists(namespace: sa.namespace, name: sa.name, in: snapshot))
+        && snapshot.serviceAccounts > 0
+      {
+        notes.append(
+          "ServiceAccount \(sa.namespace)/\(sa.name) is not in snapshot \"\(snapshot.name)\"; it is evaluated as if it existed")
+      }
+    }
+    if !user.name.isEmpty, !(try database.isNamed(.user(user.name), in: snapshot)) {
+      var groups: [String] = []
+      for group in user.groups where try database.isNamed(.group(group), in: snapshot) { groups.append(group) }
+      notes.append(
+        "no binding names \"\(user.name)\"; its permissions come only from its groups"
+          + (groups.isEmpty ? ", and no binding names any of them either" : " (\(groups.joined(separator: ", ")))"))
+    }
+    return notes
+  }
+}

@@ -1,0 +1,195 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import RBACModel
+
+/// The ingest pipeline: inputs → decoded manifests → one normalized ``SnapshotContent``.
+///
+/// Normalizing settles everything a later stage would otherwise redo: namespaces defaulted as `kubectl apply`
+/// would, duplicates resolved (the later object wins), aggregated ClusterRoles computed, and the objects checked
+/// for the ways RBAC silently grants less than it seems to.
+public enum Ingest {
+  /// How inputs are read.
+  public struct Options: Sendable {
+    /// The namespace of namespaced objects that name none.
+    public var defaultNamespace: String
+
+    public init(defaultNamespace: String = "default") {
+      self.defaultNamespace = defaultNamespace
+    }
+  }
+
+  /// Reads and normalizes every input. `standardInput` is read only if `-` is among the paths.
+  public static func read(
+    paths: [String], options: Options = Options(), standardInput: () -> Data = { FileHandle.standardInput.readDataToEndOfFile() }
+  ) throws -> SnapshotContent {
+    let files = try ManifestReader.inputFiles(paths)
+    guard !files.isEmpty else { throw IngestError.noInput(paths: paths) }
+    var located: [Located] = []
+    for file in files {
+      let data: Data
+      if file == "-" {
+        data = standardInput()
+      } else {
+        do {
+          data = try Data(contentsOf: URL(fileURLWithPath: file))
+        } catch {
+          throw IngestError.unreadable(path: file, reason: (error as NSError).localizedDescription)
+        }
+      }
+      located += try ManifestReader.manifests(in: data, file: file)
+    }
+    return try normalize(located, options: options)
+  }
+
+  /// Reads one in-memory document set, as if it were a file named `file`.
+  public static func read(data: Data, file: String, options: Options = Options()) throws -> SnapshotContent {
+    try normalize(ManifestReader.manifests(in: data, file: file), options: options)
+  }
+
+  // MARK: - Normalizing
+
+  static func normalize(_ manifests: [Located], options: Options) throws -> SnapshotContent {
+    var builder = Builder(defaultNamespace: options.defaultNamespace)
+    for item in manifests { try builder.add(item.manifest, from: item.source, path: []) }
+    return builder.finish()
+  }
+
+  /// Accumulates objects keyed by kind/namespace/name so that a later duplicate replaces an earlier one.
+  struct Builder {
+    let defaultNamespace: String
+    var content = SnapshotContent()
+    var positions: [String: Int] = [:]
+
+    init(defaultNamespace: String) {
+      self.defaultNamespace = defaultNamespace
+    }
+
+    mutating func add(_ manifest: Manifest, from source: ObjectSource, path: [String]) throws {
+      switch manifest {
+      case .list(let items):
+        for (i, item) in items.enumerated() { try add(item, from: source, path: path + ["items[\(i)]"]) }
+      case .other(let apiVersion, let kind):
+        content.skippedKinds[apiVersion.isEmpty ? kind : apiVersion + "/" + kind, default: 0] += 1
+      case .role(let raw):
+        let ns = try namespace(raw.metadata, source, path)
+        let name = try required(raw.metadata.name, "metadata.name", source, path)
+        let role = Role(namespace: ns, name: name, rules: (raw.rules ?? []).map(\.rule))
+        upsert("Role", ns, name, Sourced(role, from: source), \.roles)
+      case .clusterRole(let raw):
+        let name = try required(raw.metadata.name, "metadata.name", source, path)
+        let aggregation = raw.aggregationRule.map { rule in
+          AggregationRule(
+            clusterRoleSelectors: (rule.clusterRoleSelectors ?? []).map { selector in
+              LabelSelector(
+                matchLabels: selector.matchLabels ?? [:],
+                matchExpressions: (selector.matchExpressions ?? []).map {
+                  .init(key: $0.key, operator: $0.operator, values: $0.values ?? [])
+                })
+            })
+        }
+        let role = ClusterRole(
+          name: name, labels: raw.metadata.labels ?? [:], rules: (raw.rules ?? []).map(\.rule),
+          aggregationRule: aggregation)
+        upsert("ClusterRole", "", name, Sourced(role, from: source), \.clusterRoles)
+      case .roleBinding(let raw):
+        let ns = try namespace(raw.metadata, source, path)
+        let name = try required(raw.metadata.name, "metadata.name", source, path)
+        let binding = RoleBinding(
+          namespace: ns, name: name, roleRef: try roleRef(raw, source, path),
+          subjects: try subjects(raw, "RoleBinding \"\(ns)/\(name)\"", source, path))
+        upsert("RoleBinding", ns, name, Sourced(binding, from: source), \.roleBindings)
+      case .clusterRoleBinding(let raw):
+        let name = try required(raw.metadata.name, "metadata.name", source, path)
+        let binding = ClusterRoleBinding(
+          name: name, roleRef: try roleRef(raw, source, path),
+          subjects: try subjects(raw, "ClusterRoleBinding \"\(name)\"", source, path))
+        upsert("ClusterRoleBinding", "", name, Sourced(binding, from: source), \.clusterRoleBindings)
+      case .serviceAccount(let raw):
+        let ns = try namespace(raw.metadata, source, path)
+        let name = try required(raw.metadata.name, "metadata.name", source, path)
+        let account = ServiceAccount(
+          namespace: ns, name: name, automountServiceAccountToken: raw.automountServiceAccountToken)
+        upsert("ServiceAccount", ns, name, Sourced(account, from: source), \.serviceAccounts)
+      case .namespace(let raw):
+        let name = try required(raw.metadata.name, "metadata.name", source, path)
+        upsert(
+          "Namespace", "", name, Sourced(Namespace(name: name, labels: raw.metadata.labels ?? [:]), from: source),
+          \.namespaces)
+      }
+    }
+
+    private mutating func upsert<T>(
+      _ kind: String, _ namespace: String, _ name: String, _ object: Sourced<T>,
+      _ list: WritableKeyPath<SnapshotContent, [Sourced<T>]>
+    ) {
+      let key = kind + "\u{0}" + namespace + "\u{0}" + name
+      if let index = positions[key] {
+        let earlier = content[keyPath: list][index].source
+        let label = namespace.isEmpty ? name : namespace + "/" + name
+        content.diagnostics.append(
+          Diagnostic(
+            .duplicateObject, "\(kind) \"\(label)\" also defined at \(earlier); the later definition wins",
+            source: object.source))
+        content[keyPath: list][index] = object
+      } else {
+        positions[key] = content[keyPath: list].count
+        content[keyPath: list].append(object)
+      }
+    }
+
+    private func invalid(_ source: ObjectSource, _ path: [String], _ field: String, _ message: String) -> IngestError {
+      .invalidField(
+        file: source.file, document: source.document, field: (path + [field]).joined(separator: "."), message: message)
+    }
+
+    private func required(_ value: String, _ field: String, _ source: ObjectSource, _ path: [String]) throws -> String {
+      guard !value.isEmpty else { throw invalid(source, path, field, "must not be empty") }
+      return value
+    }
+
+    private func namespace(_ metadata: RawMetadata, _ source: ObjectSource, _ path: [String]) throws -> String {
+      guard let ns = metadata.namespace, !ns.isEmpty else { return defaultNamespace }
+      return ns
+    }
+
+    private func roleRef(_ raw: RawBinding, _ source: ObjectSource, _ path: [String]) throws -> RoleRef {
+      _ = try required(raw.roleRef.name, "roleRef.name", source, path)
+      return raw.roleRef
+    }
+
+    private mutating func subjects(
+      _ raw: RawBinding, _ label: String, _ source: ObjectSource, _ path: [String]
+    ) throws -> [Subject] {
+      var subjects: [Subject] = []
+      for (i, subject) in (raw.subjects ?? []).enumerated() {
+        _ = try required(subject.name, "subjects[\(i)].name", source, path)
+        guard let kind = Subject.Kind(rawValue: subject.kind) else {
+          content.diagnostics.append(
+            Diagnostic(
+              .unknownSubjectKind,
+              "\(label): subjects[\(i)] has unknown kind \"\(subject.kind)\" (expected User, Group or "
+                + "ServiceAccount); it is ignored, as the API server's authorizer ignores it", source: source))
+          continue
+        }
+        subjects.append(Subject(kind: kind, name: subject.name, namespace: subject.namespace ?? ""))
+      }
+      return subjects
+    }
+
+    mutating func finish() -> SnapshotContent {
+      let (resolved, invalid) = Aggregation.resolve(content.clusterRoles.map(\.object))
+      for i in resolved.indices { content.clusterRoles[i].object = resolved[i] }
+      for selector in invalid {
+        let source = content.clusterRoles.first { $0.object.name == selector.clusterRole }?.source
+        content.diagnostics.append(
+          Diagnostic(
+            .invalidAggregationSelector,
+            "ClusterRole \"\(selector.clusterRole)\": aggregationRule.clusterRoleSelectors[\(selector.selectorIndex)] "
+              + "is invalid (\(selector.reason)); it selects nothing", source: source))
+      }
+      content.diagnostics += BindingChecks.run(content)
+      return content
+    }
+  }
+}

@@ -1,0 +1,29 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+/// Why an ingest stopped. Every case names the input precisely enough to fix it; nothing has been written.
+public enum IngestError: Error, Equatable, CustomStringConvertible {
+  /// A path given on the command line does not exist or cannot be read.
+  case unreadable(path: String, reason: String)
+  /// The input is not valid YAML or JSON.
+  case syntax(file: String, document: Int?, line: Int?, message: String)
+  /// A document parsed, but a field has the wrong type, is missing, or holds a value the API server would reject.
+  case invalidField(file: String, document: Int, field: String, message: String)
+  /// No input files were found under the given paths.
+  case noInput(paths: [String])
+
+  public var description: String {
+    switch self {
+    case .unreadable(let path, let reason):
+      return "\(path): cannot read: \(reason)"
+    case .syntax(let file, let document, let line, let message):
+      var place = file
+      if let document { place += ", document \(document)" }
+      if let line { place += ", line \(line)" }
+      return "\(place): syntax error: \(message)"
+    case .invalidField(let file, let document, let field, let message):
+      return "\(file), document \(document), field \(field): \(message)"
+    case .noInput(let paths):
+      return "no .yaml, .yml or .json files found in \(paths.joined(separator: ", "))"
+    }
+  }
+}

@@ -1,0 +1,114 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import RBACModel
+
+/// One decoded Kubernetes object, as far as rolecall reads it: the kinds it stores are decoded field by field,
+/// `List` wrappers (`List`, `RoleList`, ...) into their items, and every other kind only as far as its type.
+enum Manifest: Decodable {
+  case role(RawRole)
+  case clusterRole(RawClusterRole)
+  case roleBinding(RawBinding)
+  case clusterRoleBinding(RawBinding)
+  case serviceAccount(RawServiceAccount)
+  case namespace(RawNamespace)
+  case list([Manifest])
+  case other(apiVersion: String, kind: String)
+
+  private enum Keys: String, CodingKey { case apiVersion, kind, items }
+
+  static let rbacGroup = "rbac.authorization.k8s.io"
+
+  init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: Keys.self)
+    let kind = try container.decodeIfPresent(String.self, forKey: .kind) ?? ""
+    let apiVersion = try container.decodeIfPresent(String.self, forKey: .apiVersion) ?? ""
+    // kubectl prints `kind: List` (or `RoleList`, ...) around `items`; each item names its own kind.
+    if kind == "List" || (kind.hasSuffix("List") && container.contains(.items)) {
+      self = .list(try container.decodeIfPresent([Manifest].self, forKey: .items) ?? [])
+      return
+    }
+    if kind.isEmpty && apiVersion.isEmpty {
+      throw DecodingError.keyNotFound(
+        Keys.kind, .init(codingPath: decoder.codingPath, debugDescription: "not a Kubernetes object: no kind"))
+    }
+    let group = apiVersion.split(separator: "/").count == 2 ? String(apiVersion.split(separator: "/")[0]) : ""
+    switch (group, kind) {
+    case (Self.rbacGroup, "Role"): self = .role(try RawRole(from: decoder))
+    case (Self.rbacGroup, "ClusterRole"): self = .clusterRole(try RawClusterRole(from: decoder))
+    case (Self.rbacGroup, "RoleBinding"): self = .roleBinding(try RawBinding(from: decoder))
+    case (Self.rbacGroup, "ClusterRoleBinding"): self = .clusterRoleBinding(try RawBinding(from: decoder))
+    case ("", "ServiceAccount") where apiVersion == "v1": self = .serviceAccount(try RawServiceAccount(from: decoder))
+    case ("", "Namespace") where apiVersion == "v1": self = .namespace(try RawNamespace(from: decoder))
+    default: self = .other(apiVersion: apiVersion, kind: kind)
+    }
+  }
+}
+
+/// `metadata`, as far as rolecall needs it. `name` is required: the API server rejects an object without one.
+struct RawMetadata: Decodable {
+  var name: String
+  var namespace: String?
+  var labels: [String: String]?
+}
+
+struct RawRole: Decodable {
+  var metadata: RawMetadata
+  var rules: [RawRule]?
+}
+
+struct RawClusterRole: Decodable {
+  var metadata: RawMetadata
+  var rules: [RawRule]?
+  var aggregationRule: RawAggregationRule?
+}
+
+struct RawAggregationRule: Decodable {
+  var clusterRoleSelectors: [RawLabelSelector]?
+}
+
+struct RawLabelSelector: Decodable {
+  var matchLabels: [String: String]?
+  var matchExpressions: [RawRequirement]?
+}
+
+struct RawRequirement: Decodable {
+  var key: String
+  var `operator`: LabelSelector.Requirement.Operator
+  var values: [String]?
+}
+
+struct RawRule: Decodable {
+  var verbs: [String]
+  var apiGroups: [String]?
+  var resources: [String]?
+  var resourceNames: [String]?
+  var nonResourceURLs: [String]?
+
+  var rule: PolicyRule {
+    PolicyRule(
+      verbs: verbs, apiGroups: apiGroups ?? [], resources: resources ?? [], resourceNames: resourceNames ?? [],
+      nonResourceURLs: nonResourceURLs ?? [])
+  }
+}
+
+struct RawBinding: Decodable {
+  var metadata: RawMetadata
+  var roleRef: RoleRef
+  var subjects: [RawSubject]?
+}
+
+/// A subject with its kind still a string: an unknown kind is a warning for that subject, not an error.
+struct RawSubject: Decodable {
+  var kind: String
+  var name: String
+  var namespace: String?
+}
+
+struct RawServiceAccount: Decodable {
+  var metadata: RawMetadata
+  var automountServiceAccountToken: Bool?
+}
+
+struct RawNamespace: Decodable {
+  var metadata: RawMetadata
+}

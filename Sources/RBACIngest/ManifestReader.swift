@@ -1,0 +1,205 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import RBACModel
+import Yams
+
+/// A manifest and where it came from.
+struct Located {
+  var manifest: Manifest
+  var source: ObjectSource
+}
+
+/// Reads files, directories and standard input into manifests, one YAML document (or one JSON value) at a time.
+public enum ManifestReader {
+  static let extensions: Set<String> = ["yaml", "yml", "json"]
+
+  /// Expands the paths into the files to read: files as given, directories recursively (only `.yaml`, `.yml` and
+  /// `.json`, in sorted order so that "later wins" is reproducible), and `-` for standard input.
+  public static func inputFiles(_ paths: [String]) throws -> [String] {
+    var files: [String] = []
+    let fm = FileManager.default
+    for path in paths {
+      if path == "-" {
+        files.append(path)
+        continue
+      }
+      var isDirectory: ObjCBool = false
+      guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw IngestError.unreadable(path: path, reason: "no such file or directory")
+      }
+      guard isDirectory.boolValue else {
+        files.append(path)
+        continue
+      }
+      guard let walker = fm.enumerator(atPath: path) else {
+        throw IngestError.unreadable(path: path, reason: "cannot list directory")
+      }
+      var found: [String] = []
+      while let relative = walker.nextObject() as? String {
+        let ext = (relative as NSString).pathExtension.lowercased()
+        if extensions.contains(ext) { found.append((path as NSString).appendingPathComponent(relative)) }
+      }
+      files += found.sorted()
+    }
+    return files
+  }
+
+  /// Decodes every document of one input.
+  static func manifests(in data: Data, file: String) throws -> [Located] {
+    var bytes = data
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+    guard let text = String(data: bytes, encoding: .utf8) else {
+      throw IngestError.syntax(file: file, document: nil, line: nil, message: "not UTF-8 text")
+    }
+    let firstByte = bytes.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+    if firstByte == UInt8(ascii: "{") || firstByte == UInt8(ascii: "[") {
+      return try jsonManifests(bytes, file: file)
+    }
+    return try yamlManifests(text, file: file)
+  }
+
+  private static func jsonManifests(_ data: Data, file: String) throws -> [Located] {
+    let source = ObjectSource(file: file, document: 1)
+    do {
+      if data.first(where: { $0 > 0x20 }) == UInt8(ascii: "[") {
+        return try JSONDecoder().decode([Manifest].self, from: data).map { Located(manifest: $0, source: source) }
+      }
+      return [Located(manifest: try JSONDecoder().decode(Manifest.self, from: data), source: source)]
+    } catch let error as DecodingError {
+      throw describe(error, file: file, document: 1, json: true)
+    }
+  }
+
+  private static func yamlManifests(_ text: String, file: String) throws -> [Located] {
+    var located: [Located] = []
+    do {
+      let parser = try Parser(yaml: text)
+      var document = 0
+      while let node = try parser.nextRoot() {
+        document += 1
+        // Helm renders empty documents (a `---` followed only by comments); they hold no object.
+        if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "null" || scalar.string == "~" {
+          continue
+        }
+        guard case .mapping = node else {
+          throw IngestError.invalidField(
+            file: file, document: document, field: "(document)",
+            message: "expected a Kubernetes object (a mapping with apiVersion and kind)")
+        }
+        do {
+          let manifest = try YAMLDecoder().decode(Manifest.self, from: node)
+          located.append(Located(manifest: manifest, source: ObjectSource(file: file, document: document)))
+        } catch let error as DecodingError {
+          throw describe(error, file: file, document: document, root: node)
+        }
+      }
+    } catch let error as YamlError {
+      throw IngestError.syntax(file: file, document: nil, line: line(of: error), message: summary(of: error))
+    }
+    return located
+  }
+
+  // MARK: - Error messages
+
+  static func describe(_ error: DecodingError, file: String, document: Int, root: Node? = nil, json: Bool = false)
+    -> IngestError
+  {
+    let (path, message): ([any CodingKey], String) = {
+      switch error {
+      case .keyNotFound(let key, let context):
+        return (context.codingPath + [key], context.debugDescription.hasPrefix("not a Kubernetes object")
+          ? context.debugDescription : "required field is missing")
+      case .typeMismatch(let type, let context):
+        return (context.codingPath, "expected \(typeName(type))")
+      case .valueNotFound(let type, let context):
+        return (context.codingPath, "expected \(typeName(type)), found null")
+      case .dataCorrupted(let context):
+        if let underlying = context.underlyingError, json {
+          return (context.codingPath, "invalid JSON: \(underlying.localizedDescription)")
+        }
+        return (context.codingPath, invalidValueMessage(context))
+      @unknown default:
+        return ([], "\(error)")
+      }
+    }()
+    if path.isEmpty, json, case .dataCorrupted = error {
+      return .syntax(file: file, document: nil, line: nil, message: message)
+    }
+    var field = fieldPath(path)
+    if let root, let mark = mark(at: path, in: root) { field += " (line \(mark))" }
+    return .invalidField(file: file, document: document, field: field.isEmpty ? "(document)" : field, message: message)
+  }
+
+  static func fieldPath(_ path: [any CodingKey]) -> String {
+    var text = ""
+    for key in path {
+      if let index = key.intValue {
+        text += "[\(index)]"
+      } else {
+        text += (text.isEmpty ? "" : ".") + key.stringValue
+      }
+    }
+    return text
+  }
+
+  private static func typeName(_ type: Any.Type) -> String {
+    switch type {
+    case is String.Type: return "a string"
+    case is Bool.Type: return "true or false"
+    case is [String].Type, is [Any].Type: return "a list"
+    case is [String: String].Type, is [String: Any].Type: return "a mapping of strings"
+    default:
+      let name = "\(type)"
+      if name.hasPrefix("Array") { return "a list" }
+      if name.hasPrefix("Dictionary") { return "a mapping" }
+      return "an object"
+    }
+  }
+
+  private static func invalidValueMessage(_ context: DecodingError.Context) -> String {
+    switch context.codingPath.last?.stringValue {
+    case "kind" where context.codingPath.contains { $0.stringValue == "roleRef" }:
+      return "unknown role kind (expected Role or ClusterRole)"
+    case "operator":
+      return "unknown selector operator (expected In, NotIn, Exists or DoesNotExist)"
+    default:
+      return context.debugDescription
+    }
+  }
+
+  /// The 1-based line of the node at `path`, or of the deepest node on the way to it.
+  private static func mark(at path: [any CodingKey], in root: Node) -> Int? {
+    var node = root
+    for key in path {
+      var next: Node?
+      if let index = key.intValue, case .sequence(let sequence) = node, index < sequence.count {
+        next = sequence[index]
+      } else if case .mapping(let mapping) = node {
+        next = mapping[key.stringValue]
+      }
+      guard let found = next else { break }
+      node = found
+    }
+    return node.mark.map { $0.line }
+  }
+
+  private static func line(of error: YamlError) -> Int? {
+    switch error {
+    case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
+    default: return nil
+    }
+  }
+
+  private static func summary(of error: YamlError) -> String {
+    switch error {
+    case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
+      .composer(let context, let problem, _, _):
+      return [context.map { "\($0.text)" }, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+    case .duplicatedKeysInMapping(let duplicates, _):
+      return "duplicate keys in a mapping: \(duplicates.joined(separator: ", "))"
+    default:
+      return "\(error)".split(separator: "\n").first.map(String.init) ?? "invalid YAML"
+    }
+  }
+}

@@ -1,0 +1,93 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+/// One rule of a Role or ClusterRole, in the words of `rbac.authorization.k8s.io/v1`.
+///
+/// A rule names either resources (with `apiGroups`, `resources` and optional `resourceNames`) or
+/// `nonResourceURLs`; the matchers below decide which requests it allows.
+public struct PolicyRule: Sendable, Hashable, Codable {
+  public var verbs: [String]
+  public var apiGroups: [String]
+  public var resources: [String]
+  public var resourceNames: [String]
+  public var nonResourceURLs: [String]
+
+  public init(
+    verbs: [String], apiGroups: [String] = [], resources: [String] = [],
+    resourceNames: [String] = [], nonResourceURLs: [String] = []
+  ) {
+    self.verbs = verbs
+    self.apiGroups = apiGroups
+    self.resources = resources
+    self.resourceNames = resourceNames
+    self.nonResourceURLs = nonResourceURLs
+  }
+}
+
+/// The wildcards of the RBAC language (upstream `rbacv1.VerbAll`, `APIGroupAll`, `ResourceAll`, `NonResourceAll`).
+public enum Wildcard {
+  public static let all = "*"
+}
+
+// MARK: - Matchers (upstream pkg/apis/rbac/v1/evaluation_helpers.go)
+
+extension PolicyRule {
+  /// Whether the rule names `verb` or `*` (upstream `VerbMatches`).
+  public func matchesVerb(_ verb: String) -> Bool {
+    verbs.contains { $0 == Wildcard.all || $0 == verb }
+  }
+
+  /// Whether the rule names the API group or `*` (upstream `APIGroupMatches`); the core group is `""`.
+  public func matchesAPIGroup(_ group: String) -> Bool {
+    apiGroups.contains { $0 == Wildcard.all || $0 == group }
+  }
+
+  /// Whether the rule names the resource (upstream `ResourceMatches`).
+  ///
+  /// `combined` is `resource` or `resource/subresource`. Besides `*` and an exact match, `*/sub` matches any
+  /// resource's `sub`; note that `pods/*` is *not* a pattern upstream and matches only a literal `pods/*`.
+  public func matchesResource(_ combined: String, subresource: String) -> Bool {
+    for resource in resources {
+      if resource == Wildcard.all || resource == combined { return true }
+      if !subresource.isEmpty, resource.utf8.count == subresource.utf8.count + 2,
+        resource.hasPrefix("*/"), resource.hasSuffix(subresource)
+      {
+        return true
+      }
+    }
+    return false
+  }
+
+  /// Whether the rule allows the object name (upstream `ResourceNameMatches`).
+  ///
+  /// A rule without names allows every name; a rule with names never allows a request without a name
+  /// (create, list, watch, deletecollection), because `""` is not among them.
+  public func matchesResourceName(_ name: String) -> Bool {
+    resourceNames.isEmpty || resourceNames.contains(name)
+  }
+
+  /// Whether the rule allows the URL path (upstream `NonResourceURLMatches`): `*`, exact, or a trailing-`*` prefix.
+  public func matchesNonResourceURL(_ path: String) -> Bool {
+    for url in nonResourceURLs {
+      if url == Wildcard.all || url == path { return true }
+      if url.hasSuffix("*") {
+        var prefix = Substring(url)
+        while prefix.last == "*" { prefix = prefix.dropLast() }
+        if path.hasPrefix(prefix) { return true }
+      }
+    }
+    return false
+  }
+
+  /// Whether the rule allows the request: the conjunction of the matchers (upstream `RuleAllows`).
+  public func allows(_ request: RequestAttributes) -> Bool {
+    guard matchesVerb(request.verb) else { return false }
+    switch request.target {
+    case .resource(let r):
+      return matchesAPIGroup(r.apiGroup)
+        && matchesResource(r.combinedResource, subresource: r.subresource)
+        && matchesResourceName(r.name)
+    case .nonResource(let path):
+      return matchesNonResourceURL(path)
+    }
+  }
+}

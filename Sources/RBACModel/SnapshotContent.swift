@@ -1,0 +1,86 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+/// Where an object was read from: a file (or `-` for standard input) and the 1-based document in it.
+public struct ObjectSource: Sendable, Hashable, Codable, CustomStringConvertible {
+  public var file: String
+  public var document: Int
+
+  public init(file: String, document: Int) {
+    self.file = file
+    self.document = document
+  }
+
+  public var description: String { "\(file), document \(document)" }
+}
+
+/// An object together with where it was read from.
+public struct Sourced<Object: Sendable & Hashable>: Sendable, Hashable {
+  public var object: Object
+  public var source: ObjectSource
+
+  public init(_ object: Object, from source: ObjectSource) {
+    self.object = object
+    self.source = source
+  }
+}
+
+/// Something about the input worth telling the user that does not stop an ingest.
+public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
+  /// The kinds of finding, each a known way for RBAC objects to silently grant less than they seem to.
+  public enum Category: String, Sendable, Hashable, Codable, CaseIterable {
+    case danglingBinding = "dangling-binding"
+    case bindingWithoutSubjects = "binding-without-subjects"
+    case serviceAccountWithoutNamespace = "serviceaccount-without-namespace"
+    case missingServiceAccount = "missing-serviceaccount"
+    case clusterRoleBindingToRole = "clusterrolebinding-to-role"
+    case unknownSubjectKind = "unknown-subject-kind"
+    case invalidAggregationSelector = "invalid-aggregation-selector"
+    case duplicateObject = "duplicate-object"
+  }
+
+  public var category: Category
+  public var message: String
+  public var source: ObjectSource?
+
+  public init(_ category: Category, _ message: String, source: ObjectSource? = nil) {
+    self.category = category
+    self.message = message
+    self.source = source
+  }
+
+  public var description: String {
+    (source.map { "\($0): " } ?? "") + message
+  }
+}
+
+/// Everything one ingest settles: the RBAC objects with aggregation resolved, the kinds skipped and the diagnostics.
+public struct SnapshotContent: Sendable {
+  /// ClusterRoles with aggregated rules already resolved.
+  public var clusterRoles: [Sourced<ClusterRole>] = []
+  public var roles: [Sourced<Role>] = []
+  public var roleBindings: [Sourced<RoleBinding>] = []
+  public var clusterRoleBindings: [Sourced<ClusterRoleBinding>] = []
+  public var serviceAccounts: [Sourced<ServiceAccount>] = []
+  public var namespaces: [Sourced<Namespace>] = []
+  /// Objects of kinds rolecall does not use, counted by `apiVersion/kind`.
+  public var skippedKinds: [String: Int] = [:]
+  public var diagnostics: [Diagnostic] = []
+
+  public init() {}
+
+  /// The policy these objects define, ready for evaluation.
+  public func policy() -> Policy {
+    Policy(
+      clusterRoles: clusterRoles.map(\.object), roles: roles.map(\.object),
+      clusterRoleBindings: clusterRoleBindings.map(\.object), roleBindings: roleBindings.map(\.object))
+  }
+
+  /// Counts of stored objects by kind, in a stable order.
+  public var counts: [(kind: String, count: Int)] {
+    [
+      ("ClusterRole", clusterRoles.count), ("ClusterRoleBinding", clusterRoleBindings.count),
+      ("Namespace", namespaces.count), ("Role", roles.count), ("RoleBinding", roleBindings.count),
+      ("ServiceAccount", serviceAccounts.count),
+    ]
+  }
+}

@@ -1,0 +1,93 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+/// A subject of a binding: a user, a group, or a service account.
+public struct Subject: Sendable, Hashable, Codable {
+  /// The closed set of subject kinds the RBAC authorizer understands.
+  public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+    case user = "User"
+    case group = "Group"
+    case serviceAccount = "ServiceAccount"
+  }
+
+  public var kind: Kind
+  public var name: String
+  /// The namespace as written; only meaningful for service accounts.
+  public var namespace: String
+
+  public init(kind: Kind, name: String, namespace: String = "") {
+    self.kind = kind
+    self.name = name
+    self.namespace = namespace
+  }
+
+  public static func user(_ name: String) -> Subject { Subject(kind: .user, name: name) }
+  public static func group(_ name: String) -> Subject { Subject(kind: .group, name: name) }
+  public static func serviceAccount(_ namespace: String, _ name: String) -> Subject {
+    Subject(kind: .serviceAccount, name: name, namespace: namespace)
+  }
+
+  /// The identity key this subject matches within a binding whose namespace is `bindingNamespace`
+  /// (empty for a ClusterRoleBinding), or nil when it can match no one.
+  ///
+  /// Upstream `appliesToUser` defaults a service account's namespace to the binding's, so that RoleBindings can
+  /// name local service accounts without repeating the namespace; a ClusterRoleBinding has no namespace to lend,
+  /// so a service account subject without one never matches. A service account is matched by its username.
+  public func matchKey(bindingNamespace: String) -> SubjectKey? {
+    switch kind {
+    case .user: return .user(name)
+    case .group: return .group(name)
+    case .serviceAccount:
+      let ns = namespace.isEmpty ? bindingNamespace : namespace
+      guard !ns.isEmpty else { return nil }
+      return .user(ServiceAccountName.username(namespace: ns, name: name))
+    }
+  }
+}
+
+/// How an identity is looked up among binding subjects: by username or by group name.
+public enum SubjectKey: Sendable, Hashable, Codable {
+  case user(String)
+  case group(String)
+}
+
+/// The reference from a binding to the role it grants.
+public struct RoleRef: Sendable, Hashable, Codable {
+  /// The closed set of role kinds a binding may reference.
+  public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+    case role = "Role"
+    case clusterRole = "ClusterRole"
+  }
+
+  public var kind: Kind
+  public var name: String
+
+  public init(kind: Kind, name: String) {
+    self.kind = kind
+    self.name = name
+  }
+}
+
+/// Service-account usernames: `system:serviceaccount:NAMESPACE:NAME`.
+public enum ServiceAccountName {
+  public static let prefix = "system:serviceaccount:"
+  /// The group every service account is in.
+  public static let allGroup = "system:serviceaccounts"
+
+  public static func username(namespace: String, name: String) -> String {
+    prefix + namespace + ":" + name
+  }
+
+  /// The group of the service accounts of one namespace.
+  public static func namespaceGroup(_ namespace: String) -> String {
+    allGroup + ":" + namespace
+  }
+
+  /// Splits a service-account username into namespace and name (upstream `SplitUsername`).
+  public static func split(_ username: String) -> (namespace: String, name: String)? {
+    guard username.hasPrefix(prefix) else { return nil }
+    let rest = username.dropFirst(prefix.count)
+    let parts = rest.split(separator: ":", omittingEmptySubsequences: false)
+    guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+    return (String(parts[0]), String(parts[1]))
+  }
+}

@@ -1,0 +1,58 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import RBACModel
+
+/// What an identity can do: `can-i --list` (one namespace) and `perms` (everywhere), merged, with provenance.
+public struct PermissionsReport: Report {
+  public var subject: String
+  public var user: String
+  public var groups: [String]
+  /// The namespace of a `can-i --list`; nil for `perms`, which covers every namespace.
+  public var namespace: String?
+  /// True when the identity is in `system:masters` and may therefore do everything, whatever the lines below say.
+  public var unrestricted: Bool
+  public var permissions: [EffectivePermission]
+  public var notes: [String]
+
+  public init(
+    subject: String, user: UserInfo, namespace: String?, permissions: [EffectivePermission], notes: [String]
+  ) {
+    self.subject = subject
+    self.user = user.name
+    self.groups = user.groups
+    self.namespace = namespace
+    self.unrestricted = user.isPrivileged
+    self.permissions = permissions
+    self.notes = notes
+  }
+
+  public func table(wide: Bool) -> String {
+    var header = ["Resources", "Non-Resource URLs", "Resource Names", "Verbs"]
+    if namespace == nil { header.insert("Scope", at: 0) }
+    if wide { header.append("Granted By") }
+    var table = TextTable(header)
+    for p in permissions {
+      var row = [
+        p.nonResourceURL.isEmpty ? p.target : "", p.nonResourceURL.isEmpty ? "[]" : "[\(p.nonResourceURL)]",
+        "[" + p.resourceNames.joined(separator: " ") + "]", "[" + p.verbs.joined(separator: " ") + "]",
+      ]
+      if namespace == nil { row.insert(p.namespace.isEmpty ? "cluster" : "namespace/\(p.namespace)", at: 0) }
+      guard wide else {
+        table.add(row)
+        continue
+      }
+      for (i, grant) in p.grants.enumerated() {
+        var provenance = Describe.via(grant) + " rule \(grant.ruleIndex)"
+        if let origin = grant.aggregatedFrom { provenance += " (from \(origin))" }
+        table.add(i == 0 ? row + [provenance] : Array(repeating: "", count: row.count) + [provenance])
+      }
+    }
+    var out = ""
+    if unrestricted {
+      out += "\(user) is in system:masters: the API server allows it everything, whatever RBAC grants below.\n"
+    }
+    out += permissions.isEmpty ? "no RBAC permissions\n" : table.text
+    for note in notes { out += "note: \(note)\n" }
+    return out
+  }
+}

@@ -1,0 +1,73 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import RBACStore
+
+/// The snapshots of a database, oldest first.
+public struct SnapshotsReport: Report {
+  public var snapshots: [SnapshotInfo]
+
+  public init(snapshots: [SnapshotInfo]) {
+    self.snapshots = snapshots
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    try snapshots.encode(to: encoder)
+  }
+
+  public func table(wide: Bool) -> String {
+    var header = ["NAME", "CREATED", "CLUSTERROLES", "ROLES", "CLUSTERROLEBINDINGS", "ROLEBINDINGS", "SERVICEACCOUNTS",
+      "NAMESPACES", "WARNINGS"]
+    if wide { header += ["SKIPPED", "SOURCES"] }
+    var table = TextTable(header)
+    for s in snapshots {
+      var row = [
+        s.name, s.createdAt, "\(s.clusterRoles)", "\(s.roles)", "\(s.clusterRoleBindings)", "\(s.roleBindings)",
+        "\(s.serviceAccounts)", "\(s.namespaces)", "\(s.warnings)",
+      ]
+      if wide { row += ["\(s.skippedKinds.values.reduce(0, +))", s.sources.joined(separator: ",")] }
+      table.add(row)
+    }
+    return snapshots.isEmpty ? "no snapshots\n" : table.text
+  }
+}
+
+/// The rows of a query.
+public struct QueryReport: Report {
+  public var result: QueryResult
+
+  public init(result: QueryResult) {
+    self.result = result
+  }
+
+  /// JSON and YAML print one object per row, keyed by column name.
+  public func encode(to encoder: any Encoder) throws {
+    let objects = result.rows.map { row in
+      Dictionary(uniqueKeysWithValues: zip(result.columns, row).map { ($0, $1) })
+    }
+    try objects.encode(to: encoder)
+  }
+
+  public func table(wide: Bool) -> String {
+    guard !result.rows.isEmpty else { return "(no rows)\n" }
+    var table = TextTable(result.columns.map { $0.uppercased() })
+    for row in result.rows { table.add(row.map { $0 ?? "" }) }
+    return table.text
+  }
+}
+
+/// The shipped queries.
+public struct QueryListReport: Report {
+  public var queries: [QueryCatalog.Entry]
+
+  public init(queries: [QueryCatalog.Entry]) {
+    self.queries = queries
+  }
+
+  public func encode(to encoder: any Encoder) throws { try queries.encode(to: encoder) }
+
+  public func table(wide: Bool) -> String {
+    var table = TextTable(["NAME", "DESCRIPTION"])
+    for q in queries { table.add([q.name, q.summary]) }
+    return table.text
+  }
+}

@@ -1,0 +1,111 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import GRDB
+
+/// The schema, as append-only migrations. A migration that has shipped is never edited: change the schema by adding
+/// one. docs/schema.md documents the result and is a public interface, as is every name below.
+enum Migrations {
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1: snapshots of RBAC objects") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE snapshot (
+            id            INTEGER PRIMARY KEY,
+            name          TEXT NOT NULL UNIQUE,
+            created_at    TEXT NOT NULL,               -- ISO 8601, UTC
+            sources       TEXT NOT NULL DEFAULT '[]',  -- JSON array of the inputs read
+            skipped_kinds TEXT NOT NULL DEFAULT '{}'   -- JSON object: "apiVersion/kind" -> count
+          );
+
+          -- Roles and ClusterRoles; namespace is '' for a ClusterRole.
+          CREATE TABLE role (
+            id               INTEGER PRIMARY KEY,
+            snapshot_id      INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
+            kind             TEXT NOT NULL CHECK (kind IN ('Role', 'ClusterRole')),
+            namespace        TEXT NOT NULL,
+            name             TEXT NOT NULL,
+            labels           TEXT NOT NULL DEFAULT '{}',  -- JSON object
+            aggregation_rule TEXT,                        -- JSON, for aggregated ClusterRoles only
+            source_file      TEXT NOT NULL,
+            source_document  INTEGER NOT NULL,
+            UNIQUE (snapshot_id, kind, namespace, name)
+          );
+          CREATE INDEX role_by_namespace ON role (snapshot_id, namespace);
+
+          -- The rules in force: for an aggregated ClusterRole, the rules aggregation computed at ingest.
+          -- List columns are JSON arrays of strings.
+          CREATE TABLE policy_rule (
+            role_id           INTEGER NOT NULL REFERENCES role(id) ON DELETE CASCADE,
+            rule_index        INTEGER NOT NULL,
+            verbs             TEXT NOT NULL,
+            api_groups        TEXT NOT NULL,
+            resources         TEXT NOT NULL,
+            resource_names    TEXT NOT NULL,
+            non_resource_urls TEXT NOT NULL,
+            aggregated_from   TEXT,  -- the ClusterRole an aggregated rule was written in
+            PRIMARY KEY (role_id, rule_index)
+          ) WITHOUT ROWID;
+
+          -- RoleBindings and ClusterRoleBindings; namespace is '' for a ClusterRoleBinding.
+          CREATE TABLE binding (
+            id              INTEGER PRIMARY KEY,
+            snapshot_id     INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
+            kind            TEXT NOT NULL CHECK (kind IN ('RoleBinding', 'ClusterRoleBinding')),
+            namespace       TEXT NOT NULL,
+            name            TEXT NOT NULL,
+            role_kind       TEXT NOT NULL CHECK (role_kind IN ('Role', 'ClusterRole')),
+            role_name       TEXT NOT NULL,
+            source_file     TEXT NOT NULL,
+            source_document INTEGER NOT NULL,
+            UNIQUE (snapshot_id, kind, namespace, name)
+          );
+          CREATE INDEX binding_by_namespace ON binding (snapshot_id, namespace);
+
+          -- namespace is as written; effective_namespace is the namespace a ServiceAccount subject really names
+          -- (defaulted to a RoleBinding's own), NULL when it names none and so matches no one.
+          CREATE TABLE binding_subject (
+            binding_id          INTEGER NOT NULL REFERENCES binding(id) ON DELETE CASCADE,
+            subject_index       INTEGER NOT NULL,
+            kind                TEXT NOT NULL CHECK (kind IN ('User', 'Group', 'ServiceAccount')),
+            name                TEXT NOT NULL,
+            namespace           TEXT NOT NULL,
+            effective_namespace TEXT,
+            PRIMARY KEY (binding_id, subject_index)
+          ) WITHOUT ROWID;
+          CREATE INDEX binding_subject_by_name ON binding_subject (kind, name);
+
+          CREATE TABLE service_account (
+            snapshot_id     INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
+            namespace       TEXT NOT NULL,
+            name            TEXT NOT NULL,
+            automount_token INTEGER,  -- automountServiceAccountToken; NULL when unset
+            source_file     TEXT NOT NULL,
+            source_document INTEGER NOT NULL,
+            PRIMARY KEY (snapshot_id, namespace, name)
+          ) WITHOUT ROWID;
+
+          CREATE TABLE namespace (
+            snapshot_id     INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
+            name            TEXT NOT NULL,
+            labels          TEXT NOT NULL DEFAULT '{}',
+            source_file     TEXT NOT NULL,
+            source_document INTEGER NOT NULL,
+            PRIMARY KEY (snapshot_id, name)
+          ) WITHOUT ROWID;
+
+          -- Warnings found at ingest (dangling bindings, subjects that match no one, ...).
+          CREATE TABLE diagnostic (
+            snapshot_id     INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
+            seq             INTEGER NOT NULL,
+            category        TEXT NOT NULL,
+            message         TEXT NOT NULL,
+            source_file     TEXT,
+            source_document INTEGER,
+            PRIMARY KEY (snapshot_id, seq)
+          ) WITHOUT ROWID;
+          """)
+    }
+    return migrator
+  }
+}

@@ -1,0 +1,136 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import GRDB
+import RBACModel
+
+/// How much of a snapshot a question needs.
+public enum PolicyScope: Sendable, Hashable {
+  /// Everything: for batches, questions about every namespace, and "what can this subject do".
+  case all
+  /// ClusterRoles, ClusterRoleBindings, and the Roles and RoleBindings of one namespace (or of none): all that
+  /// one request in that namespace can be decided by.
+  case namespace(String)
+}
+
+extension RolecallDatabase {
+  /// Loads the snapshot's roles and bindings into a ``Policy``. Aggregation was resolved at ingest, so the rules
+  /// read here are the rules in force.
+  public func policy(of snapshot: SnapshotInfo, scope: PolicyScope = .all) throws -> Policy {
+    try read { db in
+      var filter = ""
+      var arguments: StatementArguments = [snapshot.id]
+      if case .namespace(let ns) = scope {
+        filter = " AND namespace IN ('', ?)"
+        arguments += [ns]
+      }
+      var clusterRoles: [ClusterRole] = []
+      var roles: [Role] = []
+      var currentRole: Int64 = -1
+      var current: (kind: String, namespace: String, name: String, rules: [PolicyRule], origins: [String])?
+      func flush() {
+        guard let r = current else { return }
+        if r.kind == "ClusterRole" {
+          clusterRoles.append(ClusterRole(name: r.name, rules: r.rules, ruleOrigins: r.origins))
+        } else {
+          roles.append(Role(namespace: r.namespace, name: r.name, rules: r.rules))
+        }
+      }
+      let roleRows = try Row.fetchCursor(
+        db,
+        sql: """
+          SELECT r.id, r.kind, r.namespace, r.name, p.verbs, p.api_groups, p.resources, p.resource_names,
+            p.non_resource_urls, p.aggregated_from
+          FROM (SELECT * FROM role WHERE snapshot_id = ?\(filter)) r
+          LEFT JOIN policy_rule p ON p.role_id = r.id
+          ORDER BY r.id, p.rule_index
+          """, arguments: arguments)
+      while let row = try roleRows.next() {
+        let id: Int64 = row[0]
+        if id != currentRole {
+          flush()
+          currentRole = id
+          current = (row[1], row[2], row[3], [], [])
+        }
+        guard let verbs: String = row[4] else { continue }
+        current!.rules.append(
+          PolicyRule(
+            verbs: JSONText.decodeList(verbs), apiGroups: JSONText.decodeList(row[5]),
+            resources: JSONText.decodeList(row[6]), resourceNames: JSONText.decodeList(row[7]),
+            nonResourceURLs: JSONText.decodeList(row[8])))
+        if let origin: String = row[9] { current!.origins.append(origin) }
+      }
+      flush()
+
+      var clusterRoleBindings: [ClusterRoleBinding] = []
+      var roleBindings: [RoleBinding] = []
+      var currentBinding: Int64 = -1
+      var binding: (kind: String, namespace: String, name: String, roleRef: RoleRef, subjects: [Subject])?
+      func flushBinding() {
+        guard let b = binding else { return }
+        if b.kind == "ClusterRoleBinding" {
+          clusterRoleBindings.append(ClusterRoleBinding(name: b.name, roleRef: b.roleRef, subjects: b.subjects))
+        } else {
+          roleBindings.append(RoleBinding(namespace: b.namespace, name: b.name, roleRef: b.roleRef, subjects: b.subjects))
+        }
+      }
+      let bindingRows = try Row.fetchCursor(
+        db,
+        sql: """
+          SELECT b.id, b.kind, b.namespace, b.name, b.role_kind, b.role_name, s.kind, s.name, s.namespace
+          FROM (SELECT * FROM binding WHERE snapshot_id = ?\(filter)) b
+          LEFT JOIN binding_subject s ON s.binding_id = b.id
+          ORDER BY b.id, s.subject_index
+          """, arguments: arguments)
+      while let row = try bindingRows.next() {
+        let id: Int64 = row[0]
+        if id != currentBinding {
+          flushBinding()
+          currentBinding = id
+          let roleKind = RoleRef.Kind(rawValue: row[4]) ?? .clusterRole
+          binding = (row[1], row[2], row[3], RoleRef(kind: roleKind, name: row[5]), [])
+        }
+        guard let kind: String = row[6], let subjectKind = Subject.Kind(rawValue: kind) else { continue }
+        binding!.subjects.append(Subject(kind: subjectKind, name: row[7], namespace: row[8]))
+      }
+      flushBinding()
+      return Policy(
+        clusterRoles: clusterRoles, roles: roles, clusterRoleBindings: clusterRoleBindings, roleBindings: roleBindings)
+    }
+  }
+
+  /// Whether any binding subject of the snapshot names this identity, or a ServiceAccount object is it.
+  /// Identities live outside the cluster, so an unknown one is still evaluated; this only feeds the explanation.
+  public func isNamed(_ subject: SubjectKey, in snapshot: SnapshotInfo) throws -> Bool {
+    try read { db in
+      switch subject {
+      case .group(let name):
+        return try Bool.fetchOne(
+          db,
+          sql: """
+            SELECT EXISTS(SELECT 1 FROM binding_subject s JOIN binding b ON b.id = s.binding_id
+              WHERE b.snapshot_id = ? AND s.kind = 'Group' AND s.name = ?)
+            """, arguments: [snapshot.id, name]) ?? false
+      case .user(let name):
+        let sa = ServiceAccountName.split(name)
+        return try Bool.fetchOne(
+          db,
+          sql: """
+            SELECT EXISTS(SELECT 1 FROM binding_subject s JOIN binding b ON b.id = s.binding_id
+              WHERE b.snapshot_id = :snapshot AND ((s.kind = 'User' AND s.name = :name)
+                OR (s.kind = 'ServiceAccount' AND s.effective_namespace = :ns AND s.name = :sa)))
+            OR EXISTS(SELECT 1 FROM service_account WHERE snapshot_id = :snapshot AND namespace = :ns AND name = :sa)
+            """,
+          arguments: ["snapshot": snapshot.id, "name": name, "ns": sa?.namespace, "sa": sa?.name]) ?? false
+      }
+    }
+  }
+
+  /// Whether the ServiceAccount object exists in the snapshot.
+  public func serviceAccountExists(namespace: String, name: String, in snapshot: SnapshotInfo) throws -> Bool {
+    try read { db in
+      try Bool.fetchOne(
+        db, sql: "SELECT EXISTS(SELECT 1 FROM service_account WHERE snapshot_id = ? AND namespace = ? AND name = ?)",
+        arguments: [snapshot.id, namespace, name]) ?? false
+    }
+  }
+}

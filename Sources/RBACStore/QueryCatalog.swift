@@ -1,0 +1,91 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// The named SQL queries rolecall ships (queries/*.sql), and running SQL against a snapshot.
+public enum QueryCatalog {
+  /// A query's name and the first line of its leading comment.
+  public struct Entry: Sendable, Hashable, Codable {
+    public var name: String
+    public var summary: String
+  }
+
+  public static var entries: [Entry] {
+    embedded.keys.sorted().map { name in
+      let first = embedded[name]!.split(separator: "\n").first { $0.hasPrefix("--") } ?? ""
+      return Entry(name: name, summary: first.dropFirst(2).trimmingCharacters(in: .whitespaces))
+    }
+  }
+
+  /// The SQL of a shipped query, or of a `.sql` file.
+  public static func sql(for nameOrFile: String) throws -> String {
+    if let sql = embedded[nameOrFile] { return sql }
+    if nameOrFile.hasSuffix(".sql") || nameOrFile.contains("/") {
+      guard let text = try? String(contentsOfFile: nameOrFile, encoding: .utf8) else {
+        throw StoreError.noQuery(name: nameOrFile, available: embedded.keys.sorted())
+      }
+      return text
+    }
+    throw StoreError.noQuery(name: nameOrFile, available: embedded.keys.sorted())
+  }
+}
+
+/// The result of a query: column names and rows of text (NULL as nil).
+public struct QueryResult: Sendable, Hashable {
+  public var columns: [String]
+  public var rows: [[String?]]
+}
+
+extension RolecallDatabase {
+  /// Runs SQL with named parameters bound, never spliced: `:snapshot` is the snapshot's id, the others come from
+  /// `parameters`. A database opened read-only refuses SQL that writes.
+  public func run(sql: String, parameters: [String: String], snapshot: SnapshotInfo) throws -> QueryResult {
+    try read { db in
+      let statement = try db.makeStatement(sql: sql)
+      var values: [String: (any DatabaseValueConvertible)?] = [:]
+      for name in Self.parameterNames(of: statement) {
+        if name == "snapshot" {
+          values[name] = snapshot.id
+        } else if let value = parameters[name] {
+          values[name] = value
+        } else {
+          throw StoreError.missingParameter(name: name)
+        }
+      }
+      statement.arguments = StatementArguments(values)
+      let columns = statement.columnNames
+      var rows: [[String?]] = []
+      let cursor = try Row.fetchCursor(statement)
+      while let row = try cursor.next() {
+        rows.append(
+          (0..<row.count).map { i in
+            let value = row[i] as DatabaseValue
+            switch value.storage {
+            case .null: return nil
+            case .int64(let n): return String(n)
+            case .double(let d): return String(d)
+            case .string(let s): return s
+            case .blob(let data): return "(\(data.count) bytes)"
+            }
+          })
+      }
+      return QueryResult(columns: columns, rows: rows)
+    }
+  }
+
+  /// The names of the statement's `:name` parameters, as SQLite parsed them (so `'system:masters'` in a string
+  /// literal is not mistaken for one).
+  static func parameterNames(of statement: Statement) -> [String] {
+    let count = sqlite3_bind_parameter_count(statement.sqliteStatement)
+    guard count > 0 else { return [] }
+    var names: [String] = []
+    for i in 1...count {
+      guard let cName = sqlite3_bind_parameter_name(statement.sqliteStatement, i) else { continue }
+      let name = String(String(cString: cName).dropFirst())
+      if !names.contains(name) { names.append(name) }
+    }
+    return names
+  }
+}

@@ -1,0 +1,166 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import GRDB
+import RBACModel
+
+/// The one owner of a rolecall database: it migrates on open and offers only writes that keep a snapshot whole.
+public final class RolecallDatabase: Sendable {
+  private let writer: any DatabaseWriter
+  public let path: String
+
+  /// How the database is opened.
+  public enum Mode: Sendable {
+    /// Create the file if needed and migrate it forward.
+    case readWrite
+    /// Open an existing database without writing to it; SQL that writes fails.
+    case readOnly
+  }
+
+  /// Opens (or, for `.readWrite`, creates) the database at `path`; `":memory:"` opens a private in-memory one.
+  public init(path: String, mode: Mode = .readWrite) throws {
+    self.path = path
+    let inMemory = path == ":memory:"
+    let exists = inMemory || FileManager.default.fileExists(atPath: path)
+    if mode == .readOnly && !exists { throw StoreError.noDatabase(path: path) }
+    if !exists {
+      // RBAC data maps a cluster's attack surface: keep it private to its owner from the first byte.
+      guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+      else { throw StoreError.incompatible(path: path, reason: "cannot create the database file") }
+    }
+    var config = Configuration()
+    config.readonly = mode == .readOnly
+    config.busyMode = .timeout(30)
+    if !inMemory && mode == .readWrite {
+      config.prepareDatabase { db in
+        if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+          try db.execute(sql: "PRAGMA journal_mode = WAL")
+        }
+      }
+    }
+    do {
+      writer = inMemory ? try DatabaseQueue(configuration: config) : try DatabaseQueue(path: path, configuration: config)
+      try Self.migrate(writer, path: path, readOnly: mode == .readOnly)
+    } catch let error as DatabaseError {
+      throw StoreError.incompatible(path: path, reason: Self.explain(error))
+    }
+  }
+
+  private static func migrate(_ writer: any DatabaseWriter, path: String, readOnly: Bool) throws {
+    let migrator = Migrations.migrator
+    let (applied, known, complete) = try writer.read { db in
+      let applied = try migrator.appliedIdentifiers(db)
+      return (applied, Set(migrator.migrations), try migrator.hasCompletedMigrations(db))
+    }
+    if !applied.isSubset(of: known) {
+      throw StoreError.incompatible(
+        path: path, reason: "written by a newer rolecall (schema \(applied.subtracting(known).sorted().joined(separator: ", "))); upgrade rolecall")
+    }
+    if complete { return }
+    if readOnly {
+      throw StoreError.incompatible(path: path, reason: "written by an older rolecall: run `rolecall snapshots` once to migrate it")
+    }
+    try migrator.migrate(writer)
+  }
+
+  static func explain(_ error: DatabaseError) -> String {
+    switch error.resultCode {
+    case .SQLITE_NOTADB: return "not a rolecall database (not an SQLite file)"
+    case .SQLITE_READONLY: return "the database is read-only"
+    case .SQLITE_FULL: return "the disk is full"
+    case .SQLITE_CANTOPEN: return "cannot open the database file"
+    case .SQLITE_BUSY, .SQLITE_LOCKED: return "the database is busy (another rolecall is writing): try again"
+    default: return error.message ?? "\(error)"
+    }
+  }
+
+  func read<T>(_ body: (Database) throws -> T) throws -> T {
+    do { return try writer.read(body) } catch let error as DatabaseError { throw StoreError.sqlite(Self.explain(error)) }
+  }
+
+  // MARK: - Snapshots
+
+  /// Stores the content as a new snapshot, in one transaction: either all of it is written or none.
+  @discardableResult
+  public func writeSnapshot(_ content: SnapshotContent, name: String?, sources: [String], at date: Date = Date())
+    throws -> SnapshotInfo
+  {
+    do {
+      return try writer.write { db in
+        let snapshotName = try name ?? Self.freshName(db, date: date)
+        if try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM snapshot WHERE name = ?)", arguments: [snapshotName])
+          == true
+        {
+          throw StoreError.snapshotExists(name: snapshotName)
+        }
+        try SnapshotWriter(db: db).write(content, name: snapshotName, createdAt: date, sources: sources)
+        return try Self.snapshotInfos(db).first { $0.name == snapshotName }!
+      }
+    } catch let error as DatabaseError {
+      throw StoreError.sqlite(Self.explain(error))
+    }
+  }
+
+  private static func freshName(_ db: Database, date: Date) throws -> String {
+    let base = ISO8601DateFormatter().string(from: date)
+    var name = base
+    var n = 1
+    while try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM snapshot WHERE name = ?)", arguments: [name]) == true {
+      n += 1
+      name = "\(base)-\(n)"
+    }
+    return name
+  }
+
+  /// Every snapshot, oldest first, with its object counts.
+  public func snapshots() throws -> [SnapshotInfo] { try read(Self.snapshotInfos) }
+
+  static func snapshotInfos(_ db: Database) throws -> [SnapshotInfo] {
+    try SnapshotInfo.fetchAll(
+      db,
+      sql: """
+        SELECT s.id, s.name, s.created_at, s.sources, s.skipped_kinds,
+          (SELECT count(*) FROM role WHERE snapshot_id = s.id AND kind = 'ClusterRole') AS cluster_roles,
+          (SELECT count(*) FROM role WHERE snapshot_id = s.id AND kind = 'Role') AS roles,
+          (SELECT count(*) FROM binding WHERE snapshot_id = s.id AND kind = 'ClusterRoleBinding') AS cluster_role_bindings,
+          (SELECT count(*) FROM binding WHERE snapshot_id = s.id AND kind = 'RoleBinding') AS role_bindings,
+          (SELECT count(*) FROM service_account WHERE snapshot_id = s.id) AS service_accounts,
+          (SELECT count(*) FROM namespace WHERE snapshot_id = s.id) AS namespaces,
+          (SELECT count(*) FROM diagnostic WHERE snapshot_id = s.id) AS warnings
+        FROM snapshot s ORDER BY s.id
+        """)
+  }
+
+  /// The named snapshot, or the latest when `name` is nil.
+  public func snapshot(named name: String?) throws -> SnapshotInfo {
+    let all = try snapshots()
+    guard let found = name == nil ? all.last : all.first(where: { $0.name == name }) else {
+      throw StoreError.noSnapshot(name: name)
+    }
+    return found
+  }
+
+  /// Deletes a snapshot and everything in it.
+  public func removeSnapshot(named name: String) throws {
+    let removed = try writer.write { db in
+      try db.execute(sql: "DELETE FROM snapshot WHERE name = ?", arguments: [name])
+      return db.changesCount
+    }
+    if removed == 0 { throw StoreError.noSnapshot(name: name) }
+  }
+
+  /// The warnings recorded when the snapshot was ingested.
+  public func diagnostics(of snapshot: SnapshotInfo) throws -> [Diagnostic] {
+    try read { db in
+      try Row.fetchAll(
+        db, sql: "SELECT category, message, source_file, source_document FROM diagnostic WHERE snapshot_id = ? ORDER BY seq",
+        arguments: [snapshot.id]
+      ).map { row in
+        let file: String? = row[2]
+        return Diagnostic(
+          Diagnostic.Category(rawValue: row[0]) ?? .danglingBinding, row[1],
+          source: file.map { ObjectSource(file: $0, document: row[3]) })
+      }
+    }
+  }
+}

@@ -1,0 +1,34 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import GRDB
+
+/// A row of `snapshot`, with the counts of what it holds.
+public struct SnapshotInfo: Sendable, Hashable, Codable, FetchableRecord {
+  public var id: Int64
+  public var name: String
+  public var createdAt: String
+  public var sources: [String]
+  public var skippedKinds: [String: Int]
+  public var clusterRoles: Int
+  public var roles: Int
+  public var clusterRoleBindings: Int
+  public var roleBindings: Int
+  public var serviceAccounts: Int
+  public var namespaces: Int
+  public var warnings: Int
+
+  public init(row: Row) {
+    id = row["id"]
+    name = row["name"]
+    createdAt = row["created_at"]
+    sources = JSONText.decodeList(row["sources"])
+    skippedKinds = JSONText.decode([String: Int].self, row["skipped_kinds"]) ?? [:]
+    clusterRoles = row["cluster_roles"]
+    roles = row["roles"]
+    clusterRoleBindings = row["cluster_role_bindings"]
+    roleBindings = row["role_bindings"]
+    serviceAccounts = row["service_accounts"]
+    namespaces = row["namespaces"]
+    warnings = row["warnings"]
+  }
+}

@@ -1,0 +1,40 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+/// Why the store could not do what was asked.
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+  /// There is no database file at the path; nothing has been ingested there.
+  case noDatabase(path: String)
+  /// The database holds no snapshot, or none with this name.
+  case noSnapshot(name: String?)
+  /// A snapshot with this name exists already.
+  case snapshotExists(name: String)
+  /// The file is not a rolecall database, or was written by a newer rolecall.
+  case incompatible(path: String, reason: String)
+  /// SQLite reported an error.
+  case sqlite(String)
+  /// A named query or SQL file could not be found.
+  case noQuery(name: String, available: [String])
+  /// A query parameter was not given.
+  case missingParameter(name: String)
+
+  public var description: String {
+    switch self {
+    case .noDatabase(let path):
+      return "no database at \(path): run `rolecall ingest FILE...` first (or pass --db PATH / set ROLECALL_DB)"
+    case .noSnapshot(nil):
+      return "the database holds no snapshot: run `rolecall ingest FILE...` first"
+    case .noSnapshot(let name?):
+      return "no snapshot named \"\(name)\": `rolecall snapshots` lists them"
+    case .snapshotExists(let name):
+      return "a snapshot named \"\(name)\" exists already: choose another --snapshot name or remove it first"
+    case .incompatible(let path, let reason):
+      return "\(path): \(reason)"
+    case .sqlite(let message):
+      return "database error: \(message)"
+    case .noQuery(let name, let available):
+      return "no query named \"\(name)\"; available: \(available.joined(separator: ", "))"
+    case .missingParameter(let name):
+      return "the query needs --param \(name)=VALUE"
+    }
+  }
+}

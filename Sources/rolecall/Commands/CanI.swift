@@ -1,0 +1,112 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import ArgumentParser
+import Foundation
+import RBACAnalysis
+import RBACModel
+
+extension Rolecall {
+  struct CanI: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "can-i",
+      abstract: "Check whether an identity may make a request: prints yes (exit 0) or no (exit 1).",
+      discussion: """
+        RESOURCE is written as for kubectl: pods, po, pods/exec, deployments.apps, deployments.v1.apps,
+        widgets.example.com; a path starting with / asks about a non-resource URL. Namespaced resources are asked
+        about in -n NAMESPACE (default "default"); cluster-scoped ones cluster-wide.
+
+        The identity is --as USER with --as-group GROUP..., built as the API server builds an impersonated user:
+        system:serviceaccount:NS:NAME carries its service-account groups, and everyone but system:anonymous is in
+        system:authenticated. Members of system:masters may do everything.
+
+        Examples:
+          rolecall can-i create pods -n prod --as system:serviceaccount:ci:builder
+          rolecall can-i get secrets db-password -n prod --as alice --as-group devs -o wide
+          rolecall can-i get /healthz --as system:anonymous
+          rolecall can-i --list --as alice -n prod
+          rolecall can-i --batch requests.jsonl
+        """)
+
+    @Argument(help: "VERB RESOURCE [NAME].")
+    var words: [String] = []
+
+    @OptionGroup var identity: IdentityOptions
+    @OptionGroup var scope: ScopeOptions
+
+    @Flag(help: "List everything the identity may do in the namespace, as kubectl auth can-i --list.")
+    var list = false
+
+    @Option(
+      help: ArgumentHelp(
+        "Answer JSON Lines requests from FILE (- for stdin) with the request plus \"allowed\".",
+        discussion: "Each line: {\"user\",\"groups\",\"verb\",\"apiGroup\",\"resource\",\"subresource\",\"name\","
+          + "\"namespace\"} or {\"user\",\"groups\",\"verb\",\"nonResourceURL\"}, taken literally as a "
+          + "SubjectAccessReview takes them.", valueName: "file"))
+    var batch: String?
+
+    @Flag(help: "Explain the answer (the same as -o wide).")
+    var explain = false
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+      let analyst = try database.analyst()
+      if let batch {
+        let policy = try analyst.database.policy(of: analyst.snapshot, scope: .all)
+        let writer = LineWriter()
+        try Batch.canI(try readInput(batch), policy: policy) { writer.write($0) }
+        writer.flush()
+        return
+      }
+      guard let user = identity.user else {
+        throw UsageError(description: "--as USER is required: rolecall has no current user to assume")
+      }
+      let info = UserInfo.impersonating(user, groups: identity.groups)
+      if list {
+        output.print(try analyst.rules(for: info, namespace: scope.namespace ?? RequestArgument.defaultNamespace))
+        return
+      }
+      guard words.count == 2 || words.count == 3 else {
+        throw UsageError(description: "can-i takes VERB RESOURCE [NAME], or --list, or --batch FILE")
+      }
+      let report = try analyst.canI(info, request(words))
+      var format = output.output
+      if explain && format == .table { format = .wide }
+      output.print(report, as: format)
+      if format == .table { for note in report.notes { printError("warning: \(note)\n") } }
+      if !report.allowed { throw ExitCode(1) }
+    }
+
+    func request(_ words: [String]) -> RequestArgument {
+      RequestArgument(
+        verb: words[0], resource: words[1], name: words.count > 2 ? words[2] : "", subresource: scope.subresource,
+        namespace: scope.namespace, allNamespaces: scope.allNamespaces)
+    }
+  }
+}
+
+/// Reads a file, or stdin for `-`.
+func readInput(_ path: String) throws -> Data {
+  if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
+  guard let data = FileManager.default.contents(atPath: path) else {
+    throw UsageError(description: "\(path): cannot read")
+  }
+  return data
+}
+
+/// Buffers lines and writes them to stdout in large chunks: a batch answers a hundred thousand lines.
+final class LineWriter {
+  private var buffer = Data()
+
+  func write(_ line: String) {
+    buffer.append(contentsOf: line.utf8)
+    buffer.append(0x0A)
+    if buffer.count > 1 << 16 { flush() }
+  }
+
+  func flush() {
+    FileHandle.standardOutput.write(buffer)
+    buffer.removeAll(keepingCapacity: true)
+  }
+}

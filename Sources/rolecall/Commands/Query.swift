@@ -1,0 +1,50 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import ArgumentParser
+import RBACReport
+import RBACStore
+
+extension Rolecall {
+  struct Query: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Run a shipped SQL query by name, or your own .sql file, against a snapshot.",
+      discussion: """
+        The database is opened read-only: SQL that writes is refused. `:snapshot` is bound to the chosen
+        snapshot's id; every other :name parameter comes from --param name=value and is bound, never spliced.
+        The schema is documented in docs/schema.md. `rolecall query --list` lists the shipped queries.
+
+        Examples:
+          rolecall query cluster-admins
+          rolecall query my-report.sql --param namespace=prod -o json
+        """)
+
+    @Argument(help: "A shipped query's name, or a path to a .sql file.")
+    var query: String?
+
+    @Option(name: .long, help: "A parameter as name=value (repeatable).")
+    var param: [String] = []
+
+    @Flag(help: "List the shipped queries.")
+    var list = false
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+      if list || query == nil {
+        output.print(QueryListReport(queries: QueryCatalog.entries))
+        return
+      }
+      var parameters: [String: String] = [:]
+      for p in param {
+        guard let eq = p.firstIndex(of: "="), eq != p.startIndex else {
+          throw UsageError(description: "--param takes name=value, not \"\(p)\"")
+        }
+        parameters[String(p[..<eq])] = String(p[p.index(after: eq)...])
+      }
+      let analyst = try database.analyst()
+      let sql = try QueryCatalog.sql(for: query!)
+      output.print(QueryReport(result: try analyst.database.run(sql: sql, parameters: parameters, snapshot: analyst.snapshot)))
+    }
+  }
+}

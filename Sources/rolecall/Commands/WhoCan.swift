@@ -1,0 +1,59 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import ArgumentParser
+import RBACAnalysis
+
+extension Rolecall {
+  struct WhoCan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "who-can",
+      abstract: "List every subject allowed to make a request, with the bindings that allow it.",
+      discussion: """
+        Lists users, groups and service accounts named by a binding whose role allows the request: the
+        ClusterRoleBindings, and the RoleBindings of -n NAMESPACE (default "default") or, with -A, of every
+        namespace. system:masters is always listed: the API server allows it everything. Groups stand for all
+        their members (system:authenticated is everyone with credentials).
+
+        Examples:
+          rolecall who-can get secrets -n kube-system
+          rolecall who-can create pods/exec -A -o wide
+          rolecall who-can approve signers.certificates.k8s.io kubernetes.io/kube-apiserver-client
+          rolecall who-can --batch requests.jsonl
+        """)
+
+    @Argument(help: "VERB RESOURCE [NAME].")
+    var words: [String] = []
+
+    @OptionGroup var scope: ScopeOptions
+
+    @Option(
+      help: ArgumentHelp(
+        "Answer JSON Lines requests from FILE (- for stdin) with the request plus \"subjects\".",
+        discussion: "Each line: {\"verb\",\"apiGroup\",\"resource\",\"subresource\",\"name\",\"namespace\"} or "
+          + "{\"verb\",\"nonResourceURL\"}, taken literally; an empty namespace means cluster-wide only.",
+        valueName: "file"))
+    var batch: String?
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+      let analyst = try database.analyst()
+      if let batch {
+        let policy = try analyst.database.policy(of: analyst.snapshot, scope: .all)
+        let writer = LineWriter()
+        try Batch.whoCan(try readInput(batch), policy: policy) { writer.write($0) }
+        writer.flush()
+        return
+      }
+      guard words.count == 2 || words.count == 3 else {
+        throw UsageError(description: "who-can takes VERB RESOURCE [NAME], or --batch FILE")
+      }
+      output.print(
+        try analyst.whoCan(
+          RequestArgument(
+            verb: words[0], resource: words[1], name: words.count > 2 ? words[2] : "",
+            subresource: scope.subresource, namespace: scope.namespace, allNamespaces: scope.allNamespaces)))
+    }
+  }
+}

@@ -1,0 +1,23 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import ArgumentParser
+import Foundation
+import RBACAnalysis
+import RBACStore
+
+/// Which database and snapshot a command reads.
+struct DatabaseOptions: ParsableArguments {
+  @Option(help: "The database file (default: $ROLECALL_DB, else ./rolecall.db).")
+  var db: String?
+
+  @Option(help: "The snapshot to read (default: the latest).")
+  var snapshot: String?
+
+  var path: String { db ?? ProcessInfo.processInfo.environment["ROLECALL_DB"] ?? "rolecall.db" }
+
+  /// Opens the database read-only and picks the snapshot.
+  func analyst() throws -> Analyst {
+    let database = try RolecallDatabase(path: path, mode: .readOnly)
+    return Analyst(database: database, snapshot: try database.snapshot(named: snapshot))
+  }
+}

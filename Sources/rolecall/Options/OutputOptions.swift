@@ -1,0 +1,23 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import ArgumentParser
+import Foundation
+import RBACReport
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// `-o`: how a command prints its result.
+struct OutputOptions: ParsableArguments {
+  @Option(name: .shortAndLong, help: "Output format: table, wide (with provenance), json or yaml.")
+  var output: OutputFormat = .table
+
+  /// Prints the report in the chosen format, or in `format` when a command overrides it (`--explain`).
+  func print<R: Report>(_ report: R, as format: OutputFormat? = nil) {
+    FileHandle.standardOutput.write(Data(Renderer.render(report, as: format ?? output).utf8))
+  }
+}
+
+/// Writes to stderr: summaries and warnings, kept off stdout so that pipelines read only answers.
+func printError(_ text: String) {
+  FileHandle.standardError.write(Data(text.utf8))
+}
