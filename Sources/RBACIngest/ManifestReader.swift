@@ -150,9 +150,11 @@ public enum ManifestReader {
     case is [String].Type, is [Any].Type: return "a list"
     case is [String: String].Type, is [String: Any].Type: return "a mapping of strings"
     default:
+      // Yams names its node types (Node.Sequence, Node.Mapping, Node.Scalar) where JSONDecoder names Swift's.
       let name = "\(type)"
-      if name.hasPrefix("Array") { return "a list" }
-      if name.hasPrefix("Dictionary") { return "a mapping" }
+      if name.hasPrefix("Array") || name.contains("Sequence") { return "a list" }
+      if name.hasPrefix("Dictionary") || name.contains("Mapping") { return "a mapping" }
+      if name.contains("Scalar") { return "a single value" }
       return "an object"
     }
   }

@@ -54,9 +54,7 @@ extension Rolecall {
       let analyst = try database.analyst()
       if let batch {
         let policy = try analyst.database.policy(of: analyst.snapshot, scope: .all)
-        let writer = LineWriter()
-        try Batch.canI(try readInput(batch), policy: policy) { writer.write($0) }
-        writer.flush()
+        try Batch.canI(try readInput(batch), policy: policy) { FileHandle.standardOutput.write(Data($0)) }
         return
       }
       guard let user = identity.user else {
@@ -93,20 +91,4 @@ func readInput(_ path: String) throws -> Data {
     throw UsageError(description: "\(path): cannot read")
   }
   return data
-}
-
-/// Buffers lines and writes them to stdout in large chunks: a batch answers a hundred thousand lines.
-final class LineWriter {
-  private var buffer = Data()
-
-  func write(_ line: String) {
-    buffer.append(contentsOf: line.utf8)
-    buffer.append(0x0A)
-    if buffer.count > 1 << 16 { flush() }
-  }
-
-  func flush() {
-    FileHandle.standardOutput.write(buffer)
-    buffer.removeAll(keepingCapacity: true)
-  }
 }

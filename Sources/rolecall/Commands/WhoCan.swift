@@ -1,6 +1,7 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
 import ArgumentParser
+import Foundation
 import RBACAnalysis
 
 extension Rolecall {
@@ -41,9 +42,7 @@ extension Rolecall {
       let analyst = try database.analyst()
       if let batch {
         let policy = try analyst.database.policy(of: analyst.snapshot, scope: .all)
-        let writer = LineWriter()
-        try Batch.whoCan(try readInput(batch), policy: policy) { writer.write($0) }
-        writer.flush()
+        try Batch.whoCan(try readInput(batch), policy: policy) { FileHandle.standardOutput.write(Data($0)) }
         return
       }
       guard words.count == 2 || words.count == 3 else {

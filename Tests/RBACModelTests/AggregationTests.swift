@@ -1,0 +1,113 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import RBACModel
+import RBACTestSupport
+import Testing
+
+private func labelled(_ name: String, _ labels: [String: String], _ rules: [PolicyRule]) -> ClusterRole {
+  ClusterRole(name: name, labels: labels, rules: rules)
+}
+
+private func aggregated(_ name: String, _ selectors: [LabelSelector], manifestRules: [PolicyRule] = [], labels: [String: String] = [:])
+  -> ClusterRole
+{
+  ClusterRole(name: name, labels: labels, rules: manifestRules, aggregationRule: AggregationRule(clusterRoleSelectors: selectors))
+}
+
+private let readPods = rule("get", groups: "", resources: "pods")
+private let readSecrets = rule("get", groups: "", resources: "secrets")
+private let editPods = rule("update", groups: "", resources: "pods")
+
+private func resolved(_ roles: [ClusterRole], _ name: String) -> ClusterRole {
+  Aggregation.resolve(roles).roles.first { $0.name == name }!
+}
+
+@Test func aggregatedRoleTakesTheRulesOfMatchingRolesAndIgnoresItsManifestRules() {
+  let roles = [
+    labelled("b-source", ["agg": "true"], [readPods]),
+    labelled("a-source", ["agg": "true"], [readSecrets]),
+    labelled("other", ["agg": "false"], [editPods]),
+    aggregated("view", [LabelSelector(matchLabels: ["agg": "true"])], manifestRules: [rule("*", groups: "*", resources: "*")]),
+  ]
+  let view = resolved(roles, "view")
+  // Matched roles are visited by name, as the controller sorts them.
+  #expect(view.rules == [readSecrets, readPods])
+  #expect(view.ruleOrigins == ["a-source", "b-source"])
+}
+
+@Test func aggregationReachesAFixedPointThroughAggregatedRoles() {
+  let roles = [
+    aggregated("admin", [LabelSelector(matchLabels: ["to-admin": "true"])]),
+    aggregated("edit", [LabelSelector(matchLabels: ["to-edit": "true"])], labels: ["to-admin": "true"]),
+    aggregated("view", [LabelSelector(matchLabels: ["to-view": "true"])], labels: ["to-edit": "true"]),
+    labelled("view-rules", ["to-view": "true"], [readPods]),
+    labelled("edit-rules", ["to-edit": "true"], [editPods]),
+  ]
+  let admin = resolved(roles, "admin")
+  #expect(Set(admin.rules) == [readPods, editPods])
+  #expect(admin.ruleOrigins.sorted() == ["edit-rules", "view-rules"])
+}
+
+@Test func aggregatedRoleNeverSelectsItself() {
+  let roles = [aggregated("self", [LabelSelector(matchLabels: ["x": "y"])], manifestRules: [readPods], labels: ["x": "y"])]
+  #expect(resolved(roles, "self").rules.isEmpty)
+}
+
+@Test func identicalRulesAreKeptOnce() {
+  let roles = [
+    labelled("a", ["agg": "true"], [readPods]),
+    labelled("b", ["agg": "true"], [readPods, editPods]),
+    aggregated("all", [LabelSelector(matchLabels: ["agg": "true"]), LabelSelector(matchLabels: ["agg": "true"])]),
+  ]
+  #expect(resolved(roles, "all").rules == [readPods, editPods])
+}
+
+@Test(arguments: [
+  (LabelSelector.Requirement(key: "tier", operator: .in, values: ["a", "b"]), ["tier": "b"], true),
+  (LabelSelector.Requirement(key: "tier", operator: .in, values: ["a", "b"]), ["tier": "c"], false),
+  (LabelSelector.Requirement(key: "tier", operator: .in, values: ["a"]), [:], false),
+  (LabelSelector.Requirement(key: "tier", operator: .notIn, values: ["a"]), ["tier": "b"], true),
+  (LabelSelector.Requirement(key: "tier", operator: .notIn, values: ["a"]), ["tier": "a"], false),
+  (LabelSelector.Requirement(key: "tier", operator: .notIn, values: ["a"]), [:], true),  // a missing key is "not in"
+  (LabelSelector.Requirement(key: "tier", operator: .exists), ["tier": ""], true),
+  (LabelSelector.Requirement(key: "tier", operator: .exists), [:], false),
+  (LabelSelector.Requirement(key: "tier", operator: .doesNotExist), [:], true),
+  (LabelSelector.Requirement(key: "tier", operator: .doesNotExist), ["tier": "a"], false),
+])
+func matchExpressions(requirement: LabelSelector.Requirement, labels: [String: String], expected: Bool) {
+  #expect(LabelSelector(matchExpressions: [requirement]).matches(labels) == expected)
+}
+
+@Test func selectorNeedsEveryLabelAndExpression() {
+  let selector = LabelSelector(
+    matchLabels: ["a": "1", "b": "2"], matchExpressions: [.init(key: "c", operator: .exists)])
+  #expect(selector.matches(["a": "1", "b": "2", "c": "x"]))
+  #expect(!selector.matches(["a": "1", "b": "2"]))
+  #expect(!selector.matches(["a": "1", "c": "x"]))
+  #expect(LabelSelector().matches(["anything": "at all"]))  // an empty selector selects everything
+}
+
+@Test func invalidSelectorAggregatesNothingAndIsReported() {
+  let roles = [
+    labelled("a", ["agg": "true"], [readPods]),
+    aggregated("broken", [LabelSelector(matchExpressions: [.init(key: "agg", operator: .in, values: [])])]),
+  ]
+  let (result, invalid) = Aggregation.resolve(roles)
+  #expect(result.first { $0.name == "broken" }!.rules.isEmpty)
+  #expect(invalid.map(\.clusterRole) == ["broken"])
+}
+
+@Test func aggregatedRulesGrantThroughBindingsAndNameTheirOrigin() {
+  let policy = staticPolicy(
+    clusterRoles: [
+      labelled("pods", ["agg": "true"], [readPods]),
+      aggregated("view", [LabelSelector(matchLabels: ["agg": "true"])]),
+    ],
+    clusterRoleBindings: [clusterRoleBinding("b", role: "view", "User:alice")])
+  let decision = policy.decide(.impersonating("alice"), .resource("get", "pods", namespace: "x"))
+  guard case .grants(let grants) = decision.reason else {
+    Issue.record("expected grants")
+    return
+  }
+  #expect(grants.map(\.aggregatedFrom) == ["pods"])
+}
