@@ -29,11 +29,13 @@ public var rolecallBinary: URL {
 }
 
 /// Runs `rolecall` with arguments, optional stdin and extra environment, and waits for it.
+/// It runs in the repository root, so that fixture paths in its output are the same on every machine.
 public func runRolecall(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws
   -> RunResult
 {
   let process = Process()
   process.executableURL = rolecallBinary
+  process.currentDirectoryURL = repositoryRoot
   process.arguments = arguments
   var env = ProcessInfo.processInfo.environment
   env.removeValue(forKey: "ROLECALL_DB")
@@ -74,4 +76,20 @@ public func temporaryDirectory() throws -> URL {
   let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rolecall-test-\(UUID().uuidString)")
   try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
   return dir
+}
+
+/// Compares `actual` with Tests/<suite>/Golden/<name>; `UPDATE_GOLDEN=1 swift test` rewrites the file instead.
+/// Returns nil when they match, else a message with both texts.
+public func goldenMismatch(_ actual: String, suite: String, name: String) -> String? {
+  let url = repositoryRoot.appendingPathComponent("Tests").appendingPathComponent(suite)
+    .appendingPathComponent("Golden").appendingPathComponent(name)
+  if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+    try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try? actual.write(to: url, atomically: true, encoding: .utf8)
+    return nil
+  }
+  guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
+    return "no golden file \(url.path): run UPDATE_GOLDEN=1 swift test"
+  }
+  return expected == actual ? nil : "output differs from \(url.path):\n--- expected\n\(expected)\n--- actual\n\(actual)"
 }

@@ -1,0 +1,173 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import RBACIngest
+import RBACModel
+import RBACStore
+import RBACTestSupport
+import Testing
+
+private func semantics() throws -> SnapshotContent { try Ingest.read(paths: [fixture("cases/semantics.yaml")]) }
+
+private func database(_ content: SnapshotContent, name: String = "s1") throws -> (RolecallDatabase, SnapshotInfo) {
+  let db = try RolecallDatabase(path: ":memory:")
+  let info = try db.writeSnapshot(content, name: name, sources: ["semantics.yaml"])
+  return (db, info)
+}
+
+private let requests: [(UserInfo, RequestAttributes)] = [
+  (.impersonating("bob", groups: ["devs"]), .resource("get", "pods", namespace: "prod")),
+  (.impersonating("bob", groups: ["devs"]), .resource("get", "pods", namespace: "dev")),
+  (.impersonating("bob", groups: ["devs"]), .resource("list", group: "apps", "deployments", namespace: "prod")),
+  (.impersonating("system:serviceaccount:prod:deployer"), .resource("get", "secrets", name: "db-password", namespace: "prod")),
+  (.impersonating("system:serviceaccount:prod:deployer"), .resource("list", "secrets", namespace: "prod")),
+  (.impersonating("system:serviceaccount:ci:builder"), .resource("create", "pods", subresource: "exec", name: "w", namespace: "prod")),
+  (.impersonating("system:serviceaccount:ci:builder"), .resource("get", "pods", namespace: "ci")),
+  (.impersonating("mallory"), .resource("create", group: "apps", "deployments", namespace: "prod")),
+  (.impersonating("anyone"), .nonResource("get", path: "/logs/apiserver.log")),
+  (.impersonating("system:anonymous"), .nonResource("get", path: "/metrics")),
+  (.impersonating("p", groups: ["platform"]), .resource("escalate", group: "rbac.authorization.k8s.io", "clusterroles")),
+  (.impersonating("system:serviceaccount:velero:velero"), .resource("list", "secrets")),
+]
+
+@Test func storedSnapshotAnswersExactlyAsTheIngestedObjects() throws {
+  let content = try semantics()
+  let (db, info) = try database(content)
+  let direct = content.policy()
+  let stored = try db.policy(of: info)
+  let expected = [true, false, true, true, false, true, false, false, true, false, true, true]
+  #expect(requests.map { direct.allows($0.0, $0.1) } == expected)
+  #expect(requests.map { stored.allows($0.0, $0.1) } == expected)
+  // A namespace-scoped load decides that namespace's requests the same way.
+  for (user, request) in requests where request.namespace == "prod" || request.namespace.isEmpty {
+    let scoped = try db.policy(of: info, scope: .namespace(request.namespace))
+    #expect(scoped.allows(user, request) == direct.allows(user, request))
+  }
+}
+
+@Test func aggregatedRulesKeepTheirOriginInTheStore() throws {
+  let (db, info) = try database(try semantics())
+  let policy = try db.policy(of: info)
+  let view = policy.clusterRoles["team-view"]!
+  #expect(view.ruleOrigins == ["team-view-pods", "team-view-deployments"])
+}
+
+@Test func snapshotsAreListedWithCountsAndNamesAreUnique() throws {
+  let content = try semantics()
+  let (db, info) = try database(content)
+  #expect(info.clusterRoles == 6 && info.roles == 2 && info.clusterRoleBindings == 5 && info.roleBindings == 4)
+  #expect(info.serviceAccounts == 3 && info.namespaces == 2 && info.warnings == 5)
+  #expect(info.skippedKinds == ["v1/ConfigMap": 1])
+  #expect(throws: StoreError.snapshotExists(name: "s1")) { try db.writeSnapshot(content, name: "s1", sources: []) }
+  #expect(try db.snapshots().count == 1)
+  try db.writeSnapshot(content, name: "s2", sources: [])
+  #expect(try db.snapshot(named: nil).name == "s2")
+  try db.removeSnapshot(named: "s2")
+  #expect(try db.snapshots().map(\.name) == ["s1"])
+  #expect(throws: StoreError.noSnapshot(name: "s2")) { try db.snapshot(named: "s2") }
+  // Removing a snapshot removes its rows: nothing of s2 remains.
+  let rows = try db.run(sql: "SELECT count(*) FROM binding", parameters: [:], snapshot: info)
+  #expect(rows.rows == [["9"]])
+}
+
+@Test func defaultSnapshotNamesAreTimestampsMadeUnique() throws {
+  let db = try RolecallDatabase(path: ":memory:")
+  let date = Date(timeIntervalSince1970: 1_795_000_000)
+  let a = try db.writeSnapshot(SnapshotContent(), name: nil, sources: [], at: date)
+  let b = try db.writeSnapshot(SnapshotContent(), name: nil, sources: [], at: date)
+  let stamp = ISO8601DateFormatter().string(from: date)
+  #expect(a.name == stamp && b.name == stamp + "-2")
+}
+
+// MARK: - Queries
+
+@Test func embeddedQueriesMatchTheQueriesFolder() throws {
+  let folder = repositoryRoot.appendingPathComponent("queries")
+  let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }.sorted()
+  #expect(QueryCatalog.entries.map { $0.name + ".sql" } == files, "run `make queries`")
+  for file in files {
+    let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+    let embedded = try QueryCatalog.sql(for: String(file.dropLast(4)))
+    #expect(embedded == text.trimmingCharacters(in: .newlines), "queries/\(file) changed: run `make queries`")
+  }
+}
+
+@Test func shippedQueriesAnswerOnTheSemanticsFixture() throws {
+  let (db, info) = try database(try semantics())
+  func run(_ name: String) throws -> [[String?]] {
+    try db.run(sql: QueryCatalog.sql(for: name), parameters: [:], snapshot: info).rows
+  }
+  #expect(try run("cluster-admins").map { "\($0[0]!) \($0[1]!)/\($0[2]!)" } == [
+    "Group /platform", "ServiceAccount argocd/argocd-application-controller",
+  ])
+  #expect(try run("secret-readers").map { "\($0[0]!) \($0[1]!)/\($0[2]!) \($0[5]!)" } == [
+    "Group /platform *", "ServiceAccount argocd/argocd-application-controller *",
+    "ServiceAccount velero/velero get,list,watch",
+  ])
+  #expect(try run("dangling-bindings").map { "\($0[0]!) \($0[2]!)" } == [
+    "ClusterRoleBinding crb-to-role", "RoleBinding dangling",
+  ])
+  #expect(try run("serviceaccounts-cluster-bindings").map { "\($0[0]!)/\($0[1]!) \($0[4]!)" } == [
+    "argocd/argocd-application-controller no", "velero/velero no",
+  ])
+  #expect(try run("public-bindings").map { $0[0]! } == ["Group system:authenticated"])
+}
+
+@Test func wildcardRulesQueryFindsEveryWildcardKind() throws {
+  let (db, info) = try database(try semantics())
+  let rows = try db.run(sql: QueryCatalog.sql(for: "wildcard-rules"), parameters: [:], snapshot: info).rows
+  #expect(rows.map { $0[0]! } == ["ClusterRole metrics-reader", "ClusterRole platform-admin"])
+}
+
+@Test func parametersAreBoundNeverSpliced() throws {
+  let (db, info) = try database(try semantics())
+  let sql = "SELECT name FROM binding WHERE snapshot_id = :snapshot AND name = :name AND 'system:masters' != ''"
+  #expect(try db.run(sql: sql, parameters: ["name": "ci-deploy"], snapshot: info).rows == [["ci-deploy"]])
+  #expect(try db.run(sql: sql, parameters: ["name": "x' OR '1'='1"], snapshot: info).rows.isEmpty)
+  #expect(throws: StoreError.missingParameter(name: "name")) { try db.run(sql: sql, parameters: [:], snapshot: info) }
+}
+
+// MARK: - Files
+
+@Test func databaseFilesArePrivateReadOnlyRefusesWritesAndBadFilesAreNamed() throws {
+  let dir = try temporaryDirectory()
+  let path = dir.appendingPathComponent("r.db").path
+  #expect(throws: StoreError.noDatabase(path: path)) { try RolecallDatabase(path: path, mode: .readOnly) }
+  let info = try RolecallDatabase(path: path).writeSnapshot(try semantics(), name: "s", sources: [])
+  let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as! Int
+  #expect(mode & 0o077 == 0)
+  let readOnly = try RolecallDatabase(path: path, mode: .readOnly)
+  #expect(throws: StoreError.self) {
+    try readOnly.run(sql: "DELETE FROM binding", parameters: [:], snapshot: info)
+  }
+  #expect(try readOnly.snapshots().first?.roleBindings == 4)
+
+  let garbage = dir.appendingPathComponent("garbage.db").path
+  FileManager.default.createFile(atPath: garbage, contents: Data(repeating: 0x41, count: 4096))
+  #expect(throws: StoreError.incompatible(path: garbage, reason: "not a rolecall database (not an SQLite file)")) {
+    try RolecallDatabase(path: garbage, mode: .readOnly)
+  }
+}
+
+@Test func aDatabaseFromANewerRolecallIsRefused() throws {
+  let dir = try temporaryDirectory()
+  let path = dir.appendingPathComponent("new.db").path
+  let db = try RolecallDatabase(path: path)
+  try db.writeSnapshot(SnapshotContent(), name: "s", sources: [])
+  // Simulate a migration this build does not know.
+  let writable = try RolecallDatabase(path: path)
+  _ = writable
+  let sqlite = Process()
+  sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+  sqlite.arguments = ["sqlite3", path, "INSERT INTO grdb_migrations VALUES ('v99: from the future')"]
+  try sqlite.run()
+  sqlite.waitUntilExit()
+  guard sqlite.terminationStatus == 0 else { return }  // no sqlite3 shell: nothing to simulate with
+  #expect(throws: StoreError.self) { try RolecallDatabase(path: path, mode: .readOnly) }
+  do {
+    _ = try RolecallDatabase(path: path)
+    Issue.record("a newer database was opened")
+  } catch {
+    #expect("\(error)".contains("written by a newer rolecall"))
+  }
+}

@@ -1,0 +1,254 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import RBACTestSupport
+import Testing
+
+/// A database with the semantics fixture ingested as snapshot "cases", shared by the tests that only read it.
+private let casesDB: String = {
+  let path = try! temporaryDirectory().appendingPathComponent("cases.db").path
+  let result = try! runRolecall(["ingest", "fixtures/cases/semantics.yaml", "--snapshot", "cases", "--db", path])
+  precondition(result.status == 0, result.stderr)
+  return path
+}()
+
+/// The Kubernetes default roles and bindings, as snapshot "bootstrap".
+private let bootstrapDB: String = {
+  let path = try! temporaryDirectory().appendingPathComponent("bootstrap.db").path
+  let result = try! runRolecall(["ingest", "fixtures/bootstrap", "--snapshot", "bootstrap", "--db", path, "-q"])
+  precondition(result.status == 0, result.stderr)
+  return path
+}()
+
+private func rolecall(_ arguments: String..., db: String = casesDB, stdin: String? = nil) throws -> RunResult {
+  try runRolecall(arguments + ["--db", db], stdin: stdin.map { Data($0.utf8) })
+}
+
+private func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+  if let mismatch = goldenMismatch(text, suite: "RolecallCLITests", name: name) {
+    Issue.record(Comment(rawValue: mismatch), sourceLocation: sourceLocation)
+  }
+}
+
+// MARK: - ingest
+
+@Test func ingestSummarizesOnStderrAndPrintsNothingOnStdout() throws {
+  let path = try temporaryDirectory().appendingPathComponent("x.db").path
+  let result = try runRolecall(["ingest", "fixtures/cases/semantics.yaml", "--snapshot", "cases", "--db", path])
+  #expect(result.status == 0)
+  #expect(result.stdout == "")
+  expectGolden(result.stderr, "ingest-cases.txt")
+}
+
+@Test func badInputFailsWithOneLineAndWritesNothing() throws {
+  let path = try temporaryDirectory().appendingPathComponent("bad.db").path
+  let good = try runRolecall(["ingest", "fixtures/cases/semantics.yaml", "--snapshot", "good", "--db", path])
+  #expect(good.status == 0)
+  let bad = try runRolecall(["ingest", "fixtures/cases/semantics.yaml", "fixtures/cases/bad/verbs-not-a-list.yaml",
+    "--snapshot", "bad", "--db", path])
+  #expect(bad.status == 2)
+  #expect(bad.stderr == "rolecall: error: fixtures/cases/bad/verbs-not-a-list.yaml, document 1, field rules[0].verbs (line 8): expected a list\n")
+  let list = try runRolecall(["snapshots", "--db", path, "-o", "json"])
+  #expect(list.stdout.contains("\"good\"") && !list.stdout.contains("\"bad\""))
+}
+
+@Test func ingestReadsStdin() throws {
+  let path = try temporaryDirectory().appendingPathComponent("stdin.db").path
+  let yaml = try String(contentsOfFile: fixture("cases/semantics.yaml"), encoding: .utf8)
+  let result = try runRolecall(["ingest", "-", "--snapshot", "s", "--db", path, "-q"], stdin: Data(yaml.utf8))
+  #expect(result.status == 0 && result.stderr == "")
+  #expect(try runRolecall(["can-i", "get", "pods", "-n", "prod", "--as", "bob", "--as-group", "devs", "--db", path]).stdout == "yes\n")
+}
+
+@Test func commandsWithoutADatabaseSayWhatToDo() throws {
+  let path = try temporaryDirectory().appendingPathComponent("none.db").path
+  let result = try runRolecall(["who-can", "get", "pods", "--db", path])
+  #expect(result.status == 2)
+  #expect(result.stderr == "rolecall: error: no database at \(path): run `rolecall ingest FILE...` first (or pass --db PATH / set ROLECALL_DB)\n")
+  #expect(!FileManager.default.fileExists(atPath: path))
+}
+
+// MARK: - can-i
+
+private let canICases: [([String], Int32)] = [
+  (["get", "pods", "-n", "prod", "--as", "bob", "--as-group", "devs"], 0),
+  (["get", "pods", "-n", "dev", "--as", "bob", "--as-group", "devs"], 1),
+  (["list", "deploy", "-n", "prod", "--as", "bob", "--as-group", "devs"], 0),  // aggregated through matchExpressions
+  (["get", "po/log", "-n", "prod", "--as", "bob", "--as-group", "devs"], 0),
+  (["get", "secrets", "db-password", "-n", "prod", "--as", "system:serviceaccount:prod:deployer"], 0),
+  (["get", "secrets", "other", "-n", "prod", "--as", "system:serviceaccount:prod:deployer"], 1),
+  (["list", "secrets", "-n", "prod", "--as", "system:serviceaccount:prod:deployer"], 1),
+  (["create", "pods", "-n", "prod", "--subresource", "exec", "--as", "system:serviceaccount:ci:builder"], 0),
+  (["create", "deployments.v1.apps", "-n", "prod", "--as", "system:serviceaccount:ci:builder"], 0),
+  (["create", "deployments", "-n", "prod", "--as", "mallory"], 1),  // ClusterRoleBinding to a Role
+  (["get", "/metrics", "--as", "alice"], 0),
+  (["get", "/metrics", "--as", "system:anonymous"], 1),
+  (["get", "/logs/kube-apiserver.log", "--as", "alice"], 0),
+  (["delete", "nodes", "--as", "root", "--as-group", "system:masters"], 0),
+  (["escalate", "clusterroles.rbac.authorization.k8s.io", "--as", "p", "--as-group", "platform"], 0),
+  (["list", "secrets", "-A", "--as", "system:serviceaccount:velero:velero"], 0),
+  (["list", "secrets", "-A", "--as", "system:serviceaccount:prod:deployer"], 1),
+]
+
+@Test(arguments: canICases)
+func canIAnswersWithExitCodes(arguments: [String], status: Int32) throws {
+  let result = try runRolecall(["can-i"] + arguments + ["--db", casesDB])
+  #expect(result.status == status, "\(arguments): \(result.stderr)")
+  #expect(result.stdout == (status == 0 ? "yes\n" : "no\n"))
+}
+
+@Test func canIExplainsWithBindingRoleAndRule() throws {
+  expectGolden(
+    try rolecall("can-i", "list", "deployments.apps", "-n", "prod", "--as", "bob", "--as-group", "devs", "--explain").stdout,
+    "can-i-aggregated-wide.txt")
+  expectGolden(
+    try rolecall("can-i", "list", "secrets", "-n", "prod", "--as", "system:serviceaccount:prod:deployer", "-o", "wide").stdout,
+    "can-i-denied-wide.txt")
+  expectGolden(
+    try rolecall("can-i", "get", "secrets", "--as", "root", "--as-group", "system:masters", "-o", "wide").stdout,
+    "can-i-masters-wide.txt")
+}
+
+@Test func canIJSONCarriesTheDecisionAndItsGrants() throws {
+  let result = try rolecall("can-i", "get", "secrets", "db-password", "-n", "prod", "--as", "alice", "-o", "json")
+  #expect(result.status == 0)
+  let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+  #expect(json["allowed"] as? Bool == true)
+  let grants = json["grants"] as! [[String: Any]]
+  #expect((grants[0]["binding"] as! [String: String])["name"] == "deployer-secrets")
+  #expect((grants[0]["rule"] as! [String: [String]])["resourceNames"] == ["db-password"])
+}
+
+@Test func unknownIdentitiesAreEvaluatedWithANote() throws {
+  let result = try rolecall("can-i", "get", "/metrics", "--as", "nobody-here")
+  #expect(result.status == 0)
+  #expect(result.stderr == "warning: no binding names \"nobody-here\"; its permissions come only from its groups (system:authenticated)\n")
+}
+
+@Test func canIListMergesRules() throws {
+  expectGolden(try rolecall("can-i", "--list", "--as", "bob", "--as-group", "devs", "-n", "prod").stdout, "can-i-list.txt")
+  expectGolden(try rolecall("can-i", "--list", "--as", "bob", "--as-group", "devs", "-n", "prod", "-o", "wide").stdout,
+    "can-i-list-wide.txt")
+}
+
+@Test func canIUsageErrors() throws {
+  let noUser = try rolecall("can-i", "get", "pods")
+  #expect(noUser.status == 2 && noUser.stderr == "rolecall: error: --as USER is required: rolecall has no current user to assume\n")
+  let noSnapshot = try rolecall("can-i", "get", "pods", "--as", "a", "--snapshot", "nope")
+  #expect(noSnapshot.status == 2 && noSnapshot.stderr.contains("no snapshot named \"nope\""))
+}
+
+// MARK: - batch
+
+@Test func canIBatchAnswersEveryLineInOrderLiterally() throws {
+  let input = """
+    {"user":"bob","groups":["devs"],"verb":"get","apiGroup":"","resource":"pods","namespace":"prod"}
+    {"user":"bob","groups":["devs"],"verb":"get","resource":"pods","namespace":"dev"}
+
+    {"user":"alice","groups":[],"verb":"get","nonResourceURL":"/metrics"}
+    {"user":"alice","groups":["system:authenticated"],"verb":"get","nonResourceURL":"/metrics"}
+    {"user":"x","groups":["system:masters"],"verb":"delete","resource":"nodes"}
+    {"user":"system:serviceaccount:prod:deployer","verb":"get","resource":"secrets","name":"db-password","namespace":"prod"}
+    {}
+    """
+  // The last line is not a request: the whole batch fails before any answer is printed.
+  let bad = try rolecall("can-i", "--batch", "-", stdin: input)
+  #expect(bad.status == 2 && bad.stdout == "" && bad.stderr == "rolecall: error: line 8: field verb: required\n")
+  let good = try rolecall("can-i", "--batch", "-", stdin: String(input.dropLast(3)))
+  #expect(good.status == 0)
+  #expect(good.stdout == """
+    {"user":"bob","groups":["devs"],"verb":"get","apiGroup":"","resource":"pods","namespace":"prod","allowed":true}
+    {"user":"bob","groups":["devs"],"verb":"get","resource":"pods","namespace":"dev","allowed":false}
+    {"user":"alice","groups":[],"verb":"get","nonResourceURL":"/metrics","allowed":false}
+    {"user":"alice","groups":["system:authenticated"],"verb":"get","nonResourceURL":"/metrics","allowed":true}
+    {"user":"x","groups":["system:masters"],"verb":"delete","resource":"nodes","allowed":true}
+    {"user":"system:serviceaccount:prod:deployer","verb":"get","resource":"secrets","name":"db-password","namespace":"prod","allowed":true}
+
+    """)
+}
+
+@Test func whoCanBatchListsSubjectsPerLine() throws {
+  let result = try rolecall(
+    "who-can", "--batch", "-", stdin: "{\"verb\":\"list\",\"resource\":\"secrets\",\"namespace\":\"prod\"}\n")
+  #expect(result.status == 0)
+  #expect(result.stdout == """
+    {"verb":"list","resource":"secrets","namespace":"prod","subjects":[{"implicit":true,"kind":"Group","name":"system:masters","namespace":"","via":[]},{"implicit":false,"kind":"Group","name":"platform","namespace":"","via":[{"binding":{"kind":"ClusterRoleBinding","name":"platform-admins","namespace":""},"role":{"kind":"ClusterRole","name":"platform-admin","namespace":""}}]},{"implicit":false,"kind":"ServiceAccount","name":"argocd-application-controller","namespace":"argocd","via":[{"binding":{"kind":"ClusterRoleBinding","name":"platform-admins","namespace":""},"role":{"kind":"ClusterRole","name":"platform-admin","namespace":""}}]},{"implicit":false,"kind":"ServiceAccount","name":"velero","namespace":"velero","via":[{"binding":{"kind":"ClusterRoleBinding","name":"secret-backup","namespace":""},"role":{"kind":"ClusterRole","name":"secret-backup","namespace":""}}]}]}
+
+    """)
+}
+
+// MARK: - who-can, perms, snapshots, query
+
+@Test func whoCanListsSubjectsWithTheirBindings() throws {
+  expectGolden(try rolecall("who-can", "get", "secrets", "db-password", "-n", "prod").stdout, "who-can-named-secret.txt")
+  expectGolden(try rolecall("who-can", "create", "pods/exec", "-A", "-o", "wide").stdout, "who-can-exec-all-wide.txt")
+}
+
+@Test func permsShowsEverythingASubjectCanDoAndWhy() throws {
+  expectGolden(try rolecall("perms", "sa:ci:builder", "-o", "wide").stdout, "perms-builder-wide.txt")
+  expectGolden(try rolecall("perms", "user:bob", "--as-group", "devs").stdout, "perms-bob.txt")
+  let bad = try rolecall("perms", "bob")
+  #expect(bad.status == 2)
+  #expect(bad.stderr.hasPrefix("rolecall: error: cannot read subject \"bob\""))
+}
+
+@Test func permsYAMLAndJSONAgree() throws {
+  let json = try rolecall("perms", "system:serviceaccount:prod:deployer", "-o", "json")
+  let yaml = try rolecall("perms", "system:serviceaccount:prod:deployer", "-o", "yaml")
+  #expect(json.status == 0 && yaml.status == 0)
+  #expect(json.stdout.contains("\"resourceNames\" : [\n        \"db-password\""))
+  #expect(yaml.stdout.contains("- db-password"))
+}
+
+@Test func snapshotsAndQueries() throws {
+  let list = try rolecall("snapshots", "-o", "json")
+  let snapshots = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as! [[String: Any]]
+  #expect(snapshots.map { $0["name"] as! String } == ["cases"])
+  #expect(snapshots[0]["roleBindings"] as? Int == 4)
+  expectGolden(try rolecall("query", "cluster-admins").stdout, "query-cluster-admins.txt")
+  let writes = try rolecall("query", "/dev/stdin", "--param", "x=1")
+  #expect(writes.status == 2)
+  let listQueries = try rolecall("query", "--list")
+  #expect(listQueries.stdout.contains("dangling-bindings"))
+}
+
+@Test func userSQLThatWritesIsRefused() throws {
+  let dir = try temporaryDirectory()
+  let sql = dir.appendingPathComponent("evil.sql")
+  try "DELETE FROM binding WHERE snapshot_id = :snapshot".write(to: sql, atomically: true, encoding: .utf8)
+  let result = try rolecall("query", sql.path)
+  #expect(result.status == 2)
+  #expect(result.stderr.contains("readonly") || result.stderr.contains("read-only"))
+  #expect(try rolecall("can-i", "get", "pods", "-n", "prod", "--as", "bob", "--as-group", "devs").stdout == "yes\n")
+}
+
+// MARK: - Facts of the Kubernetes default roles
+
+@Test func defaultRolesWhoCanMintServiceAccountTokens() throws {
+  let result = try rolecall("who-can", "create", "serviceaccounts/token", "-A", db: bootstrapDB)
+  expectGolden(result.stdout, "bootstrap-who-can-token.txt")
+}
+
+private let defaultRoleCases: [([String], Int32)] = [
+  (["create", "pods/binding", "-n", "x", "--as", "system:kube-scheduler"], 0),
+  (["get", "secrets", "-n", "x", "--as", "system:kube-scheduler"], 1),
+  (["update", "configmaps", "kube-scheduler", "-n", "kube-system", "--as", "system:kube-scheduler"], 0),
+  (["update", "configmaps", "other", "-n", "kube-system", "--as", "system:kube-scheduler"], 1),
+  (["escalate", "clusterroles.rbac.authorization.k8s.io", "--as", "system:serviceaccount:kube-system:clusterrole-aggregation-controller"], 0),
+  (["create", "serviceaccounts/token", "-n", "kube-system", "--as", "system:kube-controller-manager"], 0),
+  (["get", "/healthz", "--as", "system:anonymous"], 0),
+  (["create", "selfsubjectaccessreviews.authorization.k8s.io", "--as", "anyone"], 0),
+  (["list", "secrets", "-A", "--as", "system:serviceaccount:kube-system:default"], 1),
+]
+
+@Test(arguments: defaultRoleCases)
+func defaultRoleFacts(arguments: [String], status: Int32) throws {
+  let result = try runRolecall(["can-i"] + arguments + ["--db", bootstrapDB])
+  #expect(result.status == status, "\(arguments)")
+}
+
+@Test func helpTeaches() throws {
+  let result = try runRolecall(["--help"])
+  #expect(result.status == 0)
+  expectGolden(result.stdout, "help.txt")
+}
