@@ -50,6 +50,6 @@ let package = Package(
     .testTarget(name: "RBACModelTests", dependencies: ["RBACModel", "RBACTestSupport"]),
     .testTarget(name: "RBACIngestTests", dependencies: ["RBACIngest", "RBACTestSupport"]),
     .testTarget(name: "RBACStoreTests", dependencies: ["RBACStore", "RBACIngest", "RBACTestSupport"]),
-    .testTarget(name: "RolecallCLITests", dependencies: ["RBACTestSupport"]),
+    .testTarget(name: "RolecallCLITests", dependencies: ["RBACTestSupport"], exclude: ["Golden"]),
   ]
 )

@@ -15,10 +15,12 @@ public struct EffectivePermission: Sendable, Hashable, Codable {
   public var verbs: [String]
   public var grants: [Grant]
 
-  /// `resource.group` as kubectl prints it, or the URL.
+  /// `resource.group/subresource` as kubectl prints it, or the URL.
   public var target: String {
     if !nonResourceURL.isEmpty { return nonResourceURL }
-    return apiGroup.isEmpty ? resource : resource + "." + apiGroup
+    guard !apiGroup.isEmpty else { return resource }
+    guard let slash = resource.firstIndex(of: "/") else { return resource + "." + apiGroup }
+    return resource[..<slash] + "." + apiGroup + resource[slash...]
   }
 }
 

@@ -101,16 +101,19 @@ public struct Policy: Sendable {
   /// ClusterRoleBindings first, then the RoleBindings of `namespace` (none when it is empty). Stops when `visit`
   /// returns false.
   func visitBindings(for user: UserInfo, namespace: String, _ visit: (Bound, Int) -> Bool) {
-    let keys = user.subjectKeys
-    for key in keys {
-      for site in clusterIndex[key] ?? [] where !visit(clusterRoleBindings[site.binding], site.subject) { return }
+    // This is the hot path of batch evaluation: look keys up one by one rather than building a key list.
+    func each(_ index: [SubjectKey: [Site]], _ bindings: [Bound]) -> Bool {
+      for site in index[.user(user.name)] ?? [] where !visit(bindings[site.binding], site.subject) { return false }
+      for group in user.groups {
+        for site in index[.group(group)] ?? [] where !visit(bindings[site.binding], site.subject) { return false }
+      }
+      return true
     }
+    guard each(clusterIndex, clusterRoleBindings) else { return }
     guard !namespace.isEmpty, let index = namespaceIndex[namespace], let bindings = roleBindings[namespace] else {
       return
     }
-    for key in keys {
-      for site in index[key] ?? [] where !visit(bindings[site.binding], site.subject) { return }
-    }
+    _ = each(index, bindings)
   }
 
   /// Every rule that applies to `user` in `namespace`, each with its provenance, without duplicates

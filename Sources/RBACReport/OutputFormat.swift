@@ -63,7 +63,8 @@ public struct TextTable {
     for row in all {
       var line = ""
       for (i, cell) in row.enumerated() {
-        line += i == row.count - 1 ? cell : cell.padding(toLength: widths[i] + 3, withPad: " ", startingAt: 0)
+        line += cell
+        if i < row.count - 1 { line += String(repeating: " ", count: widths[i] + 3 - cell.count) }
       }
       while line.last == " " { line.removeLast() }
       out += line + "\n"

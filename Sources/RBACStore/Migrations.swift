@@ -15,7 +15,15 @@ enum Migrations {
             name          TEXT NOT NULL UNIQUE,
             created_at    TEXT NOT NULL,               -- ISO 8601, UTC
             sources       TEXT NOT NULL DEFAULT '[]',  -- JSON array of the inputs read
-            skipped_kinds TEXT NOT NULL DEFAULT '{}'   -- JSON object: "apiVersion/kind" -> count
+            skipped_kinds TEXT NOT NULL DEFAULT '{}',  -- JSON object: "apiVersion/kind" -> count
+            -- What the snapshot holds, counted once at ingest (a snapshot never changes).
+            cluster_roles         INTEGER NOT NULL DEFAULT 0,
+            roles                 INTEGER NOT NULL DEFAULT 0,
+            cluster_role_bindings INTEGER NOT NULL DEFAULT 0,
+            role_bindings         INTEGER NOT NULL DEFAULT 0,
+            service_accounts      INTEGER NOT NULL DEFAULT 0,
+            namespaces            INTEGER NOT NULL DEFAULT 0,
+            warnings              INTEGER NOT NULL DEFAULT 0
           );
 
           -- Roles and ClusterRoles; namespace is '' for a ClusterRole.

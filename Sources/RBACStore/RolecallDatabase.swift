@@ -94,7 +94,7 @@ public final class RolecallDatabase: Sendable {
           throw StoreError.snapshotExists(name: snapshotName)
         }
         try SnapshotWriter(db: db).write(content, name: snapshotName, createdAt: date, sources: sources)
-        return try Self.snapshotInfos(db).first { $0.name == snapshotName }!
+        return try SnapshotInfo.fetchOne(db, sql: "SELECT * FROM snapshot WHERE name = ?", arguments: [snapshotName])!
       }
     } catch let error as DatabaseError {
       throw StoreError.sqlite(Self.explain(error))
@@ -116,27 +116,16 @@ public final class RolecallDatabase: Sendable {
   public func snapshots() throws -> [SnapshotInfo] { try read(Self.snapshotInfos) }
 
   static func snapshotInfos(_ db: Database) throws -> [SnapshotInfo] {
-    try SnapshotInfo.fetchAll(
-      db,
-      sql: """
-        SELECT s.id, s.name, s.created_at, s.sources, s.skipped_kinds,
-          (SELECT count(*) FROM role WHERE snapshot_id = s.id AND kind = 'ClusterRole') AS cluster_roles,
-          (SELECT count(*) FROM role WHERE snapshot_id = s.id AND kind = 'Role') AS roles,
-          (SELECT count(*) FROM binding WHERE snapshot_id = s.id AND kind = 'ClusterRoleBinding') AS cluster_role_bindings,
-          (SELECT count(*) FROM binding WHERE snapshot_id = s.id AND kind = 'RoleBinding') AS role_bindings,
-          (SELECT count(*) FROM service_account WHERE snapshot_id = s.id) AS service_accounts,
-          (SELECT count(*) FROM namespace WHERE snapshot_id = s.id) AS namespaces,
-          (SELECT count(*) FROM diagnostic WHERE snapshot_id = s.id) AS warnings
-        FROM snapshot s ORDER BY s.id
-        """)
+    try SnapshotInfo.fetchAll(db, sql: "SELECT * FROM snapshot ORDER BY id")
   }
 
   /// The named snapshot, or the latest when `name` is nil.
   public func snapshot(named name: String?) throws -> SnapshotInfo {
-    let all = try snapshots()
-    guard let found = name == nil ? all.last : all.first(where: { $0.name == name }) else {
-      throw StoreError.noSnapshot(name: name)
+    let found = try read { db in
+      try name.map { try SnapshotInfo.fetchOne(db, sql: "SELECT * FROM snapshot WHERE name = ?", arguments: [$0]) }
+        ?? SnapshotInfo.fetchOne(db, sql: "SELECT * FROM snapshot ORDER BY id DESC LIMIT 1")
     }
+    guard let found else { throw StoreError.noSnapshot(name: name) }
     return found
   }
 

@@ -11,8 +11,16 @@ struct SnapshotWriter {
 
   func write(_ content: SnapshotContent, name: String, createdAt: Date, sources: [String]) throws {
     try db.execute(
-      sql: "INSERT INTO snapshot (name, created_at, sources, skipped_kinds) VALUES (?, ?, ?, ?)",
-      arguments: [name, ISO8601DateFormatter().string(from: createdAt), JSONText.encode(sources), JSONText.encode(content.skippedKinds)])
+      sql: """
+        INSERT INTO snapshot (name, created_at, sources, skipped_kinds, cluster_roles, roles, cluster_role_bindings,
+          role_bindings, service_accounts, namespaces, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+      arguments: [
+        name, ISO8601DateFormatter().string(from: createdAt), JSONText.encode(sources),
+        JSONText.encode(content.skippedKinds), content.clusterRoles.count, content.roles.count,
+        content.clusterRoleBindings.count, content.roleBindings.count, content.serviceAccounts.count,
+        content.namespaces.count, content.diagnostics.count,
+      ])
     let snapshot = db.lastInsertedRowID
 
     let insertRole = try db.cachedStatement(

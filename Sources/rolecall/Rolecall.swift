@@ -9,8 +9,8 @@ struct Rolecall: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Kubernetes RBAC permission analyzer: who can do what, and why.",
     discussion: """
-      rolecall reads RBAC objects from manifests or `kubectl get -o json|yaml` dumps into a local SQLite database
-      (a snapshot per ingest) and answers questions exactly as the API server's RBAC authorizer would, explaining
+      rolecall reads RBAC objects from manifests or `kubectl get -o json|yaml` dumps into a local SQLite database \
+      (a snapshot per ingest) and answers questions exactly as the API server's RBAC authorizer would, explaining \
       each answer with the binding, role and rule behind it.
 
       Start with `rolecall ingest FILES...`, then ask `can-i`, `who-can` or `perms`.

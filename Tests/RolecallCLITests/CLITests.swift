@@ -252,3 +252,23 @@ func defaultRoleFacts(arguments: [String], status: Int32) throws {
   #expect(result.status == 0)
   expectGolden(result.stdout, "help.txt")
 }
+
+@Test func batchLinesOfEveryValidShapeGetTheSameAnswer() throws {
+  // The same request written the plain way (fast path) and with escapes, nulls, spacing and unknown members
+  // (JSONDecoder path): every line must be read, and read alike.
+  let input = """
+    {"user":"system:serviceaccount:prod:deployer","verb":"get","resource":"secrets","name":"db-password","namespace":"prod"}
+    { "user" : "system:serviceaccount:prod:deployer" , "verb" : "get" , "resource" : "secrets" , "name" : "db-password" , "namespace" : "prod" }
+    {"user":"system:serviceaccount:prod:deployer","verb":"get","resource":"secrets","name":"db\\u002dpassword","namespace":"prod","subresource":null,"extra":{"n":1}}
+    {"user":"system:serviceaccount:prod:deployer","verb":"get","resource":"secrets","name":"db-password","namespace":"prod","groups":null}
+    {"user":"system:serviceaccount:prod:deployer","verb":"get","resource":"secrets","name":"other","namespace":"prod","count":3}
+    """
+  let result = try rolecall("can-i", "--batch", "-", stdin: input + "\n")
+  #expect(result.status == 0, "\(result.stderr)")
+  let answers = result.stdout.split(separator: "\n").map { $0.hasSuffix("\"allowed\":true}") }
+  #expect(answers == [true, true, true, true, false])
+  let wrongType = try rolecall("can-i", "--batch", "-", stdin: "{\"user\":\"a\",\"verb\":5,\"resource\":\"pods\"}\n")
+  #expect(wrongType.status == 2 && wrongType.stderr == "rolecall: error: line 1: field verb: wrong type\n")
+  let notJSON = try rolecall("can-i", "--batch", "-", stdin: "{\"user\":\"a\",\n")
+  #expect(notJSON.status == 2 && notJSON.stderr == "rolecall: error: line 1: not a JSON object\n")
+}

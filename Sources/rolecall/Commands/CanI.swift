@@ -11,17 +11,17 @@ extension Rolecall {
       commandName: "can-i",
       abstract: "Check whether an identity may make a request: prints yes (exit 0) or no (exit 1).",
       discussion: """
-        RESOURCE is written as for kubectl: pods, po, pods/exec, deployments.apps, deployments.v1.apps,
-        widgets.example.com; a path starting with / asks about a non-resource URL. Namespaced resources are asked
+        RESOURCE is written as for kubectl: pods, po, pods/exec, deployments.apps, deployments.v1.apps, \
+        widgets.example.com; a path starting with / asks about a non-resource URL. Namespaced resources are asked \
         about in -n NAMESPACE (default "default"); cluster-scoped ones cluster-wide.
 
-        The identity is --as USER with --as-group GROUP..., built as the API server builds an impersonated user:
-        system:serviceaccount:NS:NAME carries its service-account groups, and everyone but system:anonymous is in
+        The identity is --as USER with --as-group GROUP..., built as the API server builds an impersonated user, \
+        so system:serviceaccount:NS:NAME carries its service-account groups, and everyone but system:anonymous is in \
         system:authenticated. Members of system:masters may do everything.
 
         Examples:
           rolecall can-i create pods -n prod --as system:serviceaccount:ci:builder
-          rolecall can-i get secrets db-password -n prod --as alice --as-group devs -o wide
+          rolecall can-i get secrets db-password -n prod --as alice -o wide
           rolecall can-i get /healthz --as system:anonymous
           rolecall can-i --list --as alice -n prod
           rolecall can-i --batch requests.jsonl

@@ -11,17 +11,18 @@ extension Rolecall {
     static let configuration = CommandConfiguration(
       abstract: "Read RBAC objects from files, directories or stdin into a new snapshot.",
       discussion: """
-        Reads .yaml, .yml and .json files (directories recursively, in name order) and `-` for stdin:
-        multi-document YAML, Helm output, and List objects exactly as `kubectl get ... -o json|yaml` prints them.
-        Roles, ClusterRoles, their bindings, ServiceAccounts and Namespaces are stored; other kinds are counted.
+        Reads .yaml, .yml and .json files (directories recursively, in name order) and `-` for stdin, as \
+        multi-document YAML, Helm output, and List objects exactly as `kubectl get ... -o json|yaml` prints them. \
+        Roles, ClusterRoles, their bindings, ServiceAccounts and Namespaces are stored; other kinds are counted. \
         Aggregated ClusterRoles are resolved from their selectors, as the controller would.
 
-        One ingest is one snapshot written in one transaction: on any error nothing is written. A summary and
+        One ingest is one snapshot written in one transaction: on any error nothing is written. A summary and \
         warnings (dangling bindings, subjects that match no one, ...) go to stderr.
 
         Examples:
-          kubectl get roles,rolebindings,clusterroles,clusterrolebindings,serviceaccounts,namespaces -A -o json \\
-            | rolecall ingest -
+          kubectl get clusterroles,clusterrolebindings -o json > cluster.json
+          kubectl get roles,rolebindings,serviceaccounts,namespaces -A -o json > namespaced.json
+          rolecall ingest cluster.json namespaced.json
           helm template my-release ./chart | rolecall ingest - --snapshot pr-42
           rolecall ingest manifests/ --namespace prod
         """)

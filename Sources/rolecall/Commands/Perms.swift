@@ -8,9 +8,9 @@ extension Rolecall {
     static let configuration = CommandConfiguration(
       abstract: "Show what a subject can do, cluster-wide and in each namespace, and why.",
       discussion: """
-        SUBJECT is user:NAME, group:NAME, sa:NAMESPACE:NAME or system:serviceaccount:NAMESPACE:NAME. Users and
-        service accounts are evaluated with their implicit groups (system:authenticated; a service account's
-        system:serviceaccounts and system:serviceaccounts:NAMESPACE), so grants to those groups appear too.
+        SUBJECT is user:NAME, group:NAME, sa:NAMESPACE:NAME or system:serviceaccount:NAMESPACE:NAME. Users and \
+        service accounts are evaluated with their implicit groups (system:authenticated; a service account's \
+        system:serviceaccounts and system:serviceaccounts:NAMESPACE), so grants to those groups appear too. \
         Rules are merged per resource; -o wide shows the binding, role and rule behind every line.
 
         Examples:

@@ -10,15 +10,15 @@ extension Rolecall {
       commandName: "who-can",
       abstract: "List every subject allowed to make a request, with the bindings that allow it.",
       discussion: """
-        Lists users, groups and service accounts named by a binding whose role allows the request: the
-        ClusterRoleBindings, and the RoleBindings of -n NAMESPACE (default "default") or, with -A, of every
-        namespace. system:masters is always listed: the API server allows it everything. Groups stand for all
+        Lists users, groups and service accounts named by a binding whose role allows the request: the \
+        ClusterRoleBindings, and the RoleBindings of -n NAMESPACE (default "default") or, with -A, of every \
+        namespace. system:masters is always listed: the API server allows it everything. Groups stand for all \
         their members (system:authenticated is everyone with credentials).
 
         Examples:
           rolecall who-can get secrets -n kube-system
           rolecall who-can create pods/exec -A -o wide
-          rolecall who-can approve signers.certificates.k8s.io kubernetes.io/kube-apiserver-client
+          rolecall who-can escalate clusterroles.rbac.authorization.k8s.io
           rolecall who-can --batch requests.jsonl
         """)
 

@@ -1,0 +1,48 @@
+# rolecall — build, test, demo and benchmarks. `make help` lists the targets.
+SWIFT ?= swift
+DB ?= rolecall-demo.db
+BIN_DEBUG = .build/debug/rolecall
+BIN_RELEASE = .build/release/rolecall
+BENCH_DIR ?= bench-data
+
+.PHONY: help build release test demo queries bench bench-data bench-cli bench-swift clean
+
+help:
+	@echo "make demo    build, ingest the bundled fixtures into $(DB), answer real questions"
+	@echo "make test    build and run every test"
+	@echo "make bench   generate S/M/XL synthetic clusters and measure ingest, batch, who-can, memory"
+	@echo "make queries regenerate Sources/RBACStore/EmbeddedQueries.swift from queries/*.sql"
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release
+
+test:
+	$(SWIFT) test
+
+queries:
+	./scripts/embed-queries.sh
+
+demo: build
+	@rm -f $(DB) $(DB)-wal $(DB)-shm
+	@echo '$$ rolecall ingest fixtures/bootstrap fixtures/apps fixtures/cases/semantics.yaml --snapshot demo'
+	@$(BIN_DEBUG) ingest fixtures/bootstrap fixtures/apps fixtures/cases/semantics.yaml --snapshot demo --db $(DB)
+	@./scripts/demo.sh $(BIN_DEBUG) $(DB)
+
+bench: release bench-data bench-cli bench-swift
+
+bench-data:
+	@for size in S M XL; do \
+	  [ -f $(BENCH_DIR)/$$size/cluster.json ] || python3 scripts/synth-cluster.py --size $$size --out $(BENCH_DIR)/$$size >/dev/null; \
+	done
+
+bench-cli: release bench-data
+	./scripts/bench-cli.sh $(BIN_RELEASE) $(BENCH_DIR)
+
+bench-swift: bench-data
+	cd Benchmarks && ROLECALL_BENCH_DATA=$(abspath $(BENCH_DIR)) $(SWIFT) package --allow-writing-to-package-directory benchmark --no-progress
+
+clean:
+	rm -rf .build Benchmarks/.build $(BENCH_DIR) $(DB) $(DB)-wal $(DB)-shm

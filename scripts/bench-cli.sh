@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# End-to-end figures for the README: the release binary on synthetic clusters of sizes S, M and XL.
+# Wall time and peak memory come from /usr/bin/time; who-can is the median of 20 cold process runs.
+set -euo pipefail
+bin=$1
+data=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+measure() {  # measure LABEL CMD... -> "seconds peak_kib" on stdout, command output discarded
+  /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >/dev/null 2>"$tmp/err" || { cat "$tmp/err" >&2; exit 1; }
+  cat "$tmp/time"
+}
+
+echo "| size | objects | ingest s | ingest peak MiB | can-i --batch requests | batch s | requests/s | batch peak MiB | who-can median ms | who-can -A median ms |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+for size in S M XL; do
+  dir=$data/$size
+  db=$tmp/$size.db
+  objects=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['items']))" "$dir/cluster.json")
+  read -r ingest_s ingest_kb < <(measure "$bin" ingest "$dir/cluster.json" --db "$db" --snapshot bench -q)
+  lines=$(wc -l < "$dir/can-i.jsonl")
+  read -r batch_s batch_kb < <(measure "$bin" can-i --batch "$dir/can-i.jsonl" --db "$db")
+  rate=$(python3 -c "print(int($lines / max($batch_s, 0.01)))")
+  ns=$(python3 -c "import json,sys; print(next(i['metadata']['name'] for i in json.load(open(sys.argv[1]))['items'] if i['kind']=='Namespace'))" "$dir/cluster.json")
+  median() {
+    for _ in $(seq 20); do
+      s=$(date +%s%N); "$@" >/dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000000 ))
+    done | sort -n | sed -n 10p
+  }
+  whocan=$(median "$bin" who-can get secrets -n "$ns" --db "$db")
+  whocan_all=$(median "$bin" who-can create pods -A --db "$db")
+  echo "| $size | $objects | $ingest_s | $((ingest_kb / 1024)) | $lines | $batch_s | $rate | $((batch_kb / 1024)) | $whocan | $whocan_all |"
+done

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Asks a few real questions of the demo snapshot: `make demo` runs it after ingesting the bundled fixtures.
+set -uo pipefail
+bin=$1
+db=$2
+ask() {
+  echo
+  echo "\$ rolecall $*"
+  "$bin" "$@" --db "$db"
+  local status=$?
+  [ "$status" -le 1 ] || exit "$status"
+}
+echo
+echo "# Who can read Secrets in kube-system, and through which binding?"
+ask who-can get secrets -n kube-system
+echo
+echo "# Can the ClusterRole aggregation controller escalate? (it can: that is how aggregation works)"
+ask can-i escalate clusterroles.rbac.authorization.k8s.io --as system:serviceaccount:kube-system:clusterrole-aggregation-controller --explain
+echo
+echo "# May cert-manager's controller read Secrets in another team's namespace?"
+ask can-i get secrets -n payments --as system:serviceaccount:cert-manager:cert-manager -o wide
+echo
+echo "# Everything the ingress-nginx controller can do, and why"
+ask perms sa:ingress-nginx:ingress-nginx -o wide
+echo
+echo "# What does an anonymous request get?"
+ask can-i --list --as system:anonymous
+echo
+echo "# Subjects with cluster-admin power"
+ask query cluster-admins
+echo
+echo "# Bindings that grant to everyone"
+ask query public-bindings
+echo
+ask snapshots
