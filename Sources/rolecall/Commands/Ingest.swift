@@ -45,12 +45,17 @@ extension Rolecall {
     @Flag(help: "List every warning instead of the first few of each kind.")
     var verbose = false
 
+    @Option(name: .shortAndLong, help: "json or yaml: print the summary on stdout in that format as well.")
+    var output: OutputFormat?
+
     func run() throws {
       let content = try RBACIngest.Ingest.read(paths: paths, options: .init(defaultNamespace: namespace))
       let path = db ?? ProcessInfo.processInfo.environment["ROLECALL_DB"] ?? "rolecall.db"
       let info = try RolecallDatabase(path: path).writeSnapshot(content, name: snapshot, sources: paths)
-      if !quiet {
-        printError(Renderer.render(IngestReport(snapshot: info, diagnostics: content.diagnostics), as: verbose ? .wide : .table))
+      let report = IngestReport(snapshot: info, diagnostics: content.diagnostics)
+      if !quiet { printError(Renderer.render(report, as: verbose ? .wide : .table)) }
+      if let output, output == .json || output == .yaml {
+        FileHandle.standardOutput.write(Data(Renderer.render(report, as: output).utf8))
       }
     }
   }

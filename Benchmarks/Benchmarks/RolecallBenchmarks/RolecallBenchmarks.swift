@@ -1,0 +1,84 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import Benchmark
+import Foundation
+import RBACAnalysis
+import RBACIngest
+import RBACModel
+import RBACStore
+
+// In-process figures for the synthetic XL cluster (scripts/synth-cluster.py): where the time of each command goes,
+// without process start. `make bench` also times the release binary end to end (scripts/bench-cli.sh).
+
+private let dataDirectory = ProcessInfo.processInfo.environment["ROLECALL_BENCH_DATA"] ?? "../bench-data"
+private let xl = dataDirectory + "/XL"
+
+/// The XL cluster ingested once into a temporary database, for the benchmarks that read.
+private let stored: (RolecallDatabase, SnapshotInfo) = {
+  let path = NSTemporaryDirectory() + "rolecall-bench-\(getpid()).db"
+  let db = try! RolecallDatabase(path: path)
+  let info = try! db.writeSnapshot(try! Ingest.read(paths: [xl + "/cluster.json"]), name: "xl", sources: [])
+  return (db, info)
+}()
+
+let benchmarks: @Sendable () -> Void = {
+  Benchmark.defaultConfiguration = .init(
+    metrics: [.wallClock, .peakMemoryResident, .mallocCountTotal],
+    timeUnits: .milliseconds,
+    warmupIterations: 1,
+    maxDuration: .seconds(20),
+    maxIterations: 10)
+
+  Benchmark("ingest XL: read, normalize, aggregate, write") { benchmark in
+    for _ in benchmark.scaledIterations {
+      let path = NSTemporaryDirectory() + "rolecall-bench-ingest-\(UUID().uuidString).db"
+      defer { try? FileManager.default.removeItem(atPath: path) }
+      benchmark.startMeasurement()
+      let content = try Ingest.read(paths: [xl + "/cluster.json"])
+      try RolecallDatabase(path: path).writeSnapshot(content, name: "xl", sources: [])
+      benchmark.stopMeasurement()
+    }
+  }
+
+  Benchmark("load XL policy (all namespaces)") { benchmark in
+    let (db, info) = stored
+    for _ in benchmark.scaledIterations {
+      blackHole(try db.policy(of: info, scope: .all))
+    }
+  }
+
+  let batch = try! Data(contentsOf: URL(fileURLWithPath: xl + "/can-i.jsonl"))
+  let lines = batch.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+  Benchmark(
+    "can-i --batch XL, \(lines) requests (policy loaded)",
+    configuration: .init(metrics: [.wallClock, .peakMemoryResident])
+  ) { benchmark in
+    let (db, info) = stored
+    let policy = try db.policy(of: info, scope: .all)
+    benchmark.startMeasurement()
+    var bytes = 0
+    try Batch.canI(batch, policy: policy) { bytes += $0.count }
+    benchmark.stopMeasurement()
+    blackHole(bytes)
+  }
+
+  Benchmark("who-can XL in one namespace: load scope + answer") { benchmark in
+    let (db, info) = stored
+    let analyst = Analyst(database: db, snapshot: info)
+    let namespace = try db.run(
+      sql: "SELECT name FROM namespace WHERE snapshot_id = :snapshot ORDER BY name LIMIT 1", parameters: [:],
+      snapshot: info
+    ).rows[0][0]!
+    for _ in benchmark.scaledIterations {
+      blackHole(try analyst.whoCan(RequestArgument(verb: "get", resource: "secrets", namespace: namespace)))
+    }
+  }
+
+  Benchmark("perms XL for one service account") { benchmark in
+    let (db, info) = stored
+    let analyst = Analyst(database: db, snapshot: info)
+    for _ in benchmark.scaledIterations {
+      blackHole(try analyst.permissions(of: .serviceAccount(namespace: "ns-0001", name: "default")))
+    }
+  }
+}
