@@ -206,8 +206,13 @@ func canIAnswersWithExitCodes(arguments: [String], status: Int32) throws {
   #expect(snapshots.map { $0["name"] as! String } == ["cases"])
   #expect(snapshots[0]["roleBindings"] as? Int == 4)
   expectGolden(try rolecall("query", "cluster-admins").stdout, "query-cluster-admins.txt")
-  let writes = try rolecall("query", "/dev/stdin", "--param", "x=1")
-  #expect(writes.status == 2)
+  let dir = try temporaryDirectory()
+  let sameNames = dir.appendingPathComponent("same-names.sql")
+  try "SELECT b.name, r.name FROM binding b JOIN role r ON r.snapshot_id = b.snapshot_id AND r.name = b.role_name WHERE b.snapshot_id = :snapshot AND b.name = :binding"
+    .write(to: sameNames, atomically: true, encoding: .utf8)
+  let json = try rolecall("query", sameNames.path, "--param", "binding=ci-deploy", "-o", "json")
+  #expect(json.status == 0)
+  #expect(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: String]] == [["name": "ci-deploy", "name_2": "deploy"]])
   let listQueries = try rolecall("query", "--list")
   #expect(listQueries.stdout.contains("dangling-bindings"))
 }

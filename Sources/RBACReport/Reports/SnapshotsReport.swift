@@ -39,12 +39,19 @@ public struct QueryReport: Report {
     self.result = result
   }
 
-  /// JSON and YAML print one object per row, keyed by column name.
+  /// JSON and YAML print one object per row, keyed by column name; a repeated name gets a suffix (`name_2`).
   public func encode(to encoder: any Encoder) throws {
-    let objects = result.rows.map { row in
-      Dictionary(uniqueKeysWithValues: zip(result.columns, row).map { ($0, $1) })
+    var keys: [String] = []
+    for column in result.columns {
+      var key = column
+      var n = 1
+      while keys.contains(key) {
+        n += 1
+        key = "\(column)_\(n)"
+      }
+      keys.append(key)
     }
-    try objects.encode(to: encoder)
+    try result.rows.map { Dictionary(uniqueKeysWithValues: zip(keys, $0)) }.encode(to: encoder)
   }
 
   public func table(wide: Bool) -> String {
