@@ -277,3 +277,34 @@ func defaultRoleFacts(arguments: [String], status: Int32) throws {
   let notJSON = try rolecall("can-i", "--batch", "-", stdin: "{\"user\":\"a\",\n")
   #expect(notJSON.status == 2 && notJSON.stderr == "rolecall: error: line 1: not a JSON object\n")
 }
+
+@Test func databaseFromEnvironmentAndSnapshotSelection() throws {
+  let path = try temporaryDirectory().appendingPathComponent("env.db").path
+  let env = ["ROLECALL_DB": path]
+  #expect(try runRolecall(["ingest", "fixtures/cases/semantics.yaml", "--snapshot", "old", "-q"], environment: env).status == 0)
+  // The newer snapshot drops the binding that lets bob read pods in prod.
+  let yaml = try String(contentsOfFile: fixture("cases/semantics.yaml"), encoding: .utf8)
+    .replacingOccurrences(of: "  name: devs\n", with: "  name: nobody\n")
+  #expect(try runRolecall(["ingest", "-", "--snapshot", "new", "-q"], stdin: Data(yaml.utf8), environment: env).status == 0)
+  let ask = ["can-i", "get", "pods", "-n", "prod", "--as", "bob", "--as-group", "devs"]
+  #expect(try runRolecall(ask, environment: env).stdout == "no\n")  // the latest snapshot
+  #expect(try runRolecall(ask + ["--snapshot", "old"], environment: env).stdout == "yes\n")
+  #expect(try runRolecall(["snapshots", "rm", "new"], environment: env).status == 0)
+  #expect(try runRolecall(ask, environment: env).stdout == "yes\n")
+}
+
+@Test func emptyAndBinaryInputs() throws {
+  let dir = try temporaryDirectory()
+  let empty = dir.appendingPathComponent("empty.yaml")
+  try Data().write(to: empty)
+  let binary = dir.appendingPathComponent("binary.yaml")
+  try Data([0xFF, 0xFE, 0x00, 0x81, 0x92]).write(to: binary)
+  let db = dir.appendingPathComponent("x.db").path
+  let ok = try runRolecall(["ingest", empty.path, "--db", db, "--snapshot", "empty"])
+  #expect(ok.status == 0)
+  #expect(ok.stderr.hasPrefix("snapshot \"empty\": 0 ClusterRoles"))
+  let bad = try runRolecall(["ingest", binary.path, "--db", db])
+  #expect(bad.status == 2 && bad.stderr == "rolecall: error: \(binary.path): syntax error: not UTF-8 text\n")
+  let none = try runRolecall(["ingest", dir.appendingPathComponent("nothing-here").path, "--db", db])
+  #expect(none.status == 2 && none.stderr.hasSuffix("nothing-here: cannot read: no such file or directory\n"))
+}
