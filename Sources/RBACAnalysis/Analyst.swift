@@ -1,5 +1,6 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
+import Foundation
 import RBACModel
 import RBACReport
 import RBACStore
@@ -56,6 +57,16 @@ public struct Analyst {
       notes.append("a group's permissions are what its bindings grant; members also have their own and their other groups'")
     }
     return PermissionsReport(subject: subject.label, user: user, namespace: nil, permissions: merged, notes: notes)
+  }
+
+  /// `can-i --batch`: the whole policy is loaded once, then every line is answered from memory.
+  public func canIBatch(_ input: Data, write: ([UInt8]) -> Void) throws {
+    try Batch.canI(input, policy: database.policy(of: snapshot, scope: .all), write: write)
+  }
+
+  /// `who-can --batch`.
+  public func whoCanBatch(_ input: Data, write: ([UInt8]) -> Void) throws {
+    try Batch.whoCan(input, policy: database.policy(of: snapshot, scope: .all), write: write)
   }
 
   /// What the user should know about the identity: unknown to every binding, or a service account that does not

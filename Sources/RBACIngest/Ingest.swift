@@ -72,7 +72,7 @@ public enum Ingest {
       case .other(let apiVersion, let kind):
         content.skippedKinds[apiVersion.isEmpty ? kind : apiVersion + "/" + kind, default: 0] += 1
       case .role(let raw):
-        let ns = try namespace(raw.metadata, source, path)
+        let ns = namespace(raw.metadata)
         let name = try required(raw.metadata.name, "metadata.name", source, path)
         let role = Role(namespace: ns, name: name, rules: (raw.rules ?? []).map(\.rule))
         upsert("Role", ns, name, Sourced(role, from: source), \.roles)
@@ -93,7 +93,7 @@ public enum Ingest {
           aggregationRule: aggregation)
         upsert("ClusterRole", "", name, Sourced(role, from: source), \.clusterRoles)
       case .roleBinding(let raw):
-        let ns = try namespace(raw.metadata, source, path)
+        let ns = namespace(raw.metadata)
         let name = try required(raw.metadata.name, "metadata.name", source, path)
         let binding = RoleBinding(
           namespace: ns, name: name, roleRef: try roleRef(raw, source, path),
@@ -106,7 +106,7 @@ public enum Ingest {
           subjects: try subjects(raw, "ClusterRoleBinding \"\(name)\"", source, path))
         upsert("ClusterRoleBinding", "", name, Sourced(binding, from: source), \.clusterRoleBindings)
       case .serviceAccount(let raw):
-        let ns = try namespace(raw.metadata, source, path)
+        let ns = namespace(raw.metadata)
         let name = try required(raw.metadata.name, "metadata.name", source, path)
         let account = ServiceAccount(
           namespace: ns, name: name, automountServiceAccountToken: raw.automountServiceAccountToken)
@@ -148,7 +148,8 @@ public enum Ingest {
       return value
     }
 
-    private func namespace(_ metadata: RawMetadata, _ source: ObjectSource, _ path: [String]) throws -> String {
+    /// The object's namespace, or the default one, as `kubectl apply -n` would place it.
+    private func namespace(_ metadata: RawMetadata) -> String {
       guard let ns = metadata.namespace, !ns.isEmpty else { return defaultNamespace }
       return ns
     }

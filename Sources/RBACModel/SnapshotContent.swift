@@ -74,13 +74,4 @@ public struct SnapshotContent: Sendable {
       clusterRoles: clusterRoles.map(\.object), roles: roles.map(\.object),
       clusterRoleBindings: clusterRoleBindings.map(\.object), roleBindings: roleBindings.map(\.object))
   }
-
-  /// Counts of stored objects by kind, in a stable order.
-  public var counts: [(kind: String, count: Int)] {
-    [
-      ("ClusterRole", clusterRoles.count), ("ClusterRoleBinding", clusterRoleBindings.count),
-      ("Namespace", namespaces.count), ("Role", roles.count), ("RoleBinding", roleBindings.count),
-      ("ServiceAccount", serviceAccounts.count),
-    ]
-  }
 }

@@ -137,19 +137,4 @@ public final class RolecallDatabase: Sendable {
     }
     if removed == 0 { throw StoreError.noSnapshot(name: name) }
   }
-
-  /// The warnings recorded when the snapshot was ingested.
-  public func diagnostics(of snapshot: SnapshotInfo) throws -> [Diagnostic] {
-    try read { db in
-      try Row.fetchAll(
-        db, sql: "SELECT category, message, source_file, source_document FROM diagnostic WHERE snapshot_id = ? ORDER BY seq",
-        arguments: [snapshot.id]
-      ).map { row in
-        let file: String? = row[2]
-        return Diagnostic(
-          Diagnostic.Category(rawValue: row[0]) ?? .danglingBinding, row[1],
-          source: file.map { ObjectSource(file: $0, document: row[3]) })
-      }
-    }
-  }
 }

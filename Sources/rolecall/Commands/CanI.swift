@@ -53,8 +53,7 @@ extension Rolecall {
     func run() throws {
       let analyst = try database.analyst()
       if let batch {
-        let policy = try analyst.database.policy(of: analyst.snapshot, scope: .all)
-        try Batch.canI(try readInput(batch), policy: policy) { FileHandle.standardOutput.write(Data($0)) }
+        try analyst.canIBatch(try readInput(batch)) { FileHandle.standardOutput.write(Data($0)) }
         return
       }
       guard let user = identity.user else {

@@ -41,8 +41,7 @@ extension Rolecall {
     func run() throws {
       let analyst = try database.analyst()
       if let batch {
-        let policy = try analyst.database.policy(of: analyst.snapshot, scope: .all)
-        try Batch.whoCan(try readInput(batch), policy: policy) { FileHandle.standardOutput.write(Data($0)) }
+        try analyst.whoCanBatch(try readInput(batch)) { FileHandle.standardOutput.write(Data($0)) }
         return
       }
       guard words.count == 2 || words.count == 3 else {
