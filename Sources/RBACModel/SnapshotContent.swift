@@ -65,6 +65,8 @@ public struct SnapshotContent: Sendable {
   /// Objects of kinds rolecall does not use, counted by `apiVersion/kind`.
   public var skippedKinds: [String: Int] = [:]
   public var diagnostics: [Diagnostic] = []
+  /// Facts about the snapshot's origin (`context`, `server`, `kubernetes-version`, `provider`, ...).
+  public var labels: [String: String] = [:]
 
   public init() {}
 

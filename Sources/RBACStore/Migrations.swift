@@ -114,6 +114,18 @@ enum Migrations {
           ) WITHOUT ROWID;
           """)
     }
+    migrator.registerMigration("v2: snapshot labels") { db in
+      try db.execute(
+        sql: """
+          -- Facts about where a snapshot came from: the cluster's context, server and version, a git sha, ...
+          CREATE TABLE snapshot_label (
+            snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
+            key         TEXT NOT NULL,
+            value       TEXT NOT NULL,
+            PRIMARY KEY (snapshot_id, key)
+          ) WITHOUT ROWID;
+          """)
+    }
     return migrator
   }
 }

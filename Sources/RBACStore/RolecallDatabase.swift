@@ -94,7 +94,8 @@ public final class RolecallDatabase: Sendable {
           throw StoreError.snapshotExists(name: snapshotName)
         }
         try SnapshotWriter(db: db).write(content, name: snapshotName, createdAt: date, sources: sources)
-        return try SnapshotInfo.fetchOne(db, sql: "SELECT * FROM snapshot WHERE name = ?", arguments: [snapshotName])!
+        return try Self.withLabels(
+          SnapshotInfo.fetchOne(db, sql: "SELECT * FROM snapshot WHERE name = ?", arguments: [snapshotName])!, db)
       }
     } catch let error as DatabaseError {
       throw StoreError.sqlite(Self.explain(error))
@@ -116,7 +117,17 @@ public final class RolecallDatabase: Sendable {
   public func snapshots() throws -> [SnapshotInfo] { try read(Self.snapshotInfos) }
 
   static func snapshotInfos(_ db: Database) throws -> [SnapshotInfo] {
-    try SnapshotInfo.fetchAll(db, sql: "SELECT * FROM snapshot ORDER BY id")
+    try SnapshotInfo.fetchAll(db, sql: "SELECT * FROM snapshot ORDER BY id").map { try withLabels($0, db) }
+  }
+
+  static func withLabels(_ info: SnapshotInfo, _ db: Database) throws -> SnapshotInfo {
+    var info = info
+    for row in try Row.fetchAll(
+      db, sql: "SELECT key, value FROM snapshot_label WHERE snapshot_id = ? ORDER BY key", arguments: [info.id])
+    {
+      info.labels[row[0]] = row[1]
+    }
+    return info
   }
 
   /// The named snapshot, or the latest when `name` is nil.
@@ -126,7 +137,7 @@ public final class RolecallDatabase: Sendable {
         ?? SnapshotInfo.fetchOne(db, sql: "SELECT * FROM snapshot ORDER BY id DESC LIMIT 1")
     }
     guard let found else { throw StoreError.noSnapshot(name: name) }
-    return found
+    return try read { try Self.withLabels(found, $0) }
   }
 
   /// Deletes a snapshot and everything in it.

@@ -16,6 +16,8 @@ public struct SnapshotInfo: Sendable, Hashable, Codable, FetchableRecord {
   public var serviceAccounts: Int
   public var namespaces: Int
   public var warnings: Int
+  /// Facts about the snapshot's origin, from `snapshot_label`.
+  public var labels: [String: String] = [:]
 
   public init(row: Row) {
     id = row["id"]

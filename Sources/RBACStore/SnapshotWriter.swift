@@ -22,6 +22,10 @@ struct SnapshotWriter {
         content.namespaces.count, content.diagnostics.count,
       ])
     let snapshot = db.lastInsertedRowID
+    for (key, value) in content.labels.sorted(by: { $0.key < $1.key }) {
+      try db.execute(
+        sql: "INSERT INTO snapshot_label (snapshot_id, key, value) VALUES (?, ?, ?)", arguments: [snapshot, key, value])
+    }
 
     let insertRole = try db.cachedStatement(
       sql: """
