@@ -111,6 +111,32 @@ public enum Ingest {
         let account = ServiceAccount(
           namespace: ns, name: name, automountServiceAccountToken: raw.automountServiceAccountToken)
         upsert("ServiceAccount", ns, name, Sourced(account, from: source), \.serviceAccounts)
+      case .workload(let kind, let raw):
+        let ns = namespace(raw.metadata)
+        let name = try required(raw.metadata.name, "metadata.name", source, path)
+        let spec = raw.spec
+        let account = spec?.serviceAccountName ?? spec?.serviceAccount
+        let workload = Workload(
+          kind: kind, namespace: ns, name: name,
+          serviceAccount: account.flatMap { $0.isEmpty ? nil : $0 } ?? "default",
+          automountServiceAccountToken: spec?.automountServiceAccountToken, nodeName: spec?.nodeName,
+          onEveryNode: kind == "DaemonSet", privileged: spec?.privileged ?? false,
+          hostPath: spec?.volumes?.contains { $0.hostPath != nil } ?? false, hostPID: spec?.hostPID ?? false,
+          hostNetwork: spec?.hostNetwork ?? false)
+        upsert(kind, ns, name, Sourced(workload, from: source), \.workloads)
+      case .secret(let raw):
+        let ns = namespace(raw.metadata)
+        let name = try required(raw.metadata.name, "metadata.name", source, path)
+        let secret = SecretMetadata(
+          namespace: ns, name: name, type: raw.type ?? "Opaque",
+          serviceAccountName: raw.metadata.annotations?["kubernetes.io/service-account.name"])
+        upsert("Secret", ns, name, Sourced(secret, from: source), \.secrets)
+      case .awsAuth(let raw):
+        guard namespace(raw.metadata) == "kube-system" else {
+          content.skippedKinds["v1/ConfigMap", default: 0] += 1
+          return
+        }
+        content.awsAuth = AWSAuth.mappings(raw.data ?? [:], source: source, diagnostics: &content.diagnostics)
       case .namespace(let raw):
         let name = try required(raw.metadata.name, "metadata.name", source, path)
         upsert(

@@ -11,6 +11,9 @@ enum Manifest: Decodable {
   case clusterRoleBinding(RawBinding)
   case serviceAccount(RawServiceAccount)
   case namespace(RawNamespace)
+  case workload(kind: String, RawWorkload)
+  case secret(RawSecret)
+  case awsAuth(RawConfigMap)
   case list([Manifest])
   case other(apiVersion: String, kind: String)
 
@@ -39,6 +42,15 @@ enum Manifest: Decodable {
     case (Self.rbacGroup, "ClusterRoleBinding"): self = .clusterRoleBinding(try RawBinding(from: decoder))
     case ("", "ServiceAccount") where apiVersion == "v1": self = .serviceAccount(try RawServiceAccount(from: decoder))
     case ("", "Namespace") where apiVersion == "v1": self = .namespace(try RawNamespace(from: decoder))
+    case ("", "Pod") where apiVersion == "v1", ("", "ReplicationController") where apiVersion == "v1",
+      ("apps", "Deployment"), ("apps", "ReplicaSet"), ("apps", "StatefulSet"), ("apps", "DaemonSet"),
+      ("batch", "Job"), ("batch", "CronJob"):
+      self = .workload(kind: kind, try RawWorkload(kind: kind, from: decoder))
+    // Only a Secret's metadata and type are decoded: its data never becomes a Swift value.
+    case ("", "Secret") where apiVersion == "v1": self = .secret(try RawSecret(from: decoder))
+    case ("", "ConfigMap") where apiVersion == "v1":
+      let map = try RawConfigMap(from: decoder)
+      self = map.metadata.name == "aws-auth" ? .awsAuth(map) : .other(apiVersion: apiVersion, kind: kind)
     default: self = .other(apiVersion: apiVersion, kind: kind)
     }
   }
@@ -49,6 +61,7 @@ struct RawMetadata: Decodable {
   var name: String
   var namespace: String?
   var labels: [String: String]?
+  var annotations: [String: String]?
 }
 
 struct RawRole: Decodable {
@@ -111,4 +124,66 @@ struct RawServiceAccount: Decodable {
 
 struct RawNamespace: Decodable {
   var metadata: RawMetadata
+}
+
+/// A pod, or a controller with a pod template, reduced to its pod spec.
+struct RawWorkload {
+  var metadata: RawMetadata
+  var spec: RawPodSpec?
+
+  private enum Keys: String, CodingKey { case metadata, spec }
+  private struct Template: Decodable { var spec: RawPodSpec? }
+  private struct TemplateSpec: Decodable { var template: Template? }
+  private struct JobTemplate: Decodable { var spec: TemplateSpec? }
+  private struct CronJobSpec: Decodable { var jobTemplate: JobTemplate? }
+
+  init(kind: String, from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: Keys.self)
+    metadata = try container.decode(RawMetadata.self, forKey: .metadata)
+    switch kind {
+    case "Pod": spec = try container.decodeIfPresent(RawPodSpec.self, forKey: .spec)
+    case "CronJob": spec = try container.decodeIfPresent(CronJobSpec.self, forKey: .spec)?.jobTemplate?.spec?.template?.spec
+    default: spec = try container.decodeIfPresent(TemplateSpec.self, forKey: .spec)?.template?.spec
+    }
+  }
+}
+
+struct RawPodSpec: Decodable {
+  var serviceAccountName: String?
+  /// Deprecated alias of serviceAccountName, still honored by the API server.
+  var serviceAccount: String?
+  var automountServiceAccountToken: Bool?
+  var nodeName: String?
+  var hostPID: Bool?
+  var hostNetwork: Bool?
+  var volumes: [RawVolume]?
+  var containers: [RawContainer]?
+  var initContainers: [RawContainer]?
+  var ephemeralContainers: [RawContainer]?
+
+  struct RawVolume: Decodable {
+    var hostPath: HostPath?
+    struct HostPath: Decodable { var path: String? }
+  }
+
+  struct RawContainer: Decodable {
+    var securityContext: SecurityContext?
+    struct SecurityContext: Decodable { var privileged: Bool? }
+  }
+
+  var privileged: Bool {
+    [containers, initContainers, ephemeralContainers].contains { list in
+      (list ?? []).contains { $0.securityContext?.privileged == true }
+    }
+  }
+}
+
+struct RawSecret: Decodable {
+  var metadata: RawMetadata
+  var type: String?
+}
+
+struct RawConfigMap: Decodable {
+  var metadata: RawMetadata
+  var data: [String: String]?
 }

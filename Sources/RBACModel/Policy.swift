@@ -38,6 +38,9 @@ public struct Policy: Sendable {
   public let roleBindings: [String: [Bound]]
   let clusterIndex: [SubjectKey: [Site]]
   let namespaceIndex: [String: [SubjectKey: [Site]]]
+  /// Every RoleBinding subject by key, across namespaces: "everywhere this identity is bound" without visiting
+  /// every namespace.
+  let roleBindingIndex: [SubjectKey: [(namespace: String, site: Site)]]
 
   /// - Parameter clusterRoles: ClusterRoles with aggregation already resolved.
   public init(
@@ -77,6 +80,7 @@ public struct Policy: Sendable {
     }
     var rbs: [String: [Bound]] = [:]
     var namespaceIndex: [String: [SubjectKey: [Site]]] = [:]
+    var roleBindingIndex: [SubjectKey: [(namespace: String, site: Site)]] = [:]
     for binding in roleBindings {
       let ns = binding.namespace
       let ref = BindingRef(kind: .roleBinding, namespace: ns, name: binding.name)
@@ -84,6 +88,7 @@ public struct Policy: Sendable {
       for (s, subject) in binding.subjects.enumerated() {
         guard let key = subject.matchKey(bindingNamespace: ns) else { continue }
         namespaceIndex[ns, default: [:]][key, default: []].append(Site(binding: position, subject: s))
+        roleBindingIndex[key, default: []].append((ns, Site(binding: position, subject: s)))
       }
       rbs[ns, default: []].append(bound(ref, binding.roleRef, binding.subjects))
     }
@@ -93,6 +98,7 @@ public struct Policy: Sendable {
     self.roleBindings = rbs
     self.clusterIndex = clusterIndex
     self.namespaceIndex = namespaceIndex
+    self.roleBindingIndex = roleBindingIndex
   }
 
   // MARK: - Visiting the rules that apply to an identity (upstream VisitRulesFor)
@@ -134,16 +140,13 @@ public struct Policy: Sendable {
   /// namespace, as grants of each rule.
   public func allGrants(for user: UserInfo) -> [Grant] {
     var grants = self.grants(for: user, namespace: "")
-    let keys = user.subjectKeys
-    for ns in namespaceIndex.keys.sorted() {
-      let index = namespaceIndex[ns]!
-      var seen = Set<Int>()
-      for key in keys {
-        for site in index[key] ?? [] where seen.insert(site.binding).inserted {
-          let bound = roleBindings[ns]![site.binding]
-          for r in bound.rules.indices { grants.append(bound.grant(subject: site.subject, rule: r)) }
-        }
-      }
+    var sites: [(namespace: String, site: Site)] = roleBindingIndex[.user(user.name)] ?? []
+    for group in user.groups { sites += roleBindingIndex[.group(group)] ?? [] }
+    var seen = Set<BindingRef>()
+    for (ns, site) in sites.sorted(by: { ($0.namespace, $0.site.binding) < ($1.namespace, $1.site.binding) }) {
+      let bound = roleBindings[ns]![site.binding]
+      guard seen.insert(bound.ref).inserted else { continue }
+      for r in bound.rules.indices { grants.append(bound.grant(subject: site.subject, rule: r)) }
     }
     return grants
   }

@@ -36,6 +36,7 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     case unknownSubjectKind = "unknown-subject-kind"
     case invalidAggregationSelector = "invalid-aggregation-selector"
     case duplicateObject = "duplicate-object"
+    case unreadableAWSAuth = "unreadable-aws-auth"
   }
 
   public var category: Category
@@ -62,6 +63,11 @@ public struct SnapshotContent: Sendable {
   public var clusterRoleBindings: [Sourced<ClusterRoleBinding>] = []
   public var serviceAccounts: [Sourced<ServiceAccount>] = []
   public var namespaces: [Sourced<Namespace>] = []
+  public var workloads: [Sourced<Workload>] = []
+  /// Secret metadata only: names, types and the service account a token secret belongs to.
+  public var secrets: [Sourced<SecretMetadata>] = []
+  /// The entries of the EKS `kube-system/aws-auth` ConfigMap.
+  public var awsAuth: [AWSAuthMapping] = []
   /// Objects of kinds rolecall does not use, counted by `apiVersion/kind`.
   public var skippedKinds: [String: Int] = [:]
   public var diagnostics: [Diagnostic] = []

@@ -126,6 +126,53 @@ enum Migrations {
           ) WITHOUT ROWID;
           """)
     }
+    migrator.registerMigration("v3: workloads, secret metadata, aws-auth") { db in
+      try db.execute(
+        sql: """
+          -- Pods and the controllers that create them, reduced to what the escalation graph needs.
+          CREATE TABLE workload (
+            snapshot_id     INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
+            kind            TEXT NOT NULL,
+            namespace       TEXT NOT NULL,
+            name            TEXT NOT NULL,
+            service_account TEXT NOT NULL,
+            automount_token INTEGER,            -- the pod spec's automountServiceAccountToken; NULL when unset
+            node_name       TEXT,
+            on_every_node   INTEGER NOT NULL,   -- 1 for a DaemonSet
+            privileged      INTEGER NOT NULL,
+            host_path       INTEGER NOT NULL,
+            host_pid        INTEGER NOT NULL,
+            host_network    INTEGER NOT NULL,
+            source_file     TEXT NOT NULL,
+            source_document INTEGER NOT NULL,
+            PRIMARY KEY (snapshot_id, kind, namespace, name)
+          ) WITHOUT ROWID;
+          CREATE INDEX workload_by_account ON workload (snapshot_id, namespace, service_account);
+
+          -- Secret metadata only. No column holds, or ever will hold, secret data.
+          CREATE TABLE secret (
+            snapshot_id             INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
+            namespace               TEXT NOT NULL,
+            name                    TEXT NOT NULL,
+            type                    TEXT NOT NULL,
+            service_account_name    TEXT,    -- annotation kubernetes.io/service-account.name
+            source_file             TEXT NOT NULL,
+            source_document         INTEGER NOT NULL,
+            PRIMARY KEY (snapshot_id, namespace, name)
+          ) WITHOUT ROWID;
+
+          -- Entries of the EKS kube-system/aws-auth ConfigMap.
+          CREATE TABLE aws_auth_mapping (
+            snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
+            seq         INTEGER NOT NULL,
+            source      TEXT NOT NULL,   -- mapRoles or mapUsers
+            arn         TEXT NOT NULL,
+            username    TEXT NOT NULL,
+            groups      TEXT NOT NULL,   -- JSON array
+            PRIMARY KEY (snapshot_id, seq)
+          ) WITHOUT ROWID;
+          """)
+    }
     return migrator
   }
 }

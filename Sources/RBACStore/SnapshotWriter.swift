@@ -116,6 +116,35 @@ struct SnapshotWriter {
         snapshot, item.object.name, JSONText.encode(item.object.labels), item.source.file, item.source.document,
       ])
     }
+    let insertWorkload = try db.cachedStatement(
+      sql: """
+        INSERT INTO workload (snapshot_id, kind, namespace, name, service_account, automount_token, node_name,
+          on_every_node, privileged, host_path, host_pid, host_network, source_file, source_document)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
+    for item in content.workloads {
+      let w = item.object
+      try insertWorkload.execute(arguments: [
+        snapshot, w.kind, w.namespace, w.name, w.serviceAccount, w.automountServiceAccountToken, w.nodeName,
+        w.onEveryNode, w.privileged, w.hostPath, w.hostPID, w.hostNetwork, item.source.file, item.source.document,
+      ])
+    }
+    let insertSecret = try db.cachedStatement(
+      sql: """
+        INSERT INTO secret (snapshot_id, namespace, name, type, service_account_name, source_file, source_document)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """)
+    for item in content.secrets {
+      let s = item.object
+      try insertSecret.execute(arguments: [
+        snapshot, s.namespace, s.name, s.type, s.serviceAccountName, item.source.file, item.source.document,
+      ])
+    }
+    for (i, m) in content.awsAuth.enumerated() {
+      try db.execute(
+        sql: "INSERT INTO aws_auth_mapping (snapshot_id, seq, source, arn, username, groups) VALUES (?, ?, ?, ?, ?, ?)",
+        arguments: [snapshot, i, m.source, m.arn, m.username, JSONText.encode(m.groups)])
+    }
     let insertDiagnostic = try db.cachedStatement(
       sql: """
         INSERT INTO diagnostic (snapshot_id, seq, category, message, source_file, source_document)
