@@ -14,6 +14,7 @@ let package = Package(
     .library(name: "RBACIngest", targets: ["RBACIngest"]),
     .library(name: "RBACStore", targets: ["RBACStore"]),
     .library(name: "RBACReport", targets: ["RBACReport"]),
+    .library(name: "RBACGraph", targets: ["RBACGraph"]),
     .library(name: "RBACAnalysis", targets: ["RBACAnalysis"]),
   ],
   dependencies: [
@@ -36,9 +37,13 @@ let package = Package(
     ),
     .target(
       name: "RBACReport",
-      dependencies: ["RBACModel", "RBACStore", .product(name: "Yams", package: "Yams")]
+      dependencies: ["RBACModel", "RBACStore", "RBACGraph", .product(name: "Yams", package: "Yams")]
     ),
-    .target(name: "RBACAnalysis", dependencies: ["RBACModel", "RBACStore", "RBACReport"]),
+    .target(name: "RBACGraph", dependencies: ["RBACModel"]),
+    .target(
+      name: "RBACAnalysis",
+      dependencies: ["RBACModel", "RBACStore", "RBACReport", "RBACGraph", .product(name: "Yams", package: "Yams")]
+    ),
     .executableTarget(
       name: "rolecall",
       dependencies: [
@@ -50,6 +55,7 @@ let package = Package(
     .testTarget(name: "RBACModelTests", dependencies: ["RBACModel", "RBACTestSupport"]),
     .testTarget(name: "RBACIngestTests", dependencies: ["RBACIngest", "RBACTestSupport"]),
     .testTarget(name: "RBACStoreTests", dependencies: ["RBACStore", "RBACIngest", "RBACTestSupport"]),
+    .testTarget(name: "RBACGraphTests", dependencies: ["RBACGraph", "RBACIngest", "RBACTestSupport"]),
     .testTarget(name: "RolecallCLITests", dependencies: ["RBACTestSupport"], exclude: ["Golden"]),
   ]
 )

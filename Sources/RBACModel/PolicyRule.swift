@@ -91,3 +91,17 @@ extension PolicyRule {
     }
   }
 }
+
+extension PolicyRule {
+  /// `{verbs: [get list], apiGroups: [""], resources: [pods], resourceNames: [web]}`, only the fields that are set:
+  /// the one way every report and explanation prints a rule.
+  public var compactDescription: String {
+    func list(_ items: [String]) -> String { "[" + items.map { $0.isEmpty ? "\"\"" : $0 }.joined(separator: " ") + "]" }
+    var parts = ["verbs: " + list(verbs)]
+    if !apiGroups.isEmpty { parts.append("apiGroups: " + list(apiGroups)) }
+    if !resources.isEmpty { parts.append("resources: " + list(resources)) }
+    if !resourceNames.isEmpty { parts.append("resourceNames: " + list(resourceNames)) }
+    if !nonResourceURLs.isEmpty { parts.append("nonResourceURLs: " + list(nonResourceURLs)) }
+    return "{" + parts.joined(separator: ", ") + "}"
+  }
+}

@@ -76,6 +76,13 @@ public struct SnapshotContent: Sendable {
 
   public init() {}
 
+  /// The objects the escalation graph reads besides the policy.
+  public var clusterObjects: ClusterObjects {
+    ClusterObjects(
+      serviceAccounts: serviceAccounts.map(\.object), namespaces: namespaces.map(\.object),
+      workloads: workloads.map(\.object), secrets: secrets.map(\.object), awsAuth: awsAuth)
+  }
+
   /// The policy these objects define, ready for evaluation.
   public func policy() -> Policy {
     Policy(

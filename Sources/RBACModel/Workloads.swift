@@ -80,3 +80,23 @@ public struct AWSAuthMapping: Sendable, Hashable, Codable {
     self.groups = groups
   }
 }
+
+/// What the escalation graph reads besides the policy: who exists, what runs where, which token secrets exist.
+public struct ClusterObjects: Sendable {
+  public var serviceAccounts: [ServiceAccount]
+  public var namespaces: [Namespace]
+  public var workloads: [Workload]
+  public var secrets: [SecretMetadata]
+  public var awsAuth: [AWSAuthMapping]
+
+  public init(
+    serviceAccounts: [ServiceAccount] = [], namespaces: [Namespace] = [], workloads: [Workload] = [],
+    secrets: [SecretMetadata] = [], awsAuth: [AWSAuthMapping] = []
+  ) {
+    self.serviceAccounts = serviceAccounts
+    self.namespaces = namespaces
+    self.workloads = workloads
+    self.secrets = secrets
+    self.awsAuth = awsAuth
+  }
+}

@@ -4,16 +4,8 @@ import RBACModel
 
 /// Short human renderings shared by every report, so that a rule or a grant reads the same everywhere.
 public enum Describe {
-  /// `{verbs: [get list], apiGroups: [""], resources: [pods], resourceNames: [web]}`, only the fields that are set.
-  public static func rule(_ rule: PolicyRule) -> String {
-    func list(_ items: [String]) -> String { "[" + items.map { $0.isEmpty ? "\"\"" : $0 }.joined(separator: " ") + "]" }
-    var parts = ["verbs: " + list(rule.verbs)]
-    if !rule.apiGroups.isEmpty { parts.append("apiGroups: " + list(rule.apiGroups)) }
-    if !rule.resources.isEmpty { parts.append("resources: " + list(rule.resources)) }
-    if !rule.resourceNames.isEmpty { parts.append("resourceNames: " + list(rule.resourceNames)) }
-    if !rule.nonResourceURLs.isEmpty { parts.append("nonResourceURLs: " + list(rule.nonResourceURLs)) }
-    return "{" + parts.joined(separator: ", ") + "}"
-  }
+  /// A rule on one line (``PolicyRule/compactDescription``).
+  public static func rule(_ rule: PolicyRule) -> String { rule.compactDescription }
 
   /// `ClusterRoleBinding "x" -> ClusterRole "y"`: the path from a subject to a role.
   public static func via(_ grant: Grant) -> String {

@@ -13,17 +13,35 @@ public enum OutputFormat: String, Sendable, CaseIterable {
   case json
   /// YAML, the same structure as JSON.
   case yaml
+  /// Graphviz, for escalation paths.
+  case dot
+  /// Mermaid flowcharts, for escalation paths in Markdown.
+  case mermaid
+  /// SARIF 2.1.0, for code-scanning dashboards.
+  case sarif
+}
+
+/// A format the command has no rendering for.
+public struct UnsupportedFormat: Error, CustomStringConvertible {
+  public var format: OutputFormat
+  public var description: String { "this command cannot print -o \(format.rawValue)" }
 }
 
 /// A command's result: encodable for json and yaml, and able to lay itself out as a table.
 public protocol Report: Encodable {
   /// The text for `table` (wide false) and `wide` (wide true); ends with a newline unless empty.
   func table(wide: Bool) -> String
+  /// The report in a format only some reports have (dot, mermaid, sarif), or nil.
+  func special(_ format: OutputFormat) -> String?
+}
+
+extension Report {
+  public func special(_ format: OutputFormat) -> String? { nil }
 }
 
 /// Renders reports: the one place where output formats are decided.
 public enum Renderer {
-  public static func render<R: Report>(_ report: R, as format: OutputFormat) -> String {
+  public static func render<R: Report>(_ report: R, as format: OutputFormat) throws -> String {
     switch format {
     case .table: return report.table(wide: false)
     case .wide: return report.table(wide: true)
@@ -32,6 +50,9 @@ public enum Renderer {
       let encoder = YAMLEncoder()
       encoder.options.sortKeys = true
       return (try? encoder.encode(report)) ?? json(report, pretty: true) + "\n"
+    case .dot, .mermaid, .sarif:
+      guard let text = report.special(format) else { throw UnsupportedFormat(format: format) }
+      return text
     }
   }
 

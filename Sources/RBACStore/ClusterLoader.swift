@@ -3,17 +3,6 @@
 import GRDB
 import RBACModel
 
-/// What the escalation graph reads besides the policy: who exists, what runs where, which token secrets exist.
-public struct ClusterObjects: Sendable {
-  public var serviceAccounts: [ServiceAccount] = []
-  public var namespaces: [Namespace] = []
-  public var workloads: [Workload] = []
-  public var secrets: [SecretMetadata] = []
-  public var awsAuth: [AWSAuthMapping] = []
-
-  public init() {}
-}
-
 extension RolecallDatabase {
   /// Loads the snapshot's service accounts, namespaces, workloads, secret metadata and aws-auth mappings.
   public func clusterObjects(of snapshot: SnapshotInfo) throws -> ClusterObjects {

@@ -2,12 +2,13 @@
 
 import RBACAnalysis
 import RBACIngest
+import RBACReport
 import RBACStore
 
 /// Errors the library reports about input, the database or a question: printed as one line, exit code 2.
 func isRolecallError(_ error: any Error) -> Bool {
   error is IngestError || error is StoreError || error is QuestionError || error is Batch.BatchError
-    || error is UsageError
+    || error is UsageError || error is UnsupportedFormat || error is GraphQuestionError
 }
 
 /// A combination of options that cannot be answered.

@@ -61,7 +61,7 @@ extension Rolecall {
       }
       let info = UserInfo.impersonating(user, groups: identity.groups)
       if list {
-        output.print(try analyst.rules(for: info, namespace: scope.namespace ?? RequestArgument.defaultNamespace))
+        try output.print(try analyst.rules(for: info, namespace: scope.namespace ?? RequestArgument.defaultNamespace))
         return
       }
       guard words.count == 2 || words.count == 3 else {
@@ -70,7 +70,7 @@ extension Rolecall {
       let report = try analyst.canI(info, request(words))
       var format = output.output
       if explain && format == .table { format = .wide }
-      output.print(report, as: format)
+      try output.print(report, as: format)
       if format == .table { for note in report.notes { printError("warning: \(note)\n") } }
       if !report.allowed { throw ExitCode(1) }
     }

@@ -53,9 +53,9 @@ extension Rolecall {
       let path = db ?? ProcessInfo.processInfo.environment["ROLECALL_DB"] ?? "rolecall.db"
       let info = try RolecallDatabase(path: path).writeSnapshot(content, name: snapshot, sources: paths)
       let report = IngestReport(snapshot: info, diagnostics: content.diagnostics)
-      if !quiet { printError(Renderer.render(report, as: verbose ? .wide : .table)) }
+      if !quiet { printError(try Renderer.render(report, as: verbose ? .wide : .table)) }
       if let output, output == .json || output == .yaml {
-        FileHandle.standardOutput.write(Data(Renderer.render(report, as: output).utf8))
+        FileHandle.standardOutput.write(Data(try Renderer.render(report, as: output).utf8))
       }
     }
   }

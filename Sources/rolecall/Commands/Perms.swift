@@ -30,7 +30,7 @@ extension Rolecall {
 
     func run() throws {
       let subject = try SubjectArgument(parsing: subject)
-      output.print(try database.analyst().permissions(of: subject, extraGroups: groups))
+      try output.print(try database.analyst().permissions(of: subject, extraGroups: groups))
     }
   }
 }

@@ -32,7 +32,7 @@ extension Rolecall {
 
     func run() throws {
       if list || query == nil {
-        output.print(QueryListReport(queries: QueryCatalog.entries))
+        try output.print(QueryListReport(queries: QueryCatalog.entries))
         return
       }
       var parameters: [String: String] = [:]
@@ -44,7 +44,7 @@ extension Rolecall {
       }
       let analyst = try database.analyst()
       let sql = try QueryCatalog.sql(for: query!)
-      output.print(QueryReport(result: try analyst.database.run(sql: sql, parameters: parameters, snapshot: analyst.snapshot)))
+      try output.print(QueryReport(result: try analyst.database.run(sql: sql, parameters: parameters, snapshot: analyst.snapshot)))
     }
   }
 }

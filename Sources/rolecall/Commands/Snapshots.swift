@@ -19,7 +19,7 @@ extension Rolecall {
 
       func run() throws {
         // Opening read-write migrates a database written by an older rolecall.
-        output.print(SnapshotsReport(snapshots: try RolecallDatabase(path: database.path, mode: .readWrite).snapshots()))
+        try output.print(SnapshotsReport(snapshots: try RolecallDatabase(path: database.path, mode: .readWrite).snapshots()))
       }
     }
 

@@ -47,7 +47,7 @@ extension Rolecall {
       guard words.count == 2 || words.count == 3 else {
         throw UsageError(description: "who-can takes VERB RESOURCE [NAME], or --batch FILE")
       }
-      output.print(
+      try output.print(
         try analyst.whoCan(
           RequestArgument(
             verb: words[0], resource: words[1], name: words.count > 2 ? words[2] : "",

@@ -8,12 +8,14 @@ extension OutputFormat: ExpressibleByArgument {}
 
 /// `-o`: how a command prints its result.
 struct OutputOptions: ParsableArguments {
-  @Option(name: .shortAndLong, help: "Output format: table, wide (with provenance), json or yaml.")
+  @Option(
+    name: .shortAndLong,
+    help: "Output format: table, wide (with provenance), json or yaml; paths also dot and mermaid, audit sarif.")
   var output: OutputFormat = .table
 
   /// Prints the report in the chosen format, or in `format` when a command overrides it (`--explain`).
-  func print<R: Report>(_ report: R, as format: OutputFormat? = nil) {
-    FileHandle.standardOutput.write(Data(Renderer.render(report, as: format ?? output).utf8))
+  func print<R: Report>(_ report: R, as format: OutputFormat? = nil) throws {
+    FileHandle.standardOutput.write(Data(try Renderer.render(report, as: format ?? output).utf8))
   }
 }
 

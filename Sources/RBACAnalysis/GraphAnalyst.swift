@@ -1,0 +1,161 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import RBACGraph
+import RBACModel
+import RBACReport
+import RBACStore
+
+/// Errors in a graph question.
+public enum GraphQuestionError: Error, Equatable, CustomStringConvertible {
+  case badNode(String)
+  case badBaseline(file: String, line: Int, text: String)
+
+  public var description: String {
+    switch self {
+    case .badNode(let text):
+      return "cannot read \"\(text)\": write cluster-admin, node, user:NAME, group:NAME, sa:NAMESPACE:NAME or aws:ARN"
+    case .badBaseline(let file, let line, let text):
+      return "\(file), line \(line): cannot read \"\(text)\": write IDENTITY or IDENTITY FINDING, e.g. "
+        + "sa:kube-system:foo reaches-cluster-admin"
+    }
+  }
+}
+
+extension Analyst {
+  /// The escalation graph of the snapshot.
+  public func graph() throws -> EscalationGraph {
+    EscalationGraph(policy: try database.policy(of: snapshot, scope: .all), objects: try database.clusterObjects(of: snapshot))
+  }
+
+  /// `paths --from A --to B`.
+  public func paths(from: String, to: String = "cluster-admin", maxDepth: Int = 8, limit: Int = 5) throws -> PathsReport {
+    guard let source = GraphNode(parsing: from) else { throw GraphQuestionError.badNode(from) }
+    guard let target = GraphNode(parsing: to) else { throw GraphQuestionError.badNode(to) }
+    return PathsReport(
+      from: source, to: target, paths: try graph().shortestPaths(from: source, to: target, maxDepth: maxDepth, limit: limit))
+  }
+
+  /// `audit`: every identity with a finding, ranked, tagged, and with accepted findings marked.
+  public func audit(baseline: Baseline = Baseline()) throws -> AuditReport {
+    let graph = try graph()
+    let catalog = ProviderCatalog.shipped
+    func rank(_ node: GraphNode) -> Int {
+      switch node {
+      case .serviceAccount: return 0
+      case .user: return 1
+      case .group: return 2
+      default: return 3
+      }
+    }
+    let entries = graph.risks().sorted {
+      (rank($0.identity), -$0.score, $0.identity.description) < (rank($1.identity), -$1.score, $1.identity.description)
+    }.map { risk in
+      AuditReport.Entry(
+        identity: risk.identity, score: risk.score, stepsToClusterAdmin: risk.stepsToClusterAdmin,
+        firstStep: risk.firstStep.map { "\($0.from) -[\($0.primitive)]-> \($0.to)" },
+        findings: zip(risk.findings, risk.evidence).map { finding, evidence in
+          AuditReport.Finding(id: finding, evidence: evidence, accepted: baseline.accepts(risk.identity, finding))
+        },
+        workloads: risk.workloads, onEveryNode: risk.onEveryNode, tags: Self.tags(risk.identity, graph, catalog))
+    }
+    return AuditReport(snapshot: snapshot.name, entries: entries)
+  }
+
+  /// Who manages an identity: Kubernetes itself, or a provider of the catalog.
+  static func tags(_ node: GraphNode, _ graph: EscalationGraph, _ catalog: ProviderCatalog) -> [String] {
+    var tags: [String] = []
+    let (kind, name): (String, String)
+    switch node {
+    case .user(let n): (kind, name) = ("User", n)
+    case .group(let n): (kind, name) = ("Group", n)
+    case .serviceAccount(let ns, let n): (kind, name) = ("ServiceAccount", ns + "/" + n)
+    case .cloudIdentity(let arn): return ["provider:EKS", "aws-auth:" + arn]
+    case .clusterAdmin, .node: return []
+    }
+    if let match = catalog.match(kind: kind, name: name) { tags.append("provider:" + match.provider) }
+    let isDefault: Bool
+    switch node {
+    case .serviceAccount(let ns, let n):
+      // The controllers' accounts are bound by the bootstrap policy's system:controller:* bindings.
+      isDefault = ns == "kube-system" && graph.cluster.policy.clusterRoleBindings.contains { bound in
+        bound.ref.name.hasPrefix("system:controller:") && bound.subjects.contains { $0.kind == .serviceAccount && $0.name == n }
+      }
+    default: isDefault = name.hasPrefix("system:")
+    }
+    if isDefault { tags.append("kubernetes-default") }
+    return tags
+  }
+
+  /// `backdoors`: the provider-managed identities present, their power and paths, and the invisible admins.
+  public func backdoors() throws -> BackdoorsReport {
+    let graph = try graph()
+    let catalog = ProviderCatalog.shipped
+    var found: [(provider: String, kind: String, name: String, note: String, node: GraphNode?)] = []
+    for node in graph.identities {
+      let (kind, name): (String, String)
+      switch node {
+      case .user(let n): (kind, name) = ("User", n)
+      case .group(let n): (kind, name) = ("Group", n)
+      case .serviceAccount(let ns, let n): (kind, name) = ("ServiceAccount", ns + "/" + n)
+      case .cloudIdentity(let arn):
+        found.append(("EKS", "IAM identity", arn, "mapped by kube-system/aws-auth", node))
+        continue
+      default: continue
+      }
+      if let match = catalog.match(kind: kind, name: name) { found.append((match.provider, kind, name, match.note, node)) }
+    }
+    let policy = graph.cluster.policy
+    for name in policy.clusterRoles.keys.sorted() {
+      if let match = catalog.match(kind: "ClusterRole", name: name) {
+        found.append((match.provider, "ClusterRole", name, match.note, nil))
+      }
+    }
+    for bound in policy.clusterRoleBindings {
+      if let match = catalog.match(kind: "ClusterRoleBinding", name: bound.ref.name) {
+        let to = bound.subjects.map { $0.kind == .serviceAccount ? "\($0.namespace)/\($0.name)" : $0.name }
+        found.append((match.provider, "ClusterRoleBinding", bound.ref.name,
+          match.note + " (\(bound.role.kind.rawValue) \(bound.role.name) to \(to.joined(separator: ", ")))", nil))
+      }
+    }
+    let distances = graph.distances(to: .clusterAdmin)
+    let entries = found.map { item in
+      let path = item.node.flatMap { graph.shortestPaths(from: $0, to: .clusterAdmin, limit: 1).first } ?? []
+      return BackdoorsReport.Entry(
+        provider: item.provider, kind: item.kind, name: item.name, note: item.note,
+        stepsToClusterAdmin: item.node.flatMap { distances[$0] },
+        path: path.map { "\($0.from) -[\($0.primitive)]-> \($0.to)" })
+    }
+    let providers = Set(entries.map { $0.provider })
+    let invisible = catalog.invisible.filter { providers.isEmpty || providers.contains($0.provider) }
+    return BackdoorsReport(
+      entries: entries, invisible: invisible.map { BackdoorsReport.Invisible(provider: $0.provider, note: $0.note) })
+  }
+}
+
+/// Findings a team has accepted: one line per identity (every finding) or `IDENTITY FINDING`; `#` starts a comment.
+public struct Baseline: Sendable {
+  var identities: Set<String> = []
+  var findings: Set<String> = []
+
+  public init() {}
+
+  public init(contentsOf path: String) throws {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+      throw GraphQuestionError.badBaseline(file: path, line: 0, text: "(cannot read the file)")
+    }
+    for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+      let words = line.split(whereSeparator: \.isWhitespace).map(String.init)
+      guard !words.isEmpty else { continue }
+      guard words.count <= 2, let node = GraphNode(parsing: words[0]),
+        words.count == 1 || IdentityRisk.Finding(rawValue: words[1]) != nil
+      else { throw GraphQuestionError.badBaseline(file: path, line: i + 1, text: line.trimmingCharacters(in: .whitespaces)) }
+      if words.count == 1 { identities.insert(node.description) } else { findings.insert(node.description + " " + words[1]) }
+    }
+  }
+
+  func accepts(_ node: GraphNode, _ finding: IdentityRisk.Finding) -> Bool {
+    identities.contains(node.description) || findings.contains(node.description + " " + finding.rawValue)
+  }
+}

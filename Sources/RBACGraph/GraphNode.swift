@@ -1,0 +1,69 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import RBACModel
+
+/// A vertex of the escalation graph: an identity, or one of the two targets (cluster-admin, root on a node).
+public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
+  case user(String)
+  case group(String)
+  case serviceAccount(namespace: String, name: String)
+  /// An IAM role or user mapped by the EKS aws-auth ConfigMap.
+  case cloudIdentity(arn: String)
+  /// Allowed everything: `system:masters`, or every verb on every resource cluster-wide.
+  case clusterAdmin
+  /// Root on a node, which yields the tokens of the pods that run there.
+  case node
+
+  /// `user:alice`, `group:devs`, `sa:ns:name`, `aws:arn:...`, `cluster-admin`, `node`.
+  public var description: String {
+    switch self {
+    case .user(let name): return "user:" + name
+    case .group(let name): return "group:" + name
+    case .serviceAccount(let ns, let name): return "sa:\(ns):\(name)"
+    case .cloudIdentity(let arn): return "aws:" + arn
+    case .clusterAdmin: return "cluster-admin"
+    case .node: return "node"
+    }
+  }
+
+  /// Reads `cluster-admin`, `node`, `aws:ARN`, or a subject as `perms` takes it.
+  public init?(parsing text: String) {
+    switch text {
+    case "cluster-admin": self = .clusterAdmin
+    case "node": self = .node
+    default:
+      if text.hasPrefix("aws:") {
+        self = .cloudIdentity(arn: String(text.dropFirst(4)))
+      } else if let sa = ServiceAccountName.split(text) {
+        self = .serviceAccount(namespace: sa.namespace, name: sa.name)
+      } else {
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[1].isEmpty else { return nil }
+        switch parts[0] {
+        case "user": self = .user(parts[1])
+        case "group": self = .group(parts[1])
+        case "sa", "serviceaccount":
+          let ref = parts[1].split(separator: parts[1].contains("/") ? "/" : ":", omittingEmptySubsequences: false)
+          guard ref.count == 2, !ref[0].isEmpty, !ref[1].isEmpty else { return nil }
+          self = .serviceAccount(namespace: String(ref[0]), name: String(ref[1]))
+        default: return nil
+        }
+      }
+    }
+  }
+
+  /// The identity the API server sees for this node, with the groups it always carries; nil for the targets.
+  ///
+  /// A user is taken with `system:authenticated` only: its identity provider's groups are unknown offline, and
+  /// the graph reaches them through membership edges where the snapshot shows them (aws-auth).
+  public var identity: UserInfo? {
+    switch self {
+    case .user(let name): return .impersonating(name)
+    case .serviceAccount(let ns, let name): return .impersonating(ServiceAccountName.username(namespace: ns, name: name))
+    case .group(let name): return UserInfo(name: "", groups: [name])
+    case .cloudIdentity, .clusterAdmin, .node: return nil
+    }
+  }
+
+  public static func < (a: GraphNode, b: GraphNode) -> Bool { a.description < b.description }
+}

@@ -1,0 +1,67 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import RBACModel
+
+let rbacGroup = "rbac.authorization.k8s.io"
+
+extension Primitive {
+  /// With `bind`, the API server lets a caller create a binding to a role it does not itself hold. The check is
+  /// made in the binding's namespace ("" for a ClusterRoleBinding) on the role's name, so `bind` granted in N only
+  /// helps for RoleBindings in N. Without `bind`, only roles the caller already holds can be bound: no escalation.
+  static let bind = Primitive(
+    id: "bind", title: "Bind a more powerful role",
+    condition: "create (or update/patch) clusterrolebindings and bind clusterroles on an admin ClusterRole's name, "
+      + "cluster-wide -> cluster-admin; create (or update/patch) rolebindings in N and bind, in N, a Role of N or a "
+      + "ClusterRole that can run pods or mint tokens -> every service account of N",
+    yields: "cluster-admin, or the power of the bound role in N",
+    reference: "kubernetes.io RBAC: restrictions on role binding creation; registry/rbac/escalation_check.go"
+  ) { context in
+    var edges: [Edge] = []
+    if let write = context.anyGrant(["create", "update", "patch"], rbacGroup, "clusterrolebindings", in: "") {
+      for role in context.cluster.adminClusterRoles {
+        if let bind = context.grant("bind", rbacGroup, "clusterroles", name: role, in: "") {
+          edges.append(
+            context.edge(
+              to: .clusterAdmin, "bind",
+              [Evidence(write), Evidence(bind, note: "bind ClusterRole \"\(role)\" cluster-wide")]))
+          break
+        }
+      }
+    }
+    for ns in context.candidateNamespaces(["create", "update", "patch"], rbacGroup, "rolebindings") {
+      guard let write = context.anyGrant(["create", "update", "patch"], rbacGroup, "rolebindings", in: ns) else {
+        continue
+      }
+      let candidates =
+        context.cluster.podPowerClusterRoles.map { ("clusterroles", $0) }
+        + context.cluster.podPowerRoles(in: ns).map { ("roles", $0) }
+      for (resource, role) in candidates {
+        guard let bind = context.grant("bind", rbacGroup, resource, name: role, in: ns) else { continue }
+        let kind = resource == "roles" ? "Role" : "ClusterRole"
+        edges += context.toServiceAccounts(
+          in: ns, primitive: "bind",
+          evidence: [Evidence(write), Evidence(bind, note: "bind \(kind) \"\(role)\" in namespace \(ns)")])
+        break
+      }
+    }
+    return edges
+  }
+}
+
+extension ClusterIndex {
+  /// ClusterRoles that, bound in a namespace, let their holder run pods or mint tokens there.
+  var podPowerClusterRoles: [String] {
+    policy.clusterRoles.values.filter { Self.hasPodPower($0.rules) }.map(\.name).sorted()
+  }
+
+  func podPowerRoles(in namespace: String) -> [String] {
+    (policy.roles[namespace] ?? [:]).values.filter { Self.hasPodPower($0.rules) }.map(\.name).sorted()
+  }
+
+  static func hasPodPower(_ rules: [PolicyRule]) -> Bool {
+    rules.contains { rule in
+      rule.allows(.resource("create", "pods", namespace: "x"))
+        || rule.allows(.resource("create", "serviceaccounts", subresource: "token", name: "x", namespace: "x"))
+    }
+  }
+}

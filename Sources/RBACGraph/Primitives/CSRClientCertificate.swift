@@ -1,0 +1,26 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import RBACModel
+
+extension Primitive {
+  /// A caller who may create, approve and have signed a client-certificate CSR can give itself a certificate for
+  /// any user and groups; the CertificateSubjectRestriction admission plugin refuses only O=system:masters.
+  static let csrClientCertificate = Primitive(
+    id: "csr-client-cert", title: "Issue client certificates",
+    condition: "create certificatesigningrequests, update certificatesigningrequests/approval, and approve signers "
+      + "kubernetes.io/kube-apiserver-client (or kubernetes.io/*), all cluster-wide (certificates.k8s.io)",
+    yields: "every user and group except system:masters (not on EKS, which does not sign these CSRs)",
+    reference: "kubernetes.io Certificates and Certificate Signing Requests; RBAC good practices"
+  ) { context in
+    let group = "certificates.k8s.io"
+    guard let create = context.grant("create", group, "certificatesigningrequests", in: ""),
+      let approval = context.grant("update", group, "certificatesigningrequests", subresource: "approval", in: ""),
+      let approve = context.grant("approve", group, "signers", name: "kubernetes.io/kube-apiserver-client", in: "")
+        ?? context.grant("approve", group, "signers", name: "kubernetes.io/*", in: "")
+    else { return [] }
+    let evidence = [Evidence(create), Evidence(approval), Evidence(approve)]
+    let users = context.cluster.users.sorted().map { GraphNode.user($0) }
+    let groups = context.cluster.groups.subtracting([UserInfo.mastersGroup]).sorted().map { GraphNode.group($0) }
+    return (users + groups).filter { $0 != context.node }.map { context.edge(to: $0, "csr-client-cert", evidence) }
+  }
+}

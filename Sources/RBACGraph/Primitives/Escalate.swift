@@ -1,0 +1,35 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import RBACModel
+
+extension Primitive {
+  /// With `escalate`, the API server lets a caller write rules into a role that it does not itself hold. Adding
+  /// rules to a role already bound to the caller is then self-escalation: a ClusterRole bound cluster-wide becomes
+  /// cluster-admin, a role bound in N gives everything in N. The check is made on the role's namespace and name.
+  static let escalate = Primitive(
+    id: "escalate", title: "Rewrite a role bound to oneself",
+    condition: "escalate and update or patch on a role (roles in its namespace, or clusterroles cluster-wide, "
+      + "resourceNames = the role's name) that a binding grants to the identity",
+    yields: "cluster-admin for a ClusterRole bound by a ClusterRoleBinding; every service account of N for a role "
+      + "bound by a RoleBinding in N",
+    reference: "kubernetes.io RBAC: restrictions on role creation or update; registry/rbac/escalation_check.go"
+  ) { context in
+    var edges: [Edge] = []
+    var seen = Set<BindingRef>()
+    for held in context.grants where seen.insert(held.binding).inserted {
+      let role = held.role
+      let (resource, roleNamespace) = role.kind == .clusterRole ? ("clusterroles", "") : ("roles", role.namespace)
+      guard let escalate = context.grant("escalate", rbacGroup, resource, name: role.name, in: roleNamespace),
+        let write = context.anyGrant(["update", "patch"], rbacGroup, resource, name: role.name, in: roleNamespace)
+      else { continue }
+      let bound = Evidence(held, note: "\(role.kind.rawValue) \"\(role.qualifiedName)\" is bound to \(context.node)")
+      if held.binding.kind == .clusterRoleBinding {
+        edges.append(context.edge(to: .clusterAdmin, "escalate", [Evidence(escalate), Evidence(write), bound]))
+      } else {
+        edges += context.toServiceAccounts(
+          in: held.binding.namespace, primitive: "escalate", evidence: [Evidence(escalate), Evidence(write), bound])
+      }
+    }
+    return edges
+  }
+}

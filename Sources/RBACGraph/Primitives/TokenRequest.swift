@@ -1,0 +1,26 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import RBACModel
+
+extension Primitive {
+  /// The TokenRequest API mints a token for any existing service account the caller may `create
+  /// serviceaccounts/token` on.
+  static let tokenRequest = Primitive(
+    id: "token-request", title: "Mint service-account tokens",
+    condition: "create serviceaccounts/token in N (resourceNames = service account names)",
+    yields: "a token of each allowed service account in N",
+    reference: "kubernetes.io RBAC good practices; TokenRequest API"
+  ) { context in
+    var edges: [Edge] = []
+    for ns in context.candidateNamespaces(["create"], "", "serviceaccounts", subresource: "token") {
+      for name in context.cluster.serviceAccounts[ns] ?? [] {
+        let target = GraphNode.serviceAccount(namespace: ns, name: name)
+        guard target != context.node,
+          let grant = context.grant("create", "", "serviceaccounts", subresource: "token", name: name, in: ns)
+        else { continue }
+        edges.append(context.edge(to: target, "token-request", [Evidence(grant)]))
+      }
+    }
+    return edges
+  }
+}

@@ -1,0 +1,178 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import RBACGraph
+import RBACModel
+
+/// `audit`: identities ranked by risk, service accounts first, then users, groups and IAM identities.
+public struct AuditReport: Report {
+  public struct Entry: Encodable {
+    public var identity: GraphNode
+    public var score: Int
+    public var stepsToClusterAdmin: Int?
+    public var firstStep: String?
+    public var findings: [Finding]
+    public var workloads: [String]
+    public var onEveryNode: Bool
+    /// `kubernetes-default`, `provider:EKS`, ...: who manages the identity. Tagged identities are never hidden.
+    public var tags: [String]
+
+    public init(
+      identity: GraphNode, score: Int, stepsToClusterAdmin: Int?, firstStep: String?, findings: [Finding],
+      workloads: [String], onEveryNode: Bool, tags: [String]
+    ) {
+      self.identity = identity
+      self.score = score
+      self.stepsToClusterAdmin = stepsToClusterAdmin
+      self.firstStep = firstStep
+      self.findings = findings
+      self.workloads = workloads
+      self.onEveryNode = onEveryNode
+      self.tags = tags
+    }
+  }
+
+  public struct Finding: Encodable {
+    public var id: IdentityRisk.Finding
+    public var evidence: Evidence
+    /// True when the baseline accepts it: it is listed but neither counted nor reported to SARIF.
+    public var accepted: Bool
+
+    public init(id: IdentityRisk.Finding, evidence: Evidence, accepted: Bool) {
+      self.id = id
+      self.evidence = evidence
+      self.accepted = accepted
+    }
+  }
+
+  public var snapshot: String
+  public var entries: [Entry]
+
+  public init(snapshot: String, entries: [Entry]) {
+    self.snapshot = snapshot
+    self.entries = entries
+  }
+
+  public func table(wide: Bool) -> String {
+    var table = TextTable(["RANK", "IDENTITY", "SCORE", "TO ADMIN", "FINDINGS", "WORKLOADS", "TAGS"])
+    for (i, e) in entries.enumerated() {
+      let open = e.findings.filter { !$0.accepted }
+      guard !open.isEmpty || wide else { continue }
+      let findings = e.findings.map { $0.id.rawValue + ($0.accepted ? " (accepted)" : "") }.joined(separator: ",")
+      let workloads = e.workloads.isEmpty ? "" : "\(e.workloads.count)" + (e.onEveryNode ? " (every node)" : "")
+      table.add([
+        "\(i + 1)", e.identity.description, "\(e.score)", e.stepsToClusterAdmin.map { "\($0) step(s)" } ?? "-",
+        findings, workloads, e.tags.joined(separator: ","),
+      ])
+      if wide {
+        if let step = e.firstStep { table.add(["", "  first step: " + step, "", "", "", "", ""]) }
+        for w in e.workloads { table.add(["", "  runs: " + w, "", "", "", "", ""]) }
+      }
+    }
+    let accepted = entries.reduce(0) { $0 + $1.findings.filter(\.accepted).count }
+    var out = entries.isEmpty ? "no findings\n" : table.text
+    if accepted > 0 { out += "\(accepted) finding(s) accepted by the baseline (-o wide lists them)\n" }
+    return out
+  }
+
+  public func special(_ format: OutputFormat) -> String? {
+    guard format == .sarif else { return nil }
+    let rules: [[String: Any]] = IdentityRisk.Finding.allCases.map { f in
+      ["id": f.rawValue, "shortDescription": ["text": Self.describe(f)]]
+    }
+    var results: [[String: Any]] = []
+    for e in entries {
+      for f in e.findings where !f.accepted {
+        var message = "\(e.identity): \(Self.describe(f.id))"
+        let evidence = PathsReport.describe(f.evidence)
+        if !evidence.isEmpty { message += " (\(evidence))" }
+        results.append([
+          "ruleId": f.id.rawValue,
+          "level": f.id == .adminEquivalent || f.id == .reachesClusterAdmin ? "error" : "warning",
+          "message": ["text": message],
+          "locations": [["logicalLocations": [["name": e.identity.description, "kind": "member"]]]],
+          "properties": ["score": e.score, "tags": e.tags],
+        ])
+      }
+    }
+    let log: [String: Any] = [
+      "version": "2.1.0",
+      "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+      "runs": [["tool": ["driver": ["name": "rolecall", "rules": rules]], "results": results]],
+    ]
+    guard let data = try? JSONSerialization.data(withJSONObject: log, options: [.prettyPrinted, .sortedKeys]) else {
+      return nil
+    }
+    return String(decoding: data, as: UTF8.self) + "\n"
+  }
+
+  static func describe(_ finding: IdentityRisk.Finding) -> String {
+    switch finding {
+    case .adminEquivalent: return "is cluster-admin equivalent (one step)"
+    case .reachesClusterAdmin: return "can escalate to cluster-admin"
+    case .readsAllSecrets: return "can list every Secret in every namespace"
+    case .createsPodsEverywhere: return "can create pods in every namespace"
+    case .wildcardRule: return "holds a rule with a wildcard verb or resource"
+    case .reachesNode: return "can get root on a node"
+    }
+  }
+}
+
+/// `backdoors`: provider-managed identities in the snapshot, their power, and the admins RBAC cannot show.
+public struct BackdoorsReport: Report {
+  public struct Entry: Encodable {
+    public var provider: String
+    public var kind: String
+    public var name: String
+    public var note: String
+    /// Steps to cluster-admin for identities; nil when it cannot get there or is not an identity.
+    public var stepsToClusterAdmin: Int?
+    /// The shortest path to cluster-admin, as `a -[primitive]-> b` steps.
+    public var path: [String]
+
+    public init(provider: String, kind: String, name: String, note: String, stepsToClusterAdmin: Int?, path: [String]) {
+      self.provider = provider
+      self.kind = kind
+      self.name = name
+      self.note = note
+      self.stepsToClusterAdmin = stepsToClusterAdmin
+      self.path = path
+    }
+  }
+
+  public struct Invisible: Encodable {
+    public var provider: String
+    public var note: String
+
+    public init(provider: String, note: String) {
+      self.provider = provider
+      self.note = note
+    }
+  }
+
+  public var entries: [Entry]
+  /// Administrators that RBAC cannot show, for the providers the snapshot shows signs of (all when none).
+  public var invisible: [Invisible]
+
+  public init(entries: [Entry], invisible: [Invisible]) {
+    self.entries = entries
+    self.invisible = invisible
+  }
+
+  public func table(wide: Bool) -> String {
+    var out = ""
+    if entries.isEmpty {
+      out += "no provider-managed identities found\n"
+    } else {
+      var table = TextTable(["PROVIDER", "KIND", "NAME", "TO ADMIN", "NOTE"])
+      for e in entries {
+        table.add([e.provider, e.kind, e.name, e.stepsToClusterAdmin.map { "\($0) step(s)" } ?? "-", e.note])
+        if wide { for step in e.path { table.add(["", "", "  " + step, "", ""]) } }
+      }
+      out += table.text
+    }
+    out += "\nadmins that RBAC cannot show:\n"
+    for i in invisible { out += "  \(i.provider): \(i.note)\n" }
+    return out
+  }
+}

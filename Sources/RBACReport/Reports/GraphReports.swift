@@ -1,0 +1,125 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import RBACGraph
+import RBACModel
+
+/// `paths`: the shortest escalation paths from one node to another, every step with its evidence.
+public struct PathsReport: Report {
+  /// One step in the JSON shape: the first evidence as `evidence`, any further ones as `also`.
+  public struct Step: Encodable {
+    public var from: GraphNode
+    public var to: GraphNode
+    public var primitive: String
+    public var evidence: Evidence
+    public var also: [Evidence]?
+  }
+
+  public struct Path: Encodable {
+    public var steps: [Step]
+  }
+
+  public var from: GraphNode
+  public var to: GraphNode
+  public var reachable: Bool
+  public var paths: [Path]
+
+  public init(from: GraphNode, to: GraphNode, paths: [[Edge]]) {
+    self.from = from
+    self.to = to
+    self.reachable = !paths.isEmpty
+    self.paths = paths.map { edges in
+      Path(
+        steps: edges.map { e in
+          Step(
+            from: e.from, to: e.to, primitive: e.primitive, evidence: e.evidence.first ?? Evidence(),
+            also: e.evidence.count > 1 ? Array(e.evidence.dropFirst()) : nil)
+        })
+    }
+  }
+
+  public func table(wide: Bool) -> String {
+    guard reachable else { return "\(from) cannot reach \(to)\n" }
+    var out = ""
+    for (i, path) in paths.enumerated() {
+      out += "path \(i + 1): \(from) -> \(to) in \(path.steps.count) step(s)\n"
+      for (n, step) in path.steps.enumerated() {
+        out += "  \(n + 1). \(step.from) -[\(step.primitive)]-> \(step.to)\n"
+        for evidence in [step.evidence] + (step.also ?? []) { out += "       " + Self.describe(evidence) + "\n" }
+      }
+    }
+    return out
+  }
+
+  static func describe(_ e: Evidence) -> String {
+    var parts: [String] = []
+    if let binding = e.binding, let role = e.role { parts.append("\(binding) -> \(role)") }
+    if let rule = e.rule { parts.append(rule) }
+    if let ns = e.namespace { parts.append("in namespace \(ns)") }
+    if let note = e.note { parts.append(note) }
+    return parts.joined(separator: " ")
+  }
+
+  public func special(_ format: OutputFormat) -> String? {
+    var edges: [(String, String, String)] = []
+    for path in paths {
+      for step in path.steps where !edges.contains(where: { $0 == (step.from.description, step.to.description, step.primitive) }) {
+        edges.append((step.from.description, step.to.description, step.primitive))
+      }
+    }
+    switch format {
+    case .dot:
+      var out = "digraph paths {\n  rankdir=LR;\n  node [shape=box];\n"
+      for (a, b, p) in edges { out += "  \"\(Self.escape(a))\" -> \"\(Self.escape(b))\" [label=\"\(p)\"];\n" }
+      return out + "}\n"
+    case .mermaid:
+      var ids: [String: String] = [:]
+      func id(_ name: String) -> String {
+        if let known = ids[name] { return known }
+        let new = "n\(ids.count)"
+        ids[name] = new
+        return new
+      }
+      var out = "flowchart LR\n"
+      for (a, b, p) in edges {
+        out += "  \(id(a))[\"\(Self.escape(a))\"] -->|\(p)| \(id(b))[\"\(Self.escape(b))\"]\n"
+      }
+      return out
+    default: return nil
+    }
+  }
+
+  static func escape(_ text: String) -> String { text.replacingOccurrences(of: "\"", with: "\\\"") }
+}
+
+/// `primitives`: the escalation catalog.
+public struct PrimitivesReport: Report {
+  public struct Entry: Encodable {
+    public var id: String
+    public var title: String
+    public var condition: String
+    public var yields: String
+    public var reference: String
+  }
+
+  public var primitives: [Entry]
+
+  public init(_ catalog: [Primitive]) {
+    primitives = catalog.map {
+      Entry(id: $0.id, title: $0.title, condition: $0.condition, yields: $0.yields, reference: $0.reference)
+    }
+  }
+
+  public func encode(to encoder: any Encoder) throws { try primitives.encode(to: encoder) }
+
+  public func table(wide: Bool) -> String {
+    guard wide else {
+      var table = TextTable(["ID", "TITLE", "YIELDS"])
+      for p in primitives { table.add([p.id, p.title, p.yields]) }
+      return table.text
+    }
+    return primitives.map { p in
+      "\(p.id): \(p.title)\n  condition: \(p.condition)\n  yields: \(p.yields)\n  reference: \(p.reference)\n"
+    }.joined(separator: "\n")
+  }
+}

@@ -1,0 +1,103 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import ArgumentParser
+import RBACAnalysis
+import RBACGraph
+import RBACReport
+
+extension Rolecall {
+  struct Paths: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Show the shortest escalation paths from a subject to cluster-admin, a node, or another subject.",
+      discussion: """
+        Nodes are identities (user:NAME, group:NAME, sa:NAMESPACE:NAME, aws:ARN for aws-auth IAM identities) and \\
+        two targets: cluster-admin (system:masters, or every verb on every resource cluster-wide) and node (root on \\
+        a node). Each step names its primitive (`rolecall primitives` lists them) and the binding, role and rule \\
+        that make it possible.
+
+        Examples:
+          rolecall paths --from sa:ci:builder
+          rolecall paths --from group:system:authenticated --to node
+          rolecall paths --from user:alice --to sa:kube-system:replicaset-controller -o dot | dot -Tsvg > p.svg
+        """)
+
+    @Option(help: "The subject to start from.")
+    var from: String
+
+    @Option(help: "cluster-admin (default), node, or a subject.")
+    var to: String = "cluster-admin"
+
+    @Option(help: "The longest path to look for, in steps.")
+    var maxDepth: Int = 8
+
+    @Option(help: "How many shortest paths to show at most.")
+    var limit: Int = 5
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+      let report = try database.analyst().paths(from: from, to: to, maxDepth: maxDepth, limit: limit)
+      try output.print(report)
+      if !report.reachable { throw ExitCode(1) }
+    }
+  }
+
+  struct Audit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Rank service accounts, users and groups by how close they are to cluster-admin.",
+      discussion: """
+        Findings: admin-equivalent (one step), reaches-cluster-admin (in N steps), reads-all-secrets, \\
+        creates-pods-everywhere, wildcard-rule, reaches-node. Each service account lists the workloads that run as \\
+        it. Identities managed by Kubernetes or a provider are tagged, never hidden. A baseline file accepts known \\
+        findings, one per line: IDENTITY (all its findings) or IDENTITY FINDING; # starts a comment.
+
+        Exit code 1 when any finding is not accepted, so that a pipeline can gate on it.
+
+        Examples:
+          rolecall audit
+          rolecall audit -o sarif > rolecall.sarif
+          rolecall audit --baseline accepted-risks.txt
+        """)
+
+    @Option(help: "A file of accepted findings.")
+    var baseline: String?
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+      let report = try database.analyst().audit(baseline: try baseline.map(Baseline.init(contentsOf:)) ?? Baseline())
+      try output.print(report)
+      if report.entries.contains(where: { $0.findings.contains { !$0.accepted } }) { throw ExitCode(1) }
+    }
+  }
+
+  struct Backdoors: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "List the provider-managed identities in the snapshot, their power, and the admins RBAC cannot show.",
+      discussion: """
+        Matches users, groups, service accounts, ClusterRoles and ClusterRoleBindings against the catalog in \\
+        data/provider-identities.yaml (EKS, GKE, AKS, OpenShift, Rancher, kubeadm, ...) and the IAM identities of \\
+        EKS aws-auth; -o wide shows each one's shortest path to cluster-admin.
+        """)
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+      try output.print(try database.analyst().backdoors())
+    }
+  }
+
+  struct Primitives: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Print the catalog of escalation primitives: condition, yield and reference of each.")
+
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+      try output.print(PrimitivesReport(Primitive.catalog))
+    }
+  }
+}

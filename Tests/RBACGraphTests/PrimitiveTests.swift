@@ -1,0 +1,226 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import RBACGraph
+import RBACModel
+import RBACTestSupport
+import Testing
+
+// One positive and at least one negative case per primitive: wrong namespace, wrong API group, resourceNames
+// that exclude the target, a RoleBinding where a ClusterRoleBinding is needed, a write without bind.
+
+private func graph(
+  clusterRoles: [ClusterRole] = [], roles: [Role] = [], clusterRoleBindings: [ClusterRoleBinding] = [],
+  roleBindings: [RoleBinding] = [], objects: ClusterObjects = ClusterObjects()
+) -> EscalationGraph {
+  EscalationGraph(
+    policy: staticPolicy(
+      clusterRoles: clusterRoles + [ClusterRole(name: "cluster-admin", rules: [rule("*", groups: "*", resources: "*")])],
+      roles: roles, clusterRoleBindings: clusterRoleBindings, roleBindings: roleBindings),
+    objects: objects)
+}
+
+private let attacker = GraphNode.serviceAccount(namespace: "dev", name: "attacker")
+private let accounts = ClusterObjects(serviceAccounts: [
+  ServiceAccount(namespace: "dev", name: "attacker"), ServiceAccount(namespace: "dev", name: "app"),
+  ServiceAccount(namespace: "prod", name: "app"), ServiceAccount(namespace: "kube-system", name: "controller"),
+])
+
+/// The (primitive, target) pairs of the edges out of `node`.
+private func steps(_ g: EscalationGraph, from node: GraphNode = attacker) -> Set<String> {
+  Set(g.edges(from: node).filter { $0.primitive != "membership" }.map { "\($0.primitive) \($0.to)" })
+}
+
+private func rbInDev(_ role: String, kind: RoleRef.Kind = .clusterRole) -> RoleBinding {
+  RoleBinding(
+    namespace: "dev", name: "rb", roleRef: RoleRef(kind: kind, name: role), subjects: [.serviceAccount("dev", "attacker")])
+}
+
+private func crb(_ role: String) -> ClusterRoleBinding {
+  clusterRoleBinding("crb", role: role, "ServiceAccount:dev:attacker")
+}
+
+@Test func wildcardAdminNeedsAClusterRoleBinding() {
+  #expect(steps(graph(clusterRoleBindings: [crb("cluster-admin")], objects: accounts)).contains("wildcard-admin cluster-admin"))
+  let local = steps(graph(roleBindings: [rbInDev("cluster-admin")], objects: accounts))
+  #expect(!local.contains("wildcard-admin cluster-admin"))
+  #expect(local.contains { $0.hasSuffix(" sa:dev:app") })  // admin of dev is still admin of dev
+  #expect(!local.contains { $0.hasSuffix(" sa:prod:app") })
+}
+
+@Test func impersonatingUsersAndGroupsNeedsAClusterRoleBinding() {
+  let imp = ClusterRole(name: "imp", rules: [rule("impersonate", groups: "", resources: "users,groups")])
+  let binding = clusterRoleBinding("b", role: "other", "User:alice")  // makes alice a known user
+  let cluster = graph(clusterRoles: [imp], clusterRoleBindings: [crb("imp"), binding], objects: accounts)
+  #expect(steps(cluster).isSuperset(of: ["impersonate user:alice", "impersonate group:system:masters"]))
+  #expect(cluster.shortestPaths(from: attacker, to: .clusterAdmin).first?.map(\.primitive) == ["impersonate", "privileged-group"])
+  // KubeHound's IDENTITY_IMPERSONATE setup binds this with a RoleBinding, which grants nothing: users are cluster-scoped.
+  #expect(steps(graph(clusterRoles: [imp], clusterRoleBindings: [binding], roleBindings: [rbInDev("imp")], objects: accounts)).isEmpty)
+  // The wrong API group grants nothing either.
+  let wrongGroup = ClusterRole(name: "imp", rules: [rule("impersonate", groups: "apps", resources: "users,groups")])
+  #expect(steps(graph(clusterRoles: [wrongGroup], clusterRoleBindings: [crb("imp"), binding], objects: accounts)).isEmpty)
+}
+
+@Test func impersonatingGroupsAloneIsUseless() {
+  let groupsOnly = ClusterRole(name: "imp", rules: [rule("impersonate", groups: "", resources: "groups")])
+  #expect(steps(graph(clusterRoles: [groupsOnly], clusterRoleBindings: [crb("imp")], objects: accounts)).isEmpty)
+}
+
+@Test func impersonatingServiceAccountsIsNamespacedAndRespectsNames() {
+  let imp = ClusterRole(name: "imp", rules: [rule("impersonate", groups: "", resources: "serviceaccounts", names: "app")])
+  #expect(steps(graph(clusterRoles: [imp], roleBindings: [rbInDev("imp")], objects: accounts)) == ["impersonate sa:dev:app"])
+}
+
+@Test func tokenRequestRespectsNamespaceAndNames() {
+  let token = ClusterRole(name: "t", rules: [rule("create", groups: "", resources: "serviceaccounts/token")])
+  #expect(steps(graph(clusterRoles: [token], roleBindings: [rbInDev("t")], objects: accounts)) == ["token-request sa:dev:app"])
+  let named = ClusterRole(name: "t", rules: [rule("create", groups: "", resources: "serviceaccounts/token", names: "other")])
+  #expect(steps(graph(clusterRoles: [named], roleBindings: [rbInDev("t")], objects: accounts)).isEmpty)
+  let wholeResource = ClusterRole(name: "t", rules: [rule("create", groups: "", resources: "serviceaccounts")])
+  #expect(steps(graph(clusterRoles: [wholeResource], roleBindings: [rbInDev("t")], objects: accounts)).isEmpty)
+}
+
+@Test func workloadCreationReachesEveryServiceAccountOfTheNamespace() {
+  let deploy = ClusterRole(name: "d", rules: [rule("create", groups: "apps", resources: "deployments")])
+  let found = steps(graph(clusterRoles: [deploy], roleBindings: [rbInDev("d")], objects: accounts))
+  #expect(found.isSuperset(of: ["workload-create sa:dev:app"]) && !found.contains("workload-create sa:prod:app"))
+  // deployments in the core group do not exist: no edge (the peers' POD_CREATE bug in reverse).
+  let coreDeploy = ClusterRole(name: "d", rules: [rule("create", groups: "", resources: "deployments")])
+  #expect(steps(graph(clusterRoles: [coreDeploy], roleBindings: [rbInDev("d")], objects: accounts)).isEmpty)
+  // A Job's template cannot be updated.
+  let jobs = ClusterRole(name: "d", rules: [rule("update,patch", groups: "batch", resources: "jobs")])
+  #expect(steps(graph(clusterRoles: [jobs], roleBindings: [rbInDev("d")], objects: accounts)).isEmpty)
+}
+
+@Test func secretReadReachesOnlyOwnersOfTokenSecrets() {
+  var objects = accounts
+  objects.secrets = [
+    SecretMetadata(namespace: "dev", name: "app-token", type: SecretMetadata.serviceAccountTokenType, serviceAccountName: "app"),
+    SecretMetadata(namespace: "dev", name: "db", type: "Opaque"),
+  ]
+  let list = ClusterRole(name: "s", rules: [rule("list", groups: "", resources: "secrets")])
+  #expect(steps(graph(clusterRoles: [list], roleBindings: [rbInDev("s")], objects: objects)) == ["secret-read sa:dev:app"])
+  let getNamed = ClusterRole(name: "s", rules: [rule("get", groups: "", resources: "secrets", names: "db")])
+  #expect(steps(graph(clusterRoles: [getNamed], roleBindings: [rbInDev("s")], objects: objects)).isEmpty)
+  let getAll = ClusterRole(name: "s", rules: [rule("get", groups: "", resources: "secrets")])
+  #expect(steps(graph(clusterRoles: [getAll], roleBindings: [rbInDev("s")], objects: objects)) == ["secret-read sa:dev:app"])
+  #expect(steps(graph(clusterRoles: [list], roleBindings: [rbInDev("s")], objects: accounts)).isEmpty)  // no token secrets
+}
+
+@Test func mintingATokenSecretNeedsCreateAndARead() {
+  let createOnly = ClusterRole(name: "s", rules: [rule("create", groups: "", resources: "secrets")])
+  #expect(steps(graph(clusterRoles: [createOnly], roleBindings: [rbInDev("s")], objects: accounts)).isEmpty)
+  let createAndGet = ClusterRole(name: "s", rules: [rule("create,get", groups: "", resources: "secrets")])
+  #expect(steps(graph(clusterRoles: [createAndGet], roleBindings: [rbInDev("s")], objects: accounts)) == ["secret-mint sa:dev:app"])
+}
+
+@Test func podExecReachesTheServiceAccountsOfRunningPods() {
+  var objects = accounts
+  objects.workloads = [
+    Workload(kind: "Deployment", namespace: "dev", name: "web", serviceAccount: "app"),
+    Workload(kind: "Pod", namespace: "dev", name: "quiet", serviceAccount: "attacker", automountServiceAccountToken: false),
+  ]
+  let exec = ClusterRole(name: "e", rules: [rule("create", groups: "", resources: "pods/exec")])
+  #expect(steps(graph(clusterRoles: [exec], roleBindings: [rbInDev("e")], objects: objects)) == ["pod-exec sa:dev:app"])
+  let get = ClusterRole(name: "e", rules: [rule("get", groups: "", resources: "pods/exec")])
+  let edge = graph(clusterRoles: [get], roleBindings: [rbInDev("e")], objects: objects).edges(from: attacker).first { $0.primitive == "pod-exec" }
+  #expect(edge?.evidence.first?.note?.hasPrefix("get pods/exec: WebSocket exec") == true)
+  let pods = ClusterRole(name: "e", rules: [rule("create", groups: "", resources: "pods")])  // not pods/exec
+  #expect(!steps(graph(clusterRoles: [pods], roleBindings: [rbInDev("e")], objects: objects)).contains { $0.hasPrefix("pod-exec") })
+  // Controller pods have generated names: a rule naming pods cannot be shown to reach them.
+  let named = ClusterRole(name: "e", rules: [rule("create", groups: "", resources: "pods/exec", names: "web")])
+  #expect(steps(graph(clusterRoles: [named], roleBindings: [rbInDev("e")], objects: objects)).isEmpty)
+}
+
+@Test func bindNeedsTheWriteAndTheBindInTheRightScope() {
+  let bindAdmin = ClusterRole(name: "b", rules: [
+    rule("create", groups: "rbac.authorization.k8s.io", resources: "clusterrolebindings"),
+    rule("bind", groups: "rbac.authorization.k8s.io", resources: "clusterroles", names: "cluster-admin"),
+  ])
+  #expect(steps(graph(clusterRoles: [bindAdmin], clusterRoleBindings: [crb("b")], objects: accounts)).contains("bind cluster-admin"))
+  // create without bind: the API server's covering check only lets it re-grant what it holds.
+  let createOnly = ClusterRole(name: "b", rules: [rule("create", groups: "rbac.authorization.k8s.io", resources: "clusterrolebindings")])
+  #expect(steps(graph(clusterRoles: [createOnly], clusterRoleBindings: [crb("b")], objects: accounts)).isEmpty)
+  // bind on another role's name only.
+  let otherName = ClusterRole(name: "b", rules: [
+    rule("create", groups: "rbac.authorization.k8s.io", resources: "clusterrolebindings"),
+    rule("bind", groups: "rbac.authorization.k8s.io", resources: "clusterroles", names: "view"),
+  ])
+  #expect(steps(graph(clusterRoles: [otherName], clusterRoleBindings: [crb("b")], objects: accounts)).isEmpty)
+  // Granted in dev, bind and rolebindings give only dev.
+  let local = steps(graph(clusterRoles: [bindAdmin, ClusterRole(name: "rb", rules: [
+    rule("create", groups: "rbac.authorization.k8s.io", resources: "rolebindings"),
+    rule("bind", groups: "rbac.authorization.k8s.io", resources: "clusterroles"),
+  ])], roleBindings: [rbInDev("rb")], objects: accounts))
+  #expect(local == ["bind sa:dev:app"])
+}
+
+@Test func escalateNeedsAWriteOnARoleBoundToTheSubject() {
+  let esc = ClusterRole(name: "self", rules: [rule("escalate,update", groups: "rbac.authorization.k8s.io", resources: "clusterroles", names: "self")])
+  #expect(steps(graph(clusterRoles: [esc], clusterRoleBindings: [crb("self")], objects: accounts)) == ["escalate cluster-admin"])
+  let escalateOnly = ClusterRole(name: "self", rules: [rule("escalate", groups: "rbac.authorization.k8s.io", resources: "clusterroles")])
+  #expect(steps(graph(clusterRoles: [escalateOnly], clusterRoleBindings: [crb("self")], objects: accounts)).isEmpty)
+  // A Role of dev bound in dev, rewritten, gives dev.
+  let role = Role(namespace: "dev", name: "self", rules: [rule("escalate,patch", groups: "rbac.authorization.k8s.io", resources: "roles")])
+  #expect(steps(graph(roles: [role], roleBindings: [rbInDev("self", kind: .role)], objects: accounts)) == ["escalate sa:dev:app"])
+  // A ClusterRole bound only in dev cannot be rewritten through that RoleBinding: clusterroles are cluster-scoped.
+  let local = ClusterRole(name: "self", rules: [rule("escalate,patch", groups: "rbac.authorization.k8s.io", resources: "clusterroles")])
+  #expect(steps(graph(clusterRoles: [local], roleBindings: [rbInDev("self")], objects: accounts)).isEmpty)
+}
+
+@Test func nodeAccessAndTakeover() {
+  var objects = accounts
+  objects.workloads = [
+    Workload(kind: "DaemonSet", namespace: "kube-system", name: "agent", serviceAccount: "controller", onEveryNode: true)
+  ]
+  objects.namespaces = [Namespace(name: "prod", labels: ["pod-security.kubernetes.io/enforce": "restricted"])]
+  let proxy = ClusterRole(name: "p", rules: [rule("get", groups: "", resources: "nodes/proxy")])
+  let g = graph(clusterRoles: [proxy], clusterRoleBindings: [crb("p")], objects: objects)
+  #expect(steps(g) == ["nodes-proxy node"])
+  #expect(g.shortestPaths(from: attacker, to: .serviceAccount(namespace: "kube-system", name: "controller")).first?.map(\.primitive) == ["nodes-proxy", "node-takeover"])
+  #expect(steps(graph(clusterRoles: [proxy], roleBindings: [rbInDev("p")], objects: objects)).isEmpty)
+  // Pods in a restricted namespace cannot be privileged.
+  let pods = ClusterRole(name: "c", rules: [rule("create", groups: "", resources: "pods")])
+  let prod = RoleBinding(namespace: "prod", name: "rb", roleRef: RoleRef(kind: .clusterRole, name: "c"), subjects: [.serviceAccount("dev", "attacker")])
+  #expect(!steps(graph(clusterRoles: [pods], roleBindings: [prod], objects: objects)).contains("privileged-pod node"))
+  #expect(steps(graph(clusterRoles: [pods], roleBindings: [rbInDev("c")], objects: objects)).contains("privileged-pod node"))
+}
+
+@Test func clientCertificatesNeedAllThreePermissions() {
+  let all = ClusterRole(name: "csr", rules: [
+    rule("create", groups: "certificates.k8s.io", resources: "certificatesigningrequests"),
+    rule("update", groups: "certificates.k8s.io", resources: "certificatesigningrequests/approval"),
+    rule("approve", groups: "certificates.k8s.io", resources: "signers", names: "kubernetes.io/kube-apiserver-client"),
+  ])
+  let admins = clusterRoleBinding("admins", role: "cluster-admin", "Group:kubeadm:cluster-admins")
+  let g = graph(clusterRoles: [all], clusterRoleBindings: [crb("csr"), admins], objects: accounts)
+  #expect(steps(g).contains("csr-client-cert group:kubeadm:cluster-admins"))
+  #expect(!steps(g).contains("csr-client-cert group:system:masters"))
+  let wrongSigner = ClusterRole(name: "csr", rules: all.rules.dropLast() + [
+    rule("approve", groups: "certificates.k8s.io", resources: "signers", names: "kubernetes.io/kubelet-serving"),
+  ])
+  #expect(steps(graph(clusterRoles: [wrongSigner], clusterRoleBindings: [crb("csr"), admins], objects: accounts)).isEmpty)
+}
+
+@Test func webhookAndAWSAuthControl() {
+  let webhooks = ClusterRole(name: "w", rules: [rule("patch", groups: "admissionregistration.k8s.io", resources: "mutatingwebhookconfigurations")])
+  #expect(steps(graph(clusterRoles: [webhooks], clusterRoleBindings: [crb("w")], objects: accounts)) == ["webhook-control cluster-admin"])
+  let validating = ClusterRole(name: "w", rules: [rule("patch", groups: "admissionregistration.k8s.io", resources: "validatingwebhookconfigurations")])
+  #expect(steps(graph(clusterRoles: [validating], clusterRoleBindings: [crb("w")], objects: accounts)).isEmpty)
+
+  var eks = accounts
+  eks.awsAuth = [AWSAuthMapping(source: "mapRoles", arn: "arn:aws:iam::1:role/ops", username: "ops", groups: ["system:masters"])]
+  let cm = ClusterRole(name: "cm", rules: [rule("update", groups: "", resources: "configmaps", names: "aws-auth")])
+  let ks = RoleBinding(namespace: "kube-system", name: "rb", roleRef: RoleRef(kind: .clusterRole, name: "cm"), subjects: [.serviceAccount("dev", "attacker")])
+  #expect(steps(graph(clusterRoles: [cm], roleBindings: [ks], objects: eks)) == ["aws-auth-edit group:system:masters"])
+  #expect(steps(graph(clusterRoles: [cm], roleBindings: [rbInDev("cm")], objects: eks)).isEmpty)  // wrong namespace
+  let g = graph(objects: eks)
+  #expect(g.shortestPaths(from: .cloudIdentity(arn: "arn:aws:iam::1:role/ops"), to: .clusterAdmin).first?.map(\.primitive) == ["aws-auth-mapping", "privileged-group"])
+}
+
+@Test func catalogIdsAreUniqueAndEveryEdgeNamesACatalogEntry() {
+  let ids = Primitive.catalog.map(\.id)
+  #expect(Set(ids).count == ids.count)
+  #expect(Set(ids).isSuperset(of: ["impersonate", "token-request", "workload-create", "secret-read", "secret-mint",
+    "pod-exec", "bind", "escalate", "nodes-proxy", "privileged-pod", "node-takeover", "csr-client-cert",
+    "webhook-control", "aws-auth-edit", "aws-auth-mapping", "membership", "wildcard-admin", "privileged-group"]))
+}
