@@ -5,12 +5,13 @@ BIN_DEBUG = .build/debug/rolecall
 BIN_RELEASE = .build/release/rolecall
 BENCH_DIR ?= bench-data
 
-.PHONY: help build release test demo queries bench bench-data bench-cli bench-swift clean
+.PHONY: help build release test demo queries bench bench-data bench-cli bench-swift bench-cluster clean
 
 help:
 	@echo "make demo    build, ingest the bundled fixtures into $(DB), answer real questions"
 	@echo "make test    build and run every test"
 	@echo "make bench   generate S/M/XL synthetic clusters and measure ingest, batch, who-can, memory"
+	@echo "make bench-cluster  time ingest --cluster through kubectl against a fake API server serving XL"
 	@echo "make queries regenerate Sources/RBACStore/EmbeddedQueries.swift from queries/*.sql"
 
 build:
@@ -43,6 +44,9 @@ bench-cli: release bench-data
 
 bench-swift: bench-data
 	cd Benchmarks && ROLECALL_BENCH_DATA=$(abspath $(BENCH_DIR)) $(SWIFT) package --allow-writing-to-package-directory benchmark --no-progress
+
+bench-cluster: release bench-data
+	./scripts/bench-cluster.sh $(BIN_RELEASE) $(BENCH_DIR)/XL/cluster.json
 
 clean:
 	rm -rf .build Benchmarks/.build $(BENCH_DIR) $(DB) $(DB)-wal $(DB)-shm

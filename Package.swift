@@ -21,12 +21,18 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
   ],
   targets: [
     .target(name: "RBACModel"),
     .target(
       name: "RBACIngest",
       dependencies: ["RBACModel", .product(name: "Yams", package: "Yams")]
+    ),
+    // Reads a live cluster by running the user's kubectl; kept apart so that file ingest needs no subprocesses.
+    .target(
+      name: "RBACCluster",
+      dependencies: ["RBACModel", "RBACIngest", .product(name: "Subprocess", package: "swift-subprocess")]
     ),
     .target(
       name: "RBACStore",
@@ -47,7 +53,7 @@ let package = Package(
     .executableTarget(
       name: "rolecall",
       dependencies: [
-        "RBACModel", "RBACIngest", "RBACStore", "RBACReport", "RBACAnalysis",
+        "RBACModel", "RBACIngest", "RBACCluster", "RBACStore", "RBACReport", "RBACAnalysis",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -56,7 +56,7 @@ public struct PathsReport: Report {
     if let binding = e.binding, let role = e.role { parts.append("\(binding) -> \(role)") }
     if let rule = e.rule { parts.append(rule) }
     if let ns = e.namespace { parts.append("in namespace \(ns)") }
-    if let note = e.note { parts.append(note) }
+    if let note = e.note { parts.append(parts.isEmpty ? note : "— " + note) }
     return parts.joined(separator: " ")
   }
 

@@ -2,14 +2,16 @@
 
 import ArgumentParser
 import Foundation
+import RBACCluster
 import RBACIngest
+import RBACModel
 import RBACReport
 import RBACStore
 
 extension Rolecall {
   struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Read RBAC objects from files, directories or stdin into a new snapshot.",
+      abstract: "Read RBAC objects from files, directories, stdin or a live cluster into a new snapshot.",
       discussion: """
         Reads .yaml, .yml and .json files (directories recursively, in name order) and `-` for stdin, as \
         multi-document YAML, Helm output, and List objects exactly as `kubectl get ... -o json|yaml` prints them. \
@@ -25,12 +27,47 @@ extension Rolecall {
           rolecall ingest cluster.json namespaced.json
           helm template my-release ./chart | rolecall ingest - --snapshot pr-42
           rolecall ingest manifests/ --namespace prod
+
+        With --cluster, rolecall runs your kubectl (from PATH, with your kubeconfig and credentials) and lists \
+        every kind it uses cluster-wide, in pages of --chunk-size objects; Secrets are read as metadata only \
+        (docs/live-cluster.md says exactly what is fetched). A kind you may not list is skipped with a warning \
+        that says which answers it affects. The snapshot is labelled with the context, server, Kubernetes \
+        version and provider.
+          rolecall ingest --cluster
+          rolecall ingest --cluster --context prod-eu --kubeconfig ~/.kube/prod --snapshot prod-2026-11-23
+          rolecall ingest --cluster --all-contexts     # one snapshot per context
         """)
 
-    @Argument(help: "Files, directories, or - for stdin.")
-    var paths: [String]
+    @Argument(help: "Files, directories, or - for stdin (not with --cluster).")
+    var paths: [String] = []
 
-    @Option(name: .long, help: "The snapshot's name (default: the current time, ISO 8601).")
+    @Flag(help: "Read the cluster of the current kubeconfig context through kubectl instead of files.")
+    var cluster = false
+
+    @Option(help: "With --cluster: the kubeconfig context to read (default: the current context).")
+    var context: String?
+
+    @Flag(help: "With --cluster: read every context of the kubeconfig, one snapshot each.")
+    var allContexts = false
+
+    @Option(help: "With --cluster: the kubeconfig file, passed to kubectl (default: kubectl's own choice).")
+    var kubeconfig: String?
+
+    @Option(help: "With --cluster: objects per list request, passed to kubectl.")
+    var chunkSize = 500
+
+    @Option(help: "With --cluster: seconds kubectl waits for one server request, passed to kubectl.")
+    var requestTimeout = 60
+
+    @Option(help: "With --cluster: seconds one kubectl call may run in all before it is stopped.")
+    var callTimeout = 600
+
+    @Flag(help: "Print how long fetching, decoding, normalizing and writing took, on stderr.")
+    var timings = false
+
+    @Option(
+      name: .long,
+      help: "The snapshot's name (default: the current time, ISO 8601; with --all-contexts: CONTEXT-TIME, or NAME-CONTEXT).")
     var snapshot: String?
 
     @Option(name: .shortAndLong, help: "The namespace of namespaced objects that name none (as kubectl apply -n).")
@@ -48,15 +85,98 @@ extension Rolecall {
     @Option(name: .shortAndLong, help: "json or yaml: print the summary on stdout in that format as well.")
     var output: OutputFormat?
 
+    func validate() throws {
+      if cluster {
+        guard paths.isEmpty else { throw ValidationError("--cluster reads a cluster, not files: drop the paths or --cluster") }
+        guard !(allContexts && context != nil) else { throw ValidationError("--context and --all-contexts exclude each other") }
+        guard chunkSize > 0, requestTimeout > 0, callTimeout > 0 else {
+          throw ValidationError("--chunk-size, --request-timeout and --call-timeout must be positive")
+        }
+      } else {
+        guard !paths.isEmpty else { throw ValidationError("give files, directories or -, or --cluster to read a cluster") }
+        guard context == nil, kubeconfig == nil, !allContexts else {
+          throw ValidationError("--context, --kubeconfig and --all-contexts need --cluster")
+        }
+      }
+    }
+
+    private var databasePath: String { db ?? ProcessInfo.processInfo.environment["ROLECALL_DB"] ?? "rolecall.db" }
+
     func run() throws {
+      if cluster { return try runCluster() }
+      let clock = ContinuousClock()
+      let start = clock.now
       let content = try RBACIngest.Ingest.read(paths: paths, options: .init(defaultNamespace: namespace))
-      let path = db ?? ProcessInfo.processInfo.environment["ROLECALL_DB"] ?? "rolecall.db"
-      let info = try RolecallDatabase(path: path).writeSnapshot(content, name: snapshot, sources: paths)
-      let report = IngestReport(snapshot: info, diagnostics: content.diagnostics)
+      let read = clock.now
+      let info = try RolecallDatabase(path: databasePath).writeSnapshot(content, name: snapshot, sources: paths)
+      if timings { printError("timings: read \(format(read - start)), write \(format(clock.now - read))\n") }
+      try summarize(info, content.diagnostics)
+    }
+
+    private func summarize(_ info: SnapshotInfo, _ diagnostics: [Diagnostic]) throws {
+      let report = IngestReport(snapshot: info, diagnostics: diagnostics)
       if !quiet { printError(try Renderer.render(report, as: verbose ? .wide : .table)) }
       if let output, output == .json || output == .yaml {
         FileHandle.standardOutput.write(Data(try Renderer.render(report, as: output).utf8))
       }
     }
+
+    // MARK: - A live cluster
+
+    private func runCluster() throws {
+      let kubectl = Kubectl(kubeconfig: kubeconfig, requestTimeout: requestTimeout, callTimeout: callTimeout)
+      guard allContexts else { return try ingestContext(context, snapshot: snapshot, kubectl) }
+      let contexts = try runBlocking { try await ClusterSource.contexts(kubectl) }
+      let stamp = ISO8601DateFormatter().string(from: Date())
+      var failed: [String] = []
+      for name in contexts {
+        do {
+          try ingestContext(name, snapshot: snapshot.map { "\($0)-\(name)" } ?? "\(name)-\(stamp)", kubectl)
+        } catch let error as ClusterError {
+          // One unreachable cluster should not cost the snapshots of the others.
+          printError("rolecall: error: \(error)\n")
+          failed.append(name)
+        }
+      }
+      if !failed.isEmpty { throw ClusterError.contextsFailed(failed: failed, total: contexts.count) }
+    }
+
+    /// Fetches everything of one context, then normalizes it and writes it as one snapshot in one transaction.
+    private func ingestContext(_ context: String?, snapshot: String?, _ kubectl: Kubectl) throws {
+      let progress = ClusterProgress(context: context ?? "current context", quiet: quiet)
+      let chunkSize = chunkSize
+      let fetched: ClusterSource.Fetched
+      do {
+        fetched = try runBlocking {
+          try await ClusterSource.fetch(context: context, kubectl: kubectl, chunkSize: chunkSize, onEvent: progress.handle)
+        }
+        progress.clear()
+      } catch {
+        progress.clear()
+        throw error
+      }
+      // Warnings about skipped kinds print even with --quiet: they say the answers will be incomplete.
+      for warning in fetched.warnings { printError("warning: \(warning)\n") }
+      let clock = ContinuousClock()
+      let start = clock.now
+      let content = try fetched.content()
+      let normalized = clock.now
+      // Opened only now, so that a cluster that cannot be read leaves no database file behind.
+      let database = try RolecallDatabase(path: databasePath)
+      let info = try database.writeSnapshot(content, name: snapshot, sources: ["kubectl:\(fetched.context)"])
+      if timings {
+        printError(
+          "timings: context \"\(fetched.context)\": \(fetched.objects) objects; fetch \(format(fetched.fetchSeconds)) "
+            + "(\(fetched.calls) kubectl calls), decode \(format(fetched.decodeSeconds)), normalize "
+            + "\(format(normalized - start)), write \(format(clock.now - normalized))\n")
+      }
+      try summarize(info, content.diagnostics)
+    }
+
+    private func format(_ duration: Duration) -> String {
+      format(Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+    }
+
+    private func format(_ seconds: Double) -> String { String(format: "%.2f s", seconds) }
   }
 }

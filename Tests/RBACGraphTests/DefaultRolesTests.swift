@@ -1,0 +1,46 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import RBACGraph
+import RBACIngest
+import RBACModel
+import RBACTestSupport
+import Testing
+
+/// The Kubernetes default roles and bindings, plus two people: one bound to view, one only authenticated.
+private func makeBootstrap() -> EscalationGraph {
+  var content = try! Ingest.read(paths: [fixture("bootstrap")])
+  content.clusterRoleBindings.append(
+    Sourced(clusterRoleBinding("viewers", role: "view", "User:viewer"), from: ObjectSource(file: "test", document: 1)))
+  return EscalationGraph(policy: content.policy(), objects: content.clusterObjects)
+}
+
+@Test func aggregationControllerIsAdminThroughEscalate() {
+  let paths = makeBootstrap().shortestPaths(
+    from: .serviceAccount(namespace: "kube-system", name: "clusterrole-aggregation-controller"), to: .clusterAdmin)
+  #expect(paths.first?.map(\.primitive) == ["escalate"])
+}
+
+@Test func controllerManagerIsAdminThroughTokens() {
+  let paths = makeBootstrap().shortestPaths(from: .user("system:kube-controller-manager"), to: .clusterAdmin, limit: 50)
+  #expect(paths.first?.count == 2)
+  #expect(paths.allSatisfy { $0.first?.primitive == "token-request" })
+  #expect(paths.contains { $0.last?.from == .serviceAccount(namespace: "kube-system", name: "clusterrole-aggregation-controller") })
+}
+
+@Test func podCreatingControllersReachAdminThroughKubeSystem() {
+  for controller in ["replicaset-controller", "daemon-set-controller", "job-controller", "statefulset-controller"] {
+    let path = makeBootstrap().shortestPaths(from: .serviceAccount(namespace: "kube-system", name: controller), to: .clusterAdmin).first
+    #expect(path?.first?.primitive == "workload-create", "\(controller)")
+  }
+}
+
+@Test func viewersAndAuthenticatedUsersAreNotAdmins() {
+  let bootstrap = makeBootstrap()
+  #expect(bootstrap.shortestPaths(from: .user("viewer"), to: .clusterAdmin).isEmpty)
+  #expect(bootstrap.shortestPaths(from: .group("system:authenticated"), to: .clusterAdmin).isEmpty)
+  #expect(bootstrap.shortestPaths(from: .group("system:unauthenticated"), to: .clusterAdmin).isEmpty)
+  #expect(bootstrap.shortestPaths(from: .user("viewer"), to: .node).isEmpty)
+  let risks = bootstrap.risks().map(\.identity)
+  #expect(!risks.contains(.user("viewer")) && !risks.contains(.group("system:authenticated")))
+  #expect(risks.contains(.serviceAccount(namespace: "kube-system", name: "clusterrole-aggregation-controller")))
+}

@@ -1,0 +1,84 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import RBACGraph
+import RBACIngest
+import RBACModel
+import RBACTestSupport
+import Testing
+
+// KubeHound's attack setups (fixtures/kubehound-attacks), applied together as KubeHound applies them, on top of the
+// default ClusterRoles every cluster has. Each RBAC attack must yield the step its file name describes.
+
+private func kubeHound(extra: [SecretMetadata] = []) throws -> EscalationGraph {
+  var content = try Ingest.read(paths: [fixture("kubehound-attacks"), fixture("bootstrap/cluster-roles.yaml")])
+  content.secrets += extra.map { Sourced($0, from: ObjectSource(file: "test", document: 1)) }
+  return EscalationGraph(policy: content.policy(), objects: content.clusterObjects)
+}
+
+private func sa(_ name: String) -> GraphNode { .serviceAccount(namespace: "default", name: name) }
+
+private func primitives(_ g: EscalationGraph, from node: GraphNode) -> Set<String> {
+  Set(g.edges(from: node).map(\.primitive)).subtracting(["membership"])
+}
+
+@Test func podCreateExecAndPatch() throws {
+  let g = try kubeHound()
+  #expect(primitives(g, from: sa("pod-create-sa")).contains("workload-create"))
+  #expect(g.edges(from: sa("pod-create-sa")).contains { $0.to == sa("pod-exec-sa") })
+  #expect(primitives(g, from: sa("pod-exec-sa")) == ["pod-exec"])
+  let patch = g.edges(from: sa("pod-patch-sa"))
+  #expect(patch.contains { $0.primitive == "pod-exec" && $0.evidence[0].note?.contains("update/patch pods") == true })
+}
+
+@Test func tokenListAndBruteforceNeedTokenSecrets() throws {
+  // The setup holds no token secret (none is auto-created since Kubernetes 1.24): there is nothing to read.
+  let bare = try kubeHound()
+  #expect(!primitives(bare, from: sa("tokenlist-sa")).contains("secret-read"))
+  #expect(!primitives(bare, from: sa("tokenget-sa")).contains("secret-read"))
+  // With a token secret of another account in default, both read it: list all, get by its (guessable) name.
+  let secret = SecretMetadata(
+    namespace: "default", name: "pod-create-sa-token-x", type: SecretMetadata.serviceAccountTokenType,
+    serviceAccountName: "pod-create-sa")
+  let g = try kubeHound(extra: [secret])
+  for reader in ["tokenlist-sa", "tokenget-sa"] {
+    #expect(g.edges(from: sa(reader)).contains { $0.primitive == "secret-read" && $0.to == sa("pod-create-sa") })
+  }
+}
+
+@Test func impersonationGrantedByARoleBindingYieldsNothing() throws {
+  // IDENTITY_IMPERSONATE binds impersonate on users and groups with a RoleBinding; users and groups are
+  // cluster-scoped, so the API server never lets that binding apply.
+  let g = try kubeHound()
+  #expect(!primitives(g, from: sa("impersonate-sa")).contains("impersonate"))
+  #expect(g.shortestPaths(from: sa("impersonate-sa"), to: .clusterAdmin).isEmpty)
+}
+
+@Test func roleBindAttacksSucceedExactlyWhereTheAPIServerAllows() throws {
+  let g = try kubeHound()
+  let accounts = g.identities.compactMap { node -> (String, GraphNode)? in
+    if case .serviceAccount("default", let name) = node, name.hasPrefix("rolebind-sa-") { return (name, node) }
+    return nil
+  }
+  #expect(accounts.count == 10)
+  for (name, node) in accounts {
+    let edges = g.edges(from: node).filter { $0.primitive == "bind" }
+    let toAdmin = edges.contains { $0.to == .clusterAdmin }
+    if name.hasSuffix("-fail") {
+      #expect(!toAdmin, "\(name) must not bind cluster-wide")
+    }
+    if name == "rolebind-sa-crb-cr-crb-cr" {
+      #expect(toAdmin, "\(name): create clusterrolebindings + bind clusterroles is cluster-admin")
+    } else {
+      #expect(!toAdmin, "\(name) binds only inside a namespace")
+    }
+    if !name.hasSuffix("-fail") {
+      #expect(!edges.isEmpty, "\(name) should bind a role in its namespace")
+    }
+  }
+}
+
+@Test func privilegedPodsOfTheSetupReachTheirNode() throws {
+  let g = try kubeHound()
+  // Whoever can exec into the pods of default reaches a node through the privileged ones (CE_PRIV_MOUNT, ...).
+  #expect(g.edges(from: sa("pod-exec-sa")).contains { $0.to == .node })
+}
