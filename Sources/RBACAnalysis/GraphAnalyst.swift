@@ -71,7 +71,7 @@ extension Analyst {
     case .group(let n): (kind, name) = ("Group", n)
     case .serviceAccount(let ns, let n): (kind, name) = ("ServiceAccount", ns + "/" + n)
     case .cloudIdentity(let arn): return ["provider:EKS", "aws-auth:" + arn]
-    case .clusterAdmin, .node: return []
+    default: return []
     }
     if let match = catalog.match(kind: kind, name: name) { tags.append("provider:" + match.provider) }
     let isDefault: Bool

@@ -18,6 +18,8 @@ public struct ClusterIndex: Sendable {
   public let podSecurity: [String: String]
   /// ClusterRoles with a rule that allows every verb on every resource of every group.
   public let adminClusterRoles: [String]
+  /// ClusterRoles that, bound in a namespace, let their holder run pods or mint tokens there.
+  public let podPowerClusterRoles: [String]
   /// Per service account username, whether it mounts tokens by default (nil when unknown).
   let automount: [String: Bool]
 
@@ -80,6 +82,7 @@ public struct ClusterIndex: Sendable {
     self.adminClusterRoles = policy.clusterRoles.values.filter { role in
       role.rules.contains(where: \.isFullWildcard)
     }.map(\.name).sorted()
+    self.podPowerClusterRoles = policy.clusterRoles.values.filter { Self.hasPodPower($0.rules) }.map(\.name).sorted()
     self.automount = automount
   }
 

@@ -33,6 +33,18 @@ public final class EscalationGraph {
       found = []
     case .node:
       found = nodeTakeoverEdges()
+    case .everyAccount:
+      found = cluster.serviceAccounts.keys.sorted().map { ns in
+        Edge(from: node, to: .namespaceAccounts(ns), primitive: "any-account",
+          evidence: [.fact("a cluster-wide grant holds in namespace \(ns)")])
+      }
+    case .namespaceAccounts(let ns):
+      found = (cluster.serviceAccounts[ns] ?? []).map { name in
+        Edge(from: node, to: .serviceAccount(namespace: ns, name: name), primitive: "any-account",
+          evidence: [.fact("ServiceAccount \(ns)/\(name) is one of them")])
+      }
+    case .namespacePods(let ns):
+      found = podCodeEdges(ns)
     case .cloudIdentity(let arn):
       found = cluster.awsAuth.filter { $0.arn == arn }.flatMap { m in
         let evidence = [Evidence.fact("kube-system/aws-auth \(m.source) maps \(m.arn) to \(m.username)")]
@@ -55,6 +67,26 @@ public final class EscalationGraph {
     return found
   }
 
+  /// Code in a namespace's pods: the tokens they mount, and the node of a privileged one.
+  private func podCodeEdges(_ ns: String) -> [Edge] {
+    var edges: [Edge] = []
+    var seen = Set<GraphNode>()
+    for w in cluster.workloads[ns] ?? [] {
+      if w.reachesNode && seen.insert(.node).inserted {
+        edges.append(
+          Edge(from: .namespacePods(ns), to: .node, primitive: "pod-code",
+            evidence: [.fact("\(w.kind) \(ns)/\(w.name) is privileged, hostPID or mounts a hostPath: root on its node")]))
+      }
+      let account = GraphNode.serviceAccount(namespace: ns, name: w.serviceAccount)
+      if cluster.mountsToken(w) && seen.insert(account).inserted {
+        edges.append(
+          Edge(from: .namespacePods(ns), to: account, primitive: "pod-code",
+            evidence: [.fact("\(w.kind) \(ns)/\(w.name) runs as \(w.serviceAccount) and mounts its token")]))
+      }
+    }
+    return edges
+  }
+
   private func nodeTakeoverEdges() -> [Edge] {
     var edges: [Edge] = []
     var seen = Set<GraphNode>()
@@ -74,30 +106,37 @@ public final class EscalationGraph {
 
   // MARK: - Paths
 
+  /// An edge costs one step, except one that leaves a hub: "any account of N" to one of them is the same step.
+  public static func cost(_ edge: Edge) -> Int { edge.from.isHub ? 0 : 1 }
+
+  /// The steps of a path, not counting hops out of hubs.
+  public static func steps(_ path: [Edge]) -> Int { path.reduce(0) { $0 + cost($1) } }
+
   /// The shortest paths from `source` to `target`, at most `limit` of them, none longer than `maxDepth` steps.
   public func shortestPaths(from source: GraphNode, to target: GraphNode, maxDepth: Int = 8, limit: Int = 5) -> [[Edge]] {
     guard source != target else { return [] }
-    var depth: [GraphNode: Int] = [source: 0]
+    // Breadth-first with 0/1 costs: a hop out of a hub goes to the front of the queue.
+    var distance: [GraphNode: Int] = [source: 0]
     var parents: [GraphNode: [Edge]] = [:]
-    var frontier = [source]
-    var level = 0
-    while !frontier.isEmpty && depth[target] == nil && level < maxDepth {
-      level += 1
-      var next: [GraphNode] = []
-      for node in frontier {
-        for edge in edges(from: node) {
-          if let d = depth[edge.to] {
-            if d == level { parents[edge.to, default: []].append(edge) }
-            continue
-          }
-          depth[edge.to] = level
-          parents[edge.to] = [edge]
-          next.append(edge.to)
+    var done = Set<GraphNode>()
+    var queue = Deque([source])
+    while let node = queue.popFirst() {
+      guard done.insert(node).inserted else { continue }
+      let d = distance[node]!
+      if let best = distance[target], d > best { break }
+      for edge in edges(from: node) {
+        let next = d + Self.cost(edge)
+        guard next <= maxDepth, !done.contains(edge.to) else { continue }
+        if let known = distance[edge.to], known <= next {
+          if known == next && !(parents[edge.to] ?? []).contains(edge) { parents[edge.to, default: []].append(edge) }
+          continue
         }
+        distance[edge.to] = next
+        parents[edge.to] = [edge]
+        if Self.cost(edge) == 0 { queue.pushFirst(edge.to) } else { queue.pushLast(edge.to) }
       }
-      frontier = next
     }
-    guard depth[target] != nil else { return [] }
+    guard distance[target] != nil else { return [] }
     var paths: [[Edge]] = []
     func walk(_ node: GraphNode, _ suffix: [Edge]) {
       guard paths.count < limit else { return }
@@ -113,27 +152,52 @@ public final class EscalationGraph {
 
   /// How many steps each node needs to reach `target` (absent when it cannot), over the whole graph.
   public func distances(to target: GraphNode) -> [GraphNode: Int] {
-    var reverse: [GraphNode: [GraphNode]] = [:]
+    var reverse: [GraphNode: [Edge]] = [:]
     var pending = identities + [.node]
     var visited = Set(pending)
     while let node = pending.popLast() {
       for edge in edges(from: node) {
-        reverse[edge.to, default: []].append(node)
+        reverse[edge.to, default: []].append(edge)
         if visited.insert(edge.to).inserted { pending.append(edge.to) }
       }
     }
     var distance: [GraphNode: Int] = [target: 0]
-    var frontier = [target]
-    while !frontier.isEmpty {
-      var next: [GraphNode] = []
-      for node in frontier {
-        for previous in reverse[node] ?? [] where distance[previous] == nil {
-          distance[previous] = distance[node]! + 1
-          next.append(previous)
-        }
+    var done = Set<GraphNode>()
+    var queue = Deque([target])
+    while let node = queue.popFirst() {
+      guard done.insert(node).inserted else { continue }
+      for edge in reverse[node] ?? [] {
+        let next = distance[node]! + Self.cost(edge)
+        if let known = distance[edge.from], known <= next { continue }
+        distance[edge.from] = next
+        if Self.cost(edge) == 0 { queue.pushFirst(edge.from) } else { queue.pushLast(edge.from) }
       }
-      frontier = next
     }
     return distance
+  }
+}
+
+/// A double-ended queue for 0/1 breadth-first search.
+struct Deque<Element> {
+  private var front: [Element] = []
+  private var back: [Element]
+  private var head = 0
+
+  init(_ items: [Element]) { back = items }
+
+  mutating func pushFirst(_ item: Element) { front.append(item) }
+  mutating func pushLast(_ item: Element) { back.append(item) }
+
+  mutating func popFirst() -> Element? {
+    if let item = front.popLast() { return item }
+    guard head < back.count else { return nil }
+    defer {
+      head += 1
+      if head > 4096 && head * 2 > back.count {
+        back.removeFirst(head)
+        head = 0
+      }
+    }
+    return back[head]
   }
 }

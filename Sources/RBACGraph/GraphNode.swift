@@ -9,6 +9,12 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
   case serviceAccount(namespace: String, name: String)
   /// An IAM role or user mapped by the EKS aws-auth ConfigMap.
   case cloudIdentity(arn: String)
+  /// Any service account of a namespace (`sa:NS:*`): where "run a pod as any account of N" leads.
+  case namespaceAccounts(String)
+  /// Any service account of any namespace (`sa:*:*`): where the same power granted cluster-wide leads.
+  case everyAccount
+  /// Code in any running pod of a namespace (`pods:NS`): its accounts' tokens, and the node of a privileged pod.
+  case namespacePods(String)
   /// Allowed everything: `system:masters`, or every verb on every resource cluster-wide.
   case clusterAdmin
   /// Root on a node, which yields the tokens of the pods that run there.
@@ -21,6 +27,9 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
     case .group(let name): return "group:" + name
     case .serviceAccount(let ns, let name): return "sa:\(ns):\(name)"
     case .cloudIdentity(let arn): return "aws:" + arn
+    case .namespaceAccounts(let ns): return "sa:\(ns):*"
+    case .everyAccount: return "sa:*:*"
+    case .namespacePods(let ns): return "pods:" + ns
     case .clusterAdmin: return "cluster-admin"
     case .node: return "node"
     }
@@ -31,8 +40,13 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
     switch text {
     case "cluster-admin": self = .clusterAdmin
     case "node": self = .node
+    case "sa:*:*": self = .everyAccount
     default:
-      if text.hasPrefix("aws:") {
+      if text.hasPrefix("sa:") && text.hasSuffix(":*") && text.count > 5 {
+        self = .namespaceAccounts(String(text.dropFirst(3).dropLast(2)))
+      } else if text.hasPrefix("pods:") && text.count > 5 {
+        self = .namespacePods(String(text.dropFirst(5)))
+      } else if text.hasPrefix("aws:") {
         self = .cloudIdentity(arn: String(text.dropFirst(4)))
       } else if let sa = ServiceAccountName.split(text) {
         self = .serviceAccount(namespace: sa.namespace, name: sa.name)
@@ -61,7 +75,15 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
     case .user(let name): return .impersonating(name)
     case .serviceAccount(let ns, let name): return .impersonating(ServiceAccountName.username(namespace: ns, name: name))
     case .group(let name): return UserInfo(name: "", groups: [name])
-    case .cloudIdentity, .clusterAdmin, .node: return nil
+    case .cloudIdentity, .namespaceAccounts, .everyAccount, .namespacePods, .clusterAdmin, .node: return nil
+    }
+  }
+
+  /// A node that stands for many (sa:N:*, sa:*:*, pods:N): leaving it is not a step of its own.
+  public var isHub: Bool {
+    switch self {
+    case .namespaceAccounts, .everyAccount, .namespacePods: return true
+    default: return false
     }
   }
 

@@ -23,5 +23,21 @@ public struct Primitive: Sendable {
     .privilegedGroup, .wildcardAdmin, .membership, .impersonate, .tokenRequest, .workloadCreate, .secretRead,
     .secretMint, .podExec, .bind, .escalate, .nodesProxy, .privilegedPod, .csrClientCertificate, .webhookControl,
     .awsAuthEdit,
-  ] + [.nodeTakeover, .awsAuthMapping]
+  ] + [.nodeTakeover, .awsAuthMapping, .anyAccount, .podCode]
+
+  /// The step from "any service account of N" (or of every namespace) to each one.
+  static let anyAccount = Primitive(
+    id: "any-account", title: "Any service account",
+    condition: "a power over every service account of N (sa:N:*), or of every namespace (sa:*:*)",
+    yields: "each service account of N that the snapshot shows (as an object, a binding subject or a pod's account)",
+    reference: "rolecall: one step stands for many, so that a cluster-wide grant is one edge"
+  ) { _ in [] }
+
+  /// The step from code in a namespace's pods to what those pods carry.
+  static let podCode = Primitive(
+    id: "pod-code", title: "What running pods carry",
+    condition: "code runs in the pods of N (pods:N)",
+    yields: "the service account of each pod that mounts its token; node, for a privileged, hostPID or hostPath pod",
+    reference: "kubernetes.io RBAC good practices"
+  ) { _ in [] }
 }

@@ -28,6 +28,23 @@ extension Primitive {
         }
       }
     }
+    guard context.mentions("bind", rbacGroup, "clusterroles") || context.mentions("bind", rbacGroup, "roles") else {
+      return edges
+    }
+    // Cluster-wide rolebinding writes and a cluster-wide bind reach every namespace at once.
+    if let write = context.anyGrant(["create", "update", "patch"], rbacGroup, "rolebindings", in: ""),
+      let (role, bind) = context.cluster.podPowerClusterRoles.lazy.compactMap({ role in
+        context.grant("bind", rbacGroup, "clusterroles", name: role, in: "").map { (role, $0) }
+      }).first
+    {
+      let note = "bind ClusterRole \"\(role)\" in any namespace"
+      return edges + [context.toAccounts(of: nil, "bind", [Evidence(write), Evidence(bind, note: note)])]
+    }
+    // The bind rules the identity holds, once: per namespace only their scope and names are checked.
+    let bindRules = context.grants.filter { g in
+      g.rule.matchesVerb("bind") && g.rule.matchesAPIGroup(rbacGroup)
+        && (g.rule.matchesResource("clusterroles", subresource: "") || g.rule.matchesResource("roles", subresource: ""))
+    }
     for ns in context.candidateNamespaces(["create", "update", "patch"], rbacGroup, "rolebindings") {
       guard let write = context.anyGrant(["create", "update", "patch"], rbacGroup, "rolebindings", in: ns) else {
         continue
@@ -35,25 +52,23 @@ extension Primitive {
       let candidates =
         context.cluster.podPowerClusterRoles.map { ("clusterroles", $0) }
         + context.cluster.podPowerRoles(in: ns).map { ("roles", $0) }
-      for (resource, role) in candidates {
-        guard let bind = context.grant("bind", rbacGroup, resource, name: role, in: ns) else { continue }
-        let kind = resource == "roles" ? "Role" : "ClusterRole"
-        edges += context.toServiceAccounts(
-          in: ns, primitive: "bind",
-          evidence: [Evidence(write), Evidence(bind, note: "bind \(kind) \"\(role)\" in namespace \(ns)")])
-        break
-      }
+      let bound = bindRules.lazy.filter { $0.binding.kind == .clusterRoleBinding || $0.binding.namespace == ns }
+        .compactMap { bind in
+          candidates.first { resource, role in
+            bind.rule.allows(.resource("bind", group: rbacGroup, resource, name: role, namespace: ns))
+          }.map { (bind, $0) }
+        }.first
+      guard let (bind, (resource, role)) = bound else { continue }
+      let kind = resource == "roles" ? "Role" : "ClusterRole"
+      edges.append(
+        context.toAccounts(
+          of: ns, "bind", [Evidence(write), Evidence(bind, note: "bind \(kind) \"\(role)\" in namespace \(ns)")]))
     }
     return edges
   }
 }
 
 extension ClusterIndex {
-  /// ClusterRoles that, bound in a namespace, let their holder run pods or mint tokens there.
-  var podPowerClusterRoles: [String] {
-    policy.clusterRoles.values.filter { Self.hasPodPower($0.rules) }.map(\.name).sorted()
-  }
-
   func podPowerRoles(in namespace: String) -> [String] {
     (policy.roles[namespace] ?? [:]).values.filter { Self.hasPodPower($0.rules) }.map(\.name).sorted()
   }

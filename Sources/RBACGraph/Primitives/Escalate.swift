@@ -26,8 +26,8 @@ extension Primitive {
       if held.binding.kind == .clusterRoleBinding {
         edges.append(context.edge(to: .clusterAdmin, "escalate", [Evidence(escalate), Evidence(write), bound]))
       } else {
-        edges += context.toServiceAccounts(
-          in: held.binding.namespace, primitive: "escalate", evidence: [Evidence(escalate), Evidence(write), bound])
+        edges.append(
+          context.toAccounts(of: held.binding.namespace, "escalate", [Evidence(escalate), Evidence(write), bound]))
       }
     }
     return edges

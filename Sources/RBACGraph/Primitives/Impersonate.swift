@@ -15,9 +15,11 @@ extension Primitive {
     reference: "kubernetes.io User impersonation; apiserver filters/impersonation.go"
   ) { context in
     var edges: [Edge] = []
-    for user in context.cluster.users.sorted() {
-      if let grant = context.grant("impersonate", "", "users", name: user, in: "") {
-        edges.append(context.edge(to: .user(user), "impersonate", [Evidence(grant)]))
+    if context.mentions("impersonate", "", "users") {
+      for user in context.cluster.users.sorted() {
+        if let grant = context.grant("impersonate", "", "users", name: user, in: "") {
+          edges.append(context.edge(to: .user(user), "impersonate", [Evidence(grant)]))
+        }
       }
     }
     // Impersonate-Group is only honored next to Impersonate-User, so some user must be impersonable.
@@ -25,21 +27,14 @@ extension Primitive {
       grant.binding.kind == .clusterRoleBinding && grant.rule.matchesVerb("impersonate")
         && grant.rule.matchesAPIGroup("") && grant.rule.matchesResource("users", subresource: "")
     }
-    if let someUser {
+    if let someUser, context.mentions("impersonate", "", "groups") {
       for group in context.cluster.groups.sorted() {
         if let grant = context.grant("impersonate", "", "groups", name: group, in: "") {
           edges.append(context.edge(to: .group(group), "impersonate", [Evidence(grant), Evidence(someUser)]))
         }
       }
     }
-    for ns in context.candidateNamespaces(["impersonate"], "", "serviceaccounts") {
-      for name in context.cluster.serviceAccounts[ns] ?? [] {
-        let target = GraphNode.serviceAccount(namespace: ns, name: name)
-        guard target != context.node, let grant = context.grant("impersonate", "", "serviceaccounts", name: name, in: ns)
-        else { continue }
-        edges.append(context.edge(to: target, "impersonate", [Evidence(grant)]))
-      }
-    }
+    edges += context.accountEdges("impersonate", "serviceaccounts", "impersonate")
     return edges
   }
 }

@@ -23,8 +23,9 @@ extension Primitive {
     yields: "node",
     reference: "kubernetes.io RBAC good practices: workload creation; Pod Security Standards"
   ) { context in
-    guard let (ns, grant) = context.podMakingGrants().first(where: { context.cluster.allowsPrivilegedPods(in: $0.namespace) })
-    else { return [] }
+    let scopes = context.podMakingScopes
+    let candidates = scopes.cluster.map { grant in context.cluster.namespaces.map { ($0, grant) } } ?? scopes.namespaces
+    guard let (ns, grant) = candidates.first(where: { context.cluster.allowsPrivilegedPods(in: $0.0) }) else { return [] }
     let level = context.cluster.podSecurity[ns].map { "enforce=\($0)" } ?? "no enforce label"
     return [
       context.edge(

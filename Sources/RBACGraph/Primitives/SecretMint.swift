@@ -12,19 +12,35 @@ extension Primitive {
     yields: "every service account of N",
     reference: "Kubernetes: manually created service account API token secrets"
   ) { context in
-    var edges: [Edge] = []
-    for ns in context.candidateNamespaces(["create"], "", "secrets") {
-      guard let create = context.grant("create", "", "secrets", in: ns) else { continue }
-      let read =
-        context.anyGrant(["list", "watch"], "", "secrets", in: ns)
-        ?? context.grants.first { g in
-          (g.binding.kind == .clusterRoleBinding || g.binding.namespace == ns) && g.rule.matchesVerb("get")
-            && g.rule.matchesAPIGroup("") && g.rule.matchesResource("secrets", subresource: "")
+    guard context.mentions("create", "", "secrets") else { return [] }
+    // Ways to read a secret the identity creates: list or watch, get on a name it may choose (any name a rule
+    // allows), or a pod that mounts it; cluster-wide, or per namespace.
+    var readEverywhere: Grant?
+    var readIn: [String: Grant] = [:]
+    for (verbs, resource) in [(["list", "watch"], "secrets"), (["get"], "secrets"), (["create"], "pods")] {
+      for g in context.grants where verbs.contains(where: g.rule.matchesVerb) {
+        guard g.rule.matchesAPIGroup(""), g.rule.matchesResource(resource, subresource: ""),
+          resource == "secrets" && verbs == ["get"] || g.rule.resourceNames.isEmpty
+        else { continue }
+        if g.binding.kind == .clusterRoleBinding {
+          readEverywhere = readEverywhere ?? g
+        } else if readIn[g.binding.namespace] == nil {
+          readIn[g.binding.namespace] = g
         }
-        ?? context.grant("create", "", "pods", in: ns)
-      guard let read else { continue }
-      edges += context.toServiceAccounts(in: ns, primitive: "secret-mint", evidence: [Evidence(create), Evidence(read)])
+      }
     }
-    return edges
+    let create = context.unrestrictedScopes(["create"], "", "secrets")
+    if let everywhere = create.cluster {
+      if let reading = readEverywhere {
+        return [context.toAccounts(of: nil, "secret-mint", [Evidence(everywhere), Evidence(reading)])]
+      }
+      return readIn.sorted { $0.key < $1.key }.map { ns, reading in
+        context.toAccounts(of: ns, "secret-mint", [Evidence(everywhere), Evidence(reading)])
+      }
+    }
+    return create.namespaces.compactMap { ns, made in
+      guard let reading = readEverywhere ?? readIn[ns] else { return nil }
+      return context.toAccounts(of: ns, "secret-mint", [Evidence(made), Evidence(reading)])
+    }
   }
 }

@@ -11,16 +11,6 @@ extension Primitive {
     yields: "a token of each allowed service account in N",
     reference: "kubernetes.io RBAC good practices; TokenRequest API"
   ) { context in
-    var edges: [Edge] = []
-    for ns in context.candidateNamespaces(["create"], "", "serviceaccounts", subresource: "token") {
-      for name in context.cluster.serviceAccounts[ns] ?? [] {
-        let target = GraphNode.serviceAccount(namespace: ns, name: name)
-        guard target != context.node,
-          let grant = context.grant("create", "", "serviceaccounts", subresource: "token", name: name, in: ns)
-        else { continue }
-        edges.append(context.edge(to: target, "token-request", [Evidence(grant)]))
-      }
-    }
-    return edges
+    context.accountEdges("create", "serviceaccounts", subresource: "token", "token-request")
   }
 }

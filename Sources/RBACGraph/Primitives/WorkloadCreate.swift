@@ -16,17 +16,19 @@ let podMakingResources: [(group: String, resource: String, kind: String, verbs: 
 ]
 
 extension IdentityContext {
-  /// For each namespace where the identity can make pods, the grant that lets it. `create` needs no name; updating
-  /// an existing object is checked against that object's name, as resourceNames may limit it.
-  func podMakingGrants() -> [(namespace: String, grant: Grant)] {
+  /// Where the identity can make pods: everywhere (a ClusterRoleBinding's create), or per namespace. `create`
+  /// needs no name; updating an existing object is checked against its name, as resourceNames may limit it.
+  func podMaking() -> (cluster: Grant?, namespaces: [(namespace: String, grant: Grant)]) {
     var found: [String: Grant] = [:]
     for (group, resource, kind, verbs) in podMakingResources {
-      for ns in candidateNamespaces(verbs, group, resource) where found[ns] == nil {
-        if let grant = grant("create", group, resource, in: ns) {
-          found[ns] = grant
-          continue
-        }
-        for workload in cluster.workloads[ns] ?? [] where workload.kind == kind {
+      let create = unrestrictedScopes(["create"], group, resource)
+      if let grant = create.cluster { return (grant, []) }
+      for (ns, grant) in create.namespaces where found[ns] == nil { found[ns] = grant }
+      guard verbs.contains("update"), mentions("update", group, resource) || mentions("patch", group, resource) else {
+        continue
+      }
+      for (ns, workloads) in cluster.workloads where found[ns] == nil {
+        for workload in workloads where workload.kind == kind {
           if let grant = anyGrant(["update", "patch"], group, resource, name: workload.name, in: ns) {
             found[ns] = grant
             break
@@ -34,7 +36,7 @@ extension IdentityContext {
         }
       }
     }
-    return found.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    return (nil, found.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
   }
 }
 
@@ -48,8 +50,8 @@ extension Primitive {
     yields: "every service account of N (a pod can name any of them and mount its token)",
     reference: "kubernetes.io RBAC good practices: workload creation"
   ) { context in
-    context.podMakingGrants().flatMap { ns, grant in
-      context.toServiceAccounts(in: ns, primitive: "workload-create", evidence: [Evidence(grant)])
-    }
+    let scopes = context.podMakingScopes
+    if let grant = scopes.cluster { return [context.toAccounts(of: nil, "workload-create", [Evidence(grant)])] }
+    return scopes.namespaces.map { context.toAccounts(of: $0.namespace, "workload-create", [Evidence($0.grant)]) }
   }
 }

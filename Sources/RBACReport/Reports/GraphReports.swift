@@ -42,7 +42,8 @@ public struct PathsReport: Report {
     guard reachable else { return "\(from) cannot reach \(to)\n" }
     var out = ""
     for (i, path) in paths.enumerated() {
-      out += "path \(i + 1): \(from) -> \(to) in \(path.steps.count) step(s)\n"
+      let steps = path.steps.filter { !$0.from.isHub }.count
+      out += "path \(i + 1): \(from) -> \(to) in \(steps) step(s)\n"
       for (n, step) in path.steps.enumerated() {
         out += "  \(n + 1). \(step.from) -[\(step.primitive)]-> \(step.to)\n"
         for evidence in [step.evidence] + (step.also ?? []) { out += "       " + Self.describe(evidence) + "\n" }
