@@ -10,11 +10,14 @@ import RBACStore
 public enum GraphQuestionError: Error, Equatable, CustomStringConvertible {
   case badNode(String)
   case badBaseline(file: String, line: Int, text: String)
+  case unreadableBaseline(file: String)
 
   public var description: String {
     switch self {
     case .badNode(let text):
       return "cannot read \"\(text)\": write cluster-admin, node, user:NAME, group:NAME, sa:NAMESPACE:NAME or aws:ARN"
+    case .unreadableBaseline(let file):
+      return "\(file): cannot read the baseline file"
     case .badBaseline(let file, let line, let text):
       return "\(file), line \(line): cannot read \"\(text)\": write IDENTITY or IDENTITY FINDING, e.g. "
         + "sa:kube-system:foo reaches-cluster-admin"
@@ -141,9 +144,11 @@ public struct Baseline: Sendable {
   public init() {}
 
   public init(contentsOf path: String) throws {
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-      throw GraphQuestionError.badBaseline(file: path, line: 0, text: "(cannot read the file)")
+    // FileHandle reads pipes too (`--baseline <(...)`), where FileManager.contents(atPath:) gives up.
+    guard let data = try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).readToEnd() ?? Data() else {
+      throw GraphQuestionError.unreadableBaseline(file: path)
     }
+    let text = String(decoding: data, as: UTF8.self)
     for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
       let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
       let words = line.split(whereSeparator: \.isWhitespace).map(String.init)

@@ -70,7 +70,7 @@ public struct AuditReport: Report {
       }
     }
     let accepted = entries.reduce(0) { $0 + $1.findings.filter(\.accepted).count }
-    var out = entries.isEmpty ? "no findings\n" : table.text
+    var out = table.rows.isEmpty ? (entries.isEmpty ? "no findings\n" : "no open findings\n") : table.text
     if accepted > 0 { out += "\(accepted) finding(s) accepted by the baseline (-o wide lists them)\n" }
     return out
   }

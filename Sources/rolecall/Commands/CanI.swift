@@ -86,7 +86,8 @@ extension Rolecall {
 /// Reads a file, or stdin for `-`.
 func readInput(_ path: String) throws -> Data {
   if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
-  guard let data = FileManager.default.contents(atPath: path) else {
+  // FileHandle reads pipes too (`--batch <(...)`), where FileManager.contents(atPath:) gives up.
+  guard let data = try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).readToEnd() ?? Data() else {
     throw UsageError(description: "\(path): cannot read")
   }
   return data

@@ -1,0 +1,114 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import RBACTestSupport
+import Testing
+
+/// fixtures/cases/live-cluster.json ingested as a file: RBAC plus a pod, a privileged deployment, two Secrets with
+/// data and the EKS aws-auth ConfigMap.
+private let liveDB: String = {
+  let path = try! temporaryDirectory().appendingPathComponent("live.db").path
+  let result = try! runRolecall(["ingest", "fixtures/cases/live-cluster.json", "--snapshot", "live", "--db", path, "-q"])
+  precondition(result.status == 0, result.stderr)
+  return path
+}()
+
+private func rolecall(_ arguments: String...) throws -> RunResult {
+  try runRolecall(arguments + ["--db", liveDB])
+}
+
+@Test func pathsExplainEveryStep() throws {
+  let table = try rolecall("paths", "--from", "sa:ci:builder", "--to", "sa:prod:web")
+  #expect(table.status == 0)
+  if let mismatch = goldenMismatch(table.stdout, suite: "RolecallCLITests", name: "paths-builder-to-web.txt") {
+    Issue.record(Comment(rawValue: mismatch))
+  }
+  let json = try rolecall("paths", "--from", "sa:ci:builder", "--to", "node", "-o", "json")
+  let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+  #expect(object["from"] as? String == "sa:ci:builder" && object["to"] as? String == "node")
+  #expect(object["reachable"] as? Bool == true)
+  let step = ((object["paths"] as! [[String: Any]])[0]["steps"] as! [[String: Any]])[0]
+  #expect(step["primitive"] as? String == "privileged-pod")
+  let evidence = step["evidence"] as! [String: String]
+  #expect(evidence["binding"] == "RoleBinding \"prod/ci-deploy\"" && evidence["role"] == "Role \"prod/deploy\"")
+  #expect(evidence["namespace"] == "prod" && evidence["rule"]?.hasPrefix("rule 0 {verbs: [create update patch]") == true)
+  let unreachable = try rolecall("paths", "--from", "sa:ci:builder")
+  #expect(unreachable.status == 1 && unreachable.stdout == "sa:ci:builder cannot reach cluster-admin\n")
+  let bad = try rolecall("paths", "--from", "bob")
+  #expect(bad.status == 2 && bad.stderr.hasPrefix("rolecall: error: cannot read \"bob\""))
+}
+
+@Test func pathsDrawAsDotAndMermaid() throws {
+  let dot = try rolecall("paths", "--from", "sa:ci:builder", "--to", "sa:prod:web", "-o", "dot")
+  #expect(dot.stdout.hasPrefix("digraph paths {") && dot.stdout.contains("\"sa:ci:builder\" -> \"sa:prod:*\" [label=\"workload-create\"];"))
+  let mermaid = try rolecall("paths", "--from", "sa:ci:builder", "--to", "sa:prod:web", "-o", "mermaid")
+  #expect(mermaid.stdout.hasPrefix("flowchart LR\n") && mermaid.stdout.contains("-->|any-account|"))
+  let unsupported = try rolecall("who-can", "get", "pods", "-o", "dot")
+  #expect(unsupported.status == 2 && unsupported.stderr == "rolecall: error: this command cannot print -o dot\n")
+}
+
+@Test func auditRanksGatesAndAcceptsABaseline() throws {
+  let table = try rolecall("audit")
+  #expect(table.status == 1)
+  if let mismatch = goldenMismatch(table.stdout, suite: "RolecallCLITests", name: "audit-live.txt") {
+    Issue.record(Comment(rawValue: mismatch))
+  }
+  let sarif = try rolecall("audit", "-o", "sarif")
+  let log = try JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as! [String: Any]
+  #expect(log["version"] as? String == "2.1.0")
+  let results = ((log["runs"] as! [[String: Any]])[0]["results"] as! [[String: Any]])
+  #expect(results.contains { ($0["ruleId"] as? String) == "admin-equivalent" && ($0["level"] as? String) == "error" })
+
+  let dir = try temporaryDirectory()
+  let baseline = dir.appendingPathComponent("accepted.txt")
+  try """
+    # accepted risks
+    sa:argocd:argocd-application-controller
+    sa:ci:builder reaches-node
+    sa:velero:velero        reads-all-secrets
+    group:platform
+    group:system:masters    # always admin
+    """.write(to: baseline, atomically: true, encoding: .utf8)
+  let accepted = try rolecall("audit", "--baseline", baseline.path)
+  #expect(accepted.status == 0, "\(accepted.stdout)")
+  #expect(accepted.stdout == "no open findings\n11 finding(s) accepted by the baseline (-o wide lists them)\n")
+  let wide = try rolecall("audit", "--baseline", baseline.path, "-o", "wide")
+  #expect(wide.stdout.contains("reaches-node (accepted)"))
+  try "sa:ci:builder maybe-bad\n".write(to: baseline, atomically: true, encoding: .utf8)
+  let bad = try rolecall("audit", "--baseline", baseline.path)
+  #expect(bad.status == 2 && bad.stderr.contains("line 1: cannot read \"sa:ci:builder maybe-bad\""))
+}
+
+@Test func backdoorsShowAWSAuthAndTheInvisibleAdmins() throws {
+  let result = try rolecall("backdoors", "-o", "json")
+  let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+  let entries = object["entries"] as! [[String: Any]]
+  #expect(entries.map { $0["name"] as! String } == ["arn:aws:iam::111122223333:role/ci-deployer"])
+  let invisible = object["invisible"] as! [[String: String]]
+  #expect(invisible.map { $0["provider"]! } == ["EKS"])
+}
+
+@Test func primitivesPrintTheCatalog() throws {
+  let result = try runRolecall(["primitives", "-o", "json"])
+  let entries = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [[String: String]]
+  #expect(entries.count == 20)
+  #expect(entries.allSatisfy { !$0["condition"]!.isEmpty && !$0["reference"]!.isEmpty })
+}
+
+@Test func secretValuesAreNeverStoredOrPrinted() throws {
+  let values = [
+    "aHVudGVyMi1saXZlLXNlY3JldC12YWx1ZQ==", "hunter2-live-secret-value",
+    "ZXlKaGJHY2lPaUpTVXpJMU5pSjkubGl2ZS10b2tlbi12YWx1ZQ==", "eyJhbGciOiJSUzI1NiJ9.live-token-value",
+  ]
+  var seen = Data()
+  for suffix in ["", "-wal", "-shm"] { seen += FileManager.default.contents(atPath: liveDB + suffix) ?? Data() }
+  for args in [["audit", "-o", "json"], ["paths", "--from", "sa:ci:builder", "--to", "node", "-o", "json"],
+    ["query", "secret-readers"], ["perms", "sa:prod:deployer", "-o", "yaml"], ["backdoors", "-o", "wide"]]
+  {
+    let result = try runRolecall(args + ["--db", liveDB])
+    seen += Data((result.stdout + result.stderr).utf8)
+  }
+  let text = String(decoding: seen, as: UTF8.self)
+  #expect(text.contains("deployer-token") || seen.range(of: Data("deployer-token".utf8)) != nil)  // metadata is kept
+  for value in values { #expect(seen.range(of: Data(value.utf8)) == nil, "\(value) leaked") }
+}
