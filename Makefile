@@ -5,14 +5,15 @@ BIN_DEBUG = .build/debug/rolecall
 BIN_RELEASE = .build/release/rolecall
 BENCH_DIR ?= bench-data
 
-.PHONY: help build release test demo queries bench bench-data bench-cli bench-swift bench-cluster clean
+.PHONY: help build release test demo queries docs bench bench-data bench-cli bench-swift bench-cluster clean
 
 help:
 	@echo "make demo    build, ingest the bundled fixtures into $(DB), answer real questions"
 	@echo "make test    build and run every test"
 	@echo "make bench   generate S/M/XL synthetic clusters and measure ingest, batch, who-can, memory"
 	@echo "make bench-cluster  time ingest --cluster through kubectl against a fake API server serving XL"
-	@echo "make queries regenerate Sources/RBACStore/EmbeddedQueries.swift from queries/*.sql"
+	@echo "make queries regenerate Sources/RBACStore/EmbeddedQueries.swift from queries/*.sql (and data/)"
+	@echo "make docs    regenerate docs/primitives.md from the escalation catalog"
 
 build:
 	$(SWIFT) build
@@ -25,6 +26,9 @@ test:
 
 queries:
 	./scripts/embed-queries.sh
+
+docs: build
+	./scripts/docs-primitives.sh $(BIN_DEBUG)
 
 demo: build
 	@rm -f $(DB) $(DB)-wal $(DB)-shm

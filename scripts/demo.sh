@@ -26,6 +26,15 @@ echo
 echo "# What does an anonymous request get?"
 ask can-i --list --as system:anonymous
 echo
+echo "# Who can become cluster-admin, and how? (service accounts first, then users and groups)"
+ask audit
+echo
+echo "# The path behind one of them, step by step with evidence"
+ask paths --from user:system:kube-controller-manager --limit 1
+echo
+echo "# Can the CI builder reach a node? (privileged pods are allowed where Pod Security does not enforce)"
+ask paths --from sa:ci:builder --to node
+echo
 echo "# Subjects with cluster-admin power"
 ask query cluster-admins
 echo

@@ -112,3 +112,9 @@ private func rolecall(_ arguments: String...) throws -> RunResult {
   #expect(text.contains("deployer-token") || seen.range(of: Data("deployer-token".utf8)) != nil)  // metadata is kept
   for value in values { #expect(seen.range(of: Data(value.utf8)) == nil, "\(value) leaked") }
 }
+
+@Test func primitivesDocumentationIsCurrent() throws {
+  let result = try runRolecall(["primitives", "-o", "wide"])
+  let doc = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/primitives.md"), encoding: .utf8)
+  #expect(doc.contains("```\n" + result.stdout + "```\n"), "docs/primitives.md is stale: run `make docs`")
+}

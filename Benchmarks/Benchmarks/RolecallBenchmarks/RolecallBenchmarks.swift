@@ -74,6 +74,22 @@ let benchmarks: @Sendable () -> Void = {
     }
   }
 
+  Benchmark("audit XL: every identity's paths and powers") { benchmark in
+    let (db, info) = stored
+    let analyst = Analyst(database: db, snapshot: info)
+    for _ in benchmark.scaledIterations {
+      blackHole(try analyst.audit())
+    }
+  }
+
+  Benchmark("paths XL from one service account") { benchmark in
+    let (db, info) = stored
+    let analyst = Analyst(database: db, snapshot: info)
+    for _ in benchmark.scaledIterations {
+      blackHole(try analyst.paths(from: "sa:ns-0001:default"))
+    }
+  }
+
   Benchmark("perms XL for one service account") { benchmark in
     let (db, info) = stored
     let analyst = Analyst(database: db, snapshot: info)

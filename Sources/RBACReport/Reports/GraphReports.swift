@@ -44,8 +44,15 @@ public struct PathsReport: Report {
     for (i, path) in paths.enumerated() {
       let steps = path.steps.filter { !$0.from.isHub }.count
       out += "path \(i + 1): \(from) -> \(to) in \(steps) step(s)\n"
-      for (n, step) in path.steps.enumerated() {
-        out += "  \(n + 1). \(step.from) -[\(step.primitive)]-> \(step.to)\n"
+      var n = 0
+      for step in path.steps {
+        // Leaving a hub (sa:N:*, sa:*:*, pods:N) narrows the previous step down; it is not a step of its own.
+        if step.from.isHub {
+          out += "       which includes \(step.to): " + Self.describe(step.evidence) + "\n"
+          continue
+        }
+        n += 1
+        out += "  \(n). \(step.from) -[\(step.primitive)]-> \(step.to)\n"
         for evidence in [step.evidence] + (step.also ?? []) { out += "       " + Self.describe(evidence) + "\n" }
       }
     }
