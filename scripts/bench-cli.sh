@@ -32,9 +32,10 @@ for size in S M XL; do
   whocan_all=$(median "$bin" who-can create pods -A --db "$db")
   # audit exits 1 when it has findings; that is its answer, not a failure.
   /usr/bin/time -f "%e %M" -o "$tmp/time" "$bin" audit --db "$db" >/dev/null 2>&1 || true
-  read -r audit_s audit_kb < "$tmp/time"
+  # time(1) puts "Command exited with non-zero status" before its figures: read the last line.
+  read -r audit_s audit_kb < <(tail -n 1 "$tmp/time")
   sa=$(python3 -c "import json,sys; print(next(i['metadata']['namespace']+':'+i['metadata']['name'] for i in json.load(open(sys.argv[1]))['items'] if i['kind']=='ServiceAccount'))" "$dir/cluster.json")
   /usr/bin/time -f "%e %M" -o "$tmp/time" "$bin" paths --from "sa:$sa" --db "$db" >/dev/null 2>&1 || true
-  read -r paths_s _ < "$tmp/time"
+  read -r paths_s _ < <(tail -n 1 "$tmp/time")
   echo "| $size | $objects | $ingest_s | $((ingest_kb / 1024)) | $lines | $batch_s | $rate | $((batch_kb / 1024)) | $whocan | $whocan_all | $audit_s | $((audit_kb / 1024)) | $paths_s |"
 done

@@ -1,5 +1,6 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
+import Dispatch
 import RBACModel
 
 /// Identities as nodes, escalation primitives as edges, each edge carrying its evidence.
@@ -27,26 +28,51 @@ public final class EscalationGraph {
   /// The edges out of a node.
   public func edges(from node: GraphNode) -> [Edge] {
     if let known = cache[node] { return known }
-    let found: [Edge]
+    let found = Self.computeEdges(from: node, cluster)
+    cache[node] = found
+    return found
+  }
+
+  /// Computes the edges of many nodes at once on every core: edges depend only on the immutable cluster index, so
+  /// the nodes of a search frontier or of a whole audit are independent work.
+  public func prefetch(_ nodes: [GraphNode]) {
+    let todo = Array(Set(nodes.filter { cache[$0] == nil }))
+    guard todo.count > 1 else { return }
+    let cluster = self.cluster
+    var results = [[Edge]](repeating: [], count: todo.count)
+    let chunks = 64
+    results.withUnsafeMutableBufferPointer { buffer in
+      // Each chunk writes only its own slots of the buffer.
+      nonisolated(unsafe) let slots = buffer
+      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        for i in stride(from: chunk, to: todo.count, by: chunks) {
+          slots[i] = Self.computeEdges(from: todo[i], cluster)
+        }
+      }
+    }
+    for (node, edges) in zip(todo, results) { cache[node] = edges }
+  }
+
+  static func computeEdges(from node: GraphNode, _ cluster: ClusterIndex) -> [Edge] {
     switch node {
     case .clusterAdmin:
-      found = []
+      return []
     case .node:
-      found = nodeTakeoverEdges()
+      return nodeTakeoverEdges(cluster)
     case .everyAccount:
-      found = cluster.serviceAccounts.keys.sorted().map { ns in
+      return cluster.serviceAccounts.keys.sorted().map { ns in
         Edge(from: node, to: .namespaceAccounts(ns), primitive: "any-account",
           evidence: [.fact("a cluster-wide grant holds in namespace \(ns)")])
       }
     case .namespaceAccounts(let ns):
-      found = (cluster.serviceAccounts[ns] ?? []).map { name in
+      return (cluster.serviceAccounts[ns] ?? []).map { name in
         Edge(from: node, to: .serviceAccount(namespace: ns, name: name), primitive: "any-account",
           evidence: [.fact("ServiceAccount \(ns)/\(name) is one of them")])
       }
     case .namespacePods(let ns):
-      found = podCodeEdges(ns)
+      return podCodeEdges(ns, cluster)
     case .cloudIdentity(let arn):
-      found = cluster.awsAuth.filter { $0.arn == arn }.flatMap { m in
+      return cluster.awsAuth.filter { $0.arn == arn }.flatMap { m in
         let evidence = [Evidence.fact("kube-system/aws-auth \(m.source) maps \(m.arn) to \(m.username)")]
         return [Edge(from: node, to: .user(m.username), primitive: "aws-auth-mapping", evidence: evidence)]
           + m.groups.map { Edge(from: node, to: .group($0), primitive: "aws-auth-mapping", evidence: evidence) }
@@ -61,14 +87,12 @@ public final class EscalationGraph {
           edges.append(edge)
         }
       }
-      found = edges
+      return edges
     }
-    cache[node] = found
-    return found
   }
 
   /// Code in a namespace's pods: the tokens they mount, and the node of a privileged one.
-  private func podCodeEdges(_ ns: String) -> [Edge] {
+  private static func podCodeEdges(_ ns: String, _ cluster: ClusterIndex) -> [Edge] {
     var edges: [Edge] = []
     var seen = Set<GraphNode>()
     for w in cluster.workloads[ns] ?? [] {
@@ -87,7 +111,7 @@ public final class EscalationGraph {
     return edges
   }
 
-  private func nodeTakeoverEdges() -> [Edge] {
+  private static func nodeTakeoverEdges(_ cluster: ClusterIndex) -> [Edge] {
     var edges: [Edge] = []
     var seen = Set<GraphNode>()
     for (ns, workloads) in cluster.workloads.sorted(by: { $0.key < $1.key }) {
@@ -124,6 +148,8 @@ public final class EscalationGraph {
       guard done.insert(node).inserted else { continue }
       let d = distance[node]!
       if let best = distance[target], d > best { break }
+      // Reaching a node whose edges are unknown means a new wave: compute the whole queue's edges at once.
+      if cache[node] == nil { prefetch([node] + queue.pending) }
       for edge in edges(from: node) {
         let next = d + Self.cost(edge)
         guard next <= maxDepth, !done.contains(edge.to) else { continue }
@@ -154,6 +180,7 @@ public final class EscalationGraph {
   public func distances(to target: GraphNode) -> [GraphNode: Int] {
     var reverse: [GraphNode: [Edge]] = [:]
     var pending = identities + [.node]
+    prefetch(pending)
     var visited = Set(pending)
     while let node = pending.popLast() {
       for edge in edges(from: node) {
@@ -186,6 +213,9 @@ struct Deque<Element> {
   init(_ items: [Element]) { back = items }
 
   mutating func pushFirst(_ item: Element) { front.append(item) }
+
+  /// The elements still queued, without removing them.
+  var pending: [Element] { front.reversed() + back[head...] }
   mutating func pushLast(_ item: Element) { back.append(item) }
 
   mutating func popFirst() -> Element? {

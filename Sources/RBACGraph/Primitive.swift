@@ -16,7 +16,6 @@ public struct Primitive: Sendable {
   public var reference: String
   /// The edges out of an identity; empty when the condition does not hold.
   let edges: @Sendable (IdentityContext) -> [Edge]
-
   /// The edges out of the two targets and other non-identity nodes (node takeover, aws-auth mappings) are decided
   /// by the graph itself; see ``EscalationGraph``.
   public static let catalog: [Primitive] = [

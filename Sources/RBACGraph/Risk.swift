@@ -55,7 +55,7 @@ extension EscalationGraph {
           findings.append(.createsPodsEverywhere)
           evidence.append(Evidence(g))
         }
-        if let g = context.grants.first(where: { g in
+        if let g = context.firstGrant(where: { g in
           g.rule.verbs.contains(Wildcard.all) || g.rule.resources.contains(Wildcard.all)
         }) {
           findings.append(.wildcardRule)

@@ -41,7 +41,7 @@ extension Primitive {
       return edges + [context.toAccounts(of: nil, "bind", [Evidence(write), Evidence(bind, note: note)])]
     }
     // The bind rules the identity holds, once: per namespace only their scope and names are checked.
-    let bindRules = context.grants.filter { g in
+    let bindRules = context.allGrants { g in
       g.rule.matchesVerb("bind") && g.rule.matchesAPIGroup(rbacGroup)
         && (g.rule.matchesResource("clusterroles", subresource: "") || g.rule.matchesResource("roles", subresource: ""))
     }

@@ -15,14 +15,17 @@ extension Primitive {
     reference: "kubernetes.io RBAC: restrictions on role creation or update; registry/rbac/escalation_check.go"
   ) { context in
     var edges: [Edge] = []
+    guard context.mentions("escalate", rbacGroup, "roles") || context.mentions("escalate", rbacGroup, "clusterroles") else {
+      return []
+    }
     var seen = Set<BindingRef>()
-    for held in context.grants where seen.insert(held.binding).inserted {
+    for held in context.allGrants(where: { seen.insert($0.binding).inserted }) {
       let role = held.role
       let (resource, roleNamespace) = role.kind == .clusterRole ? ("clusterroles", "") : ("roles", role.namespace)
       guard let escalate = context.grant("escalate", rbacGroup, resource, name: role.name, in: roleNamespace),
         let write = context.anyGrant(["update", "patch"], rbacGroup, resource, name: role.name, in: roleNamespace)
       else { continue }
-      let bound = Evidence(held, note: "\(role.kind.rawValue) \"\(role.qualifiedName)\" is bound to \(context.node)")
+      let bound = Evidence(held, note: "this binding grants \(role.kind.rawValue) \"\(role.qualifiedName)\" to the subject")
       if held.binding.kind == .clusterRoleBinding {
         edges.append(context.edge(to: .clusterAdmin, "escalate", [Evidence(escalate), Evidence(write), bound]))
       } else {

@@ -23,7 +23,7 @@ extension Primitive {
       }
     }
     // Impersonate-Group is only honored next to Impersonate-User, so some user must be impersonable.
-    let someUser = context.grants.first { grant in
+    let someUser = context.firstGrant { grant in
       grant.binding.kind == .clusterRoleBinding && grant.rule.matchesVerb("impersonate")
         && grant.rule.matchesAPIGroup("") && grant.rule.matchesResource("users", subresource: "")
     }

@@ -18,10 +18,12 @@ extension Primitive {
     var readEverywhere: Grant?
     var readIn: [String: Grant] = [:]
     for (verbs, resource) in [(["list", "watch"], "secrets"), (["get"], "secrets"), (["create"], "pods")] {
-      for g in context.grants where verbs.contains(where: g.rule.matchesVerb) {
-        guard g.rule.matchesAPIGroup(""), g.rule.matchesResource(resource, subresource: ""),
-          resource == "secrets" && verbs == ["get"] || g.rule.resourceNames.isEmpty
-        else { continue }
+      let matching = context.allGrants { g in
+        verbs.contains(where: g.rule.matchesVerb) && g.rule.matchesAPIGroup("")
+          && g.rule.matchesResource(resource, subresource: "")
+          && (resource == "secrets" && verbs == ["get"] || g.rule.resourceNames.isEmpty)
+      }
+      for g in matching {
         if g.binding.kind == .clusterRoleBinding {
           readEverywhere = readEverywhere ?? g
         } else if readIn[g.binding.namespace] == nil {

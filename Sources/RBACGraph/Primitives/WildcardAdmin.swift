@@ -10,7 +10,7 @@ extension Primitive {
     yields: "cluster-admin",
     reference: "kubernetes.io RBAC: cluster-admin; computed from the rules in force, not from role names"
   ) { context in
-    guard let grant = context.grants.first(where: { $0.binding.kind == .clusterRoleBinding && $0.rule.isFullWildcard })
+    guard let grant = context.firstGrant(where: { $0.binding.kind == .clusterRoleBinding && $0.rule.isFullWildcard })
     else { return [] }
     return [context.edge(to: .clusterAdmin, "wildcard-admin", [Evidence(grant)])]
   }
