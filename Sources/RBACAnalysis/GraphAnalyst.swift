@@ -68,14 +68,8 @@ extension Analyst {
   /// Who manages an identity: Kubernetes itself, or a provider of the catalog.
   static func tags(_ node: GraphNode, _ graph: EscalationGraph, _ catalog: ProviderCatalog) -> [String] {
     var tags: [String] = []
-    let (kind, name): (String, String)
-    switch node {
-    case .user(let n): (kind, name) = ("User", n)
-    case .group(let n): (kind, name) = ("Group", n)
-    case .serviceAccount(let ns, let n): (kind, name) = ("ServiceAccount", ns + "/" + n)
-    case .cloudIdentity(let arn): return ["provider:EKS", "aws-auth:" + arn]
-    default: return []
-    }
+    if case .cloudIdentity(let arn) = node { return ["provider:EKS", "aws-auth:" + arn] }
+    guard let (kind, name) = catalogName(node) else { return [] }
     if let match = catalog.match(kind: kind, name: name) { tags.append("provider:" + match.provider) }
     let isDefault: Bool
     switch node {
@@ -90,22 +84,27 @@ extension Analyst {
     return tags
   }
 
+  /// The kind and name an identity has in data/provider-identities.yaml (`ServiceAccount` names are `ns/name`).
+  static func catalogName(_ node: GraphNode) -> (kind: String, name: String)? {
+    switch node {
+    case .user(let n): return ("User", n)
+    case .group(let n): return ("Group", n)
+    case .serviceAccount(let ns, let n): return ("ServiceAccount", ns + "/" + n)
+    default: return nil
+    }
+  }
+
   /// `backdoors`: the provider-managed identities present, their power and paths, and the invisible admins.
   public func backdoors() throws -> BackdoorsReport {
     let graph = try graph()
     let catalog = ProviderCatalog.shipped
     var found: [(provider: String, kind: String, name: String, note: String, node: GraphNode?)] = []
     for node in graph.identities {
-      let (kind, name): (String, String)
-      switch node {
-      case .user(let n): (kind, name) = ("User", n)
-      case .group(let n): (kind, name) = ("Group", n)
-      case .serviceAccount(let ns, let n): (kind, name) = ("ServiceAccount", ns + "/" + n)
-      case .cloudIdentity(let arn):
+      if case .cloudIdentity(let arn) = node {
         found.append(("EKS", "IAM identity", arn, "mapped by kube-system/aws-auth", node))
         continue
-      default: continue
       }
+      guard let (kind, name) = Self.catalogName(node) else { continue }
       if let match = catalog.match(kind: kind, name: name) { found.append((match.provider, kind, name, match.note, node)) }
     }
     let policy = graph.cluster.policy

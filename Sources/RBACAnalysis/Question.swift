@@ -1,5 +1,6 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
+import RBACGraph
 import RBACModel
 
 /// Errors in what was asked: a subject, resource or request that cannot be understood.
@@ -25,19 +26,10 @@ public enum SubjectArgument: Sendable, Hashable {
   case serviceAccount(namespace: String, name: String)
 
   public init(parsing text: String) throws {
-    if let sa = ServiceAccountName.split(text) {
-      self = .serviceAccount(namespace: sa.namespace, name: sa.name)
-      return
-    }
-    let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-    guard parts.count == 2, !parts[1].isEmpty else { throw QuestionError.badSubject(text) }
-    switch parts[0].lowercased() {
-    case "user", "u": self = .user(parts[1])
-    case "group", "g": self = .group(parts[1])
-    case "sa", "serviceaccount":
-      let ref = parts[1].split(separator: parts[1].contains("/") ? "/" : ":", omittingEmptySubsequences: false)
-      guard ref.count == 2, !ref[0].isEmpty, !ref[1].isEmpty else { throw QuestionError.badSubject(text) }
-      self = .serviceAccount(namespace: String(ref[0]), name: String(ref[1]))
+    switch GraphNode(parsing: text) {
+    case .user(let name): self = .user(name)
+    case .group(let name): self = .group(name)
+    case .serviceAccount(let ns, let name) where ns != "*" && name != "*": self = .serviceAccount(namespace: ns, name: name)
     default: throw QuestionError.badSubject(text)
     }
   }

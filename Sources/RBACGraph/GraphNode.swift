@@ -53,9 +53,9 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
       } else {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
         guard parts.count == 2, !parts[1].isEmpty else { return nil }
-        switch parts[0] {
-        case "user": self = .user(parts[1])
-        case "group": self = .group(parts[1])
+        switch parts[0].lowercased() {
+        case "user", "u": self = .user(parts[1])
+        case "group", "g": self = .group(parts[1])
         case "sa", "serviceaccount":
           let ref = parts[1].split(separator: parts[1].contains("/") ? "/" : ":", omittingEmptySubsequences: false)
           guard ref.count == 2, !ref[0].isEmpty, !ref[1].isEmpty else { return nil }
