@@ -35,6 +35,21 @@ extension Analyst {
   public func paths(from: String, to: String = "cluster-admin", maxDepth: Int = 8, limit: Int = 5) throws -> PathsReport {
     guard let source = GraphNode(parsing: from) else { throw GraphQuestionError.badNode(from) }
     guard let target = GraphNode(parsing: to) else { throw GraphQuestionError.badNode(to) }
+    if target == .clusterAdmin || target == .node, let stored = try database.storedDistances(of: snapshot, to: target) {
+      // A known identity that cannot reach the target needs no graph at all.
+      if stored.known.contains(source) && stored.steps[source] == nil {
+        return PathsReport(from: source, to: target, paths: [])
+      }
+      let graph = try graph()
+      var steps = stored.steps
+      // An identity no binding names still has its groups: its distance is its best neighbour's.
+      if steps[source] == nil {
+        steps[source] = graph.edges(from: source).compactMap { e in steps[e.to].map { $0 + EscalationGraph.cost(e) } }.min()
+      }
+      guard let d = steps[source], d <= maxDepth else { return PathsReport(from: source, to: target, paths: []) }
+      return PathsReport(
+        from: source, to: target, paths: graph.guidedPaths(from: source, to: target, distance: { steps[$0] }, limit: limit))
+    }
     return PathsReport(
       from: source, to: target, paths: try graph().shortestPaths(from: source, to: target, maxDepth: maxDepth, limit: limit))
   }
@@ -51,7 +66,10 @@ extension Analyst {
       default: return 3
       }
     }
-    let entries = graph.risks().sorted {
+    let entries = graph.risks(
+      toAdmin: try database.storedDistances(of: snapshot, to: .clusterAdmin)?.steps,
+      toNode: try database.storedDistances(of: snapshot, to: .node)?.steps
+    ).sorted {
       (rank($0.identity), -$0.score, $0.identity.description) < (rank($1.identity), -$1.score, $1.identity.description)
     }.map { risk in
       AuditReport.Entry(
@@ -120,9 +138,11 @@ extension Analyst {
           match.note + " (\(bound.role.kind.rawValue) \(bound.role.name) to \(to.joined(separator: ", ")))", nil))
       }
     }
-    let distances = graph.distances(to: .clusterAdmin)
+    let distances = try database.storedDistances(of: snapshot, to: .clusterAdmin)?.steps ?? graph.distances(to: .clusterAdmin)
     let entries = found.map { item in
-      let path = item.node.flatMap { graph.shortestPaths(from: $0, to: .clusterAdmin, limit: 1).first } ?? []
+      let path =
+        item.node.flatMap { graph.guidedPaths(from: $0, to: .clusterAdmin, distance: { distances[$0] }, limit: 1).first }
+        ?? []
       return BackdoorsReport.Entry(
         provider: item.provider, kind: item.kind, name: item.name, note: item.note,
         stepsToClusterAdmin: item.node.flatMap { distances[$0] },

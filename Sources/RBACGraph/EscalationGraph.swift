@@ -163,17 +163,47 @@ public final class EscalationGraph {
       }
     }
     guard distance[target] != nil else { return [] }
+    // The edges on some shortest path, walked forward in a fixed order: the same paths come out first whichever
+    // search found them (see guidedPaths).
+    var onPath: Set<GraphNode> = [target]
+    var stack = [target]
+    while let node = stack.popLast() {
+      for edge in parents[node] ?? [] where onPath.insert(edge.from).inserted { stack.append(edge.from) }
+    }
+    var forward: [GraphNode: [Edge]] = [:]
+    for node in onPath { for edge in parents[node] ?? [] { forward[edge.from, default: []].append(edge) } }
+    return Self.enumerate(from: source, to: target, limit: limit) { forward[$0] ?? [] }
+  }
+
+  /// The first `limit` paths from `source` to `target` along `next`, in the order of the nodes they pass.
+  static func enumerate(
+    from source: GraphNode, to target: GraphNode, limit: Int, next: (GraphNode) -> [Edge]
+  ) -> [[Edge]] {
     var paths: [[Edge]] = []
-    func walk(_ node: GraphNode, _ suffix: [Edge]) {
+    func walk(_ node: GraphNode, _ prefix: [Edge]) {
       guard paths.count < limit else { return }
-      if node == source {
-        paths.append(suffix)
+      if node == target {
+        paths.append(prefix)
         return
       }
-      for edge in parents[node] ?? [] { walk(edge.from, [edge] + suffix) }
+      for edge in next(node).sorted(by: { ($0.to.description, $0.primitive) < ($1.to.description, $1.primitive) }) {
+        walk(edge.to, prefix + [edge])
+      }
     }
-    walk(target, [])
+    walk(source, [])
     return paths
+  }
+
+  /// The shortest paths when every node's distance to the target is known (``distances(to:)``, stored at
+  /// ingest): each step goes to a node one step closer, so only the nodes on shortest paths are evaluated.
+  public func guidedPaths(from source: GraphNode, to target: GraphNode, distance: (GraphNode) -> Int?, limit: Int = 5)
+    -> [[Edge]]
+  {
+    guard source != target, distance(source) != nil else { return [] }
+    return Self.enumerate(from: source, to: target, limit: limit) { node in
+      guard let d = distance(node) else { return [] }
+      return edges(from: node).filter { edge in distance(edge.to) == d - Self.cost(edge) }
+    }
   }
 
   /// How many steps each node needs to reach `target` (absent when it cannot), over the whole graph.

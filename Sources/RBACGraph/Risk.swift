@@ -30,10 +30,11 @@ public struct IdentityRisk: Sendable, Hashable, Codable {
 }
 
 extension EscalationGraph {
-  /// Every identity with at least one finding, with a score that orders them by risk.
-  public func risks() -> [IdentityRisk] {
-    let toAdmin = distances(to: .clusterAdmin)
-    let toNode = distances(to: .node)
+  /// Every identity with at least one finding, with a score that orders them by risk. Distances to the targets
+  /// are computed over the whole graph unless they are given (as stored at ingest).
+  public func risks(toAdmin known: [GraphNode: Int]? = nil, toNode knownNode: [GraphNode: Int]? = nil) -> [IdentityRisk] {
+    let toAdmin = known ?? distances(to: .clusterAdmin)
+    let toNode = knownNode ?? distances(to: .node)
     var risks: [IdentityRisk] = []
     for node in identities {
       var findings: [IdentityRisk.Finding] = []

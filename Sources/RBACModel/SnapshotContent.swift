@@ -73,6 +73,9 @@ public struct SnapshotContent: Sendable {
   public var diagnostics: [Diagnostic] = []
   /// Facts about the snapshot's origin (`context`, `server`, `kubernetes-version`, `provider`, ...).
   public var labels: [String: String] = [:]
+  /// Steps from each escalation-graph node (by its description) to `cluster-admin` and to `node`; nil when not
+  /// computed. The analysis layer fills it before the snapshot is written.
+  public var distances: [String: [String: Int]]? = nil
 
   public init() {}
 

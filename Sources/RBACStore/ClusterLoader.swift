@@ -36,4 +36,18 @@ extension RolecallDatabase {
       return objects
     }
   }
+
+  /// The stored steps from each graph node to `target` (`cluster-admin` or `node`), or nil when the snapshot was
+  /// written without them.
+  public func distances(of snapshot: SnapshotInfo, to target: String) throws -> [String: Int]? {
+    guard snapshot.distancesComputed else { return nil }
+    return try read { db in
+      var found: [String: Int] = [:]
+      let rows = try Row.fetchCursor(
+        db, sql: "SELECT node, steps FROM graph_distance WHERE snapshot_id = ? AND target = ?",
+        arguments: [snapshot.id, target])
+      while let row = try rows.next() { found[row[0]] = row[1] }
+      return found
+    }
+  }
 }

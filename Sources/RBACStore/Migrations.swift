@@ -173,6 +173,23 @@ enum Migrations {
           ) WITHOUT ROWID;
           """)
     }
+    migrator.registerMigration("v4: escalation distances") { db in
+      try db.execute(
+        sql: """
+          -- Steps from each node of the escalation graph to the two targets, computed once at ingest, so that
+          -- paths and audit follow them instead of searching the whole graph. -1: an identity of the snapshot that
+          -- cannot reach the target; nodes that are not identities and cannot reach it have no row.
+          CREATE TABLE graph_distance (
+            snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
+            target      TEXT NOT NULL CHECK (target IN ('cluster-admin', 'node')),
+            node        TEXT NOT NULL,   -- user:NAME, group:NAME, sa:NS:NAME, sa:NS:*, sa:*:*, pods:NS, aws:ARN, node
+            steps       INTEGER NOT NULL,
+            PRIMARY KEY (snapshot_id, target, node)
+          ) WITHOUT ROWID;
+          -- 1 when graph_distance holds this snapshot's distances (snapshots written before v4 have none).
+          ALTER TABLE snapshot ADD COLUMN distances_computed INTEGER NOT NULL DEFAULT 0;
+          """)
+    }
     return migrator
   }
 }

@@ -16,6 +16,8 @@ public struct SnapshotInfo: Sendable, Hashable, Codable, FetchableRecord {
   public var serviceAccounts: Int
   public var namespaces: Int
   public var warnings: Int
+  /// Whether `graph_distance` holds the snapshot's escalation distances.
+  public var distancesComputed: Bool
   /// Facts about the snapshot's origin, from `snapshot_label`.
   public var labels: [String: String] = [:]
 
@@ -32,5 +34,6 @@ public struct SnapshotInfo: Sendable, Hashable, Codable, FetchableRecord {
     serviceAccounts = row["service_accounts"]
     namespaces = row["namespaces"]
     warnings = row["warnings"]
+    distancesComputed = row["distances_computed"] ?? false
   }
 }

@@ -145,6 +145,14 @@ struct SnapshotWriter {
         sql: "INSERT INTO aws_auth_mapping (snapshot_id, seq, source, arn, username, groups) VALUES (?, ?, ?, ?, ?, ?)",
         arguments: [snapshot, i, m.source, m.arn, m.username, JSONText.encode(m.groups)])
     }
+    if let distances = content.distances {
+      let insertDistance = try db.cachedStatement(
+        sql: "INSERT INTO graph_distance (snapshot_id, target, node, steps) VALUES (?, ?, ?, ?)")
+      for (target, steps) in distances.sorted(by: { $0.key < $1.key }) {
+        for (node, n) in steps { try insertDistance.execute(arguments: [snapshot, target, node, n]) }
+      }
+      try db.execute(sql: "UPDATE snapshot SET distances_computed = 1 WHERE id = ?", arguments: [snapshot])
+    }
     let insertDiagnostic = try db.cachedStatement(
       sql: """
         INSERT INTO diagnostic (snapshot_id, seq, category, message, source_file, source_document)

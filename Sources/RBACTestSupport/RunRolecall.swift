@@ -41,33 +41,30 @@ public func runRolecall(_ arguments: [String], stdin: Data? = nil, environment: 
   env.removeValue(forKey: "ROLECALL_DB")
   for (k, v) in environment { env[k] = v }
   process.environment = env
-  let out = Pipe()
-  let err = Pipe()
-  let input = Pipe()
+  // Files, not pipes: nothing has to be read while the process runs, so no reader thread can race the test.
+  let dir = try temporaryDirectory()
+  defer { try? FileManager.default.removeItem(at: dir) }
+  let outURL = dir.appendingPathComponent("stdout")
+  let errURL = dir.appendingPathComponent("stderr")
+  let inURL = dir.appendingPathComponent("stdin")
+  for url in [outURL, errURL] { FileManager.default.createFile(atPath: url.path, contents: nil) }
+  FileManager.default.createFile(atPath: inURL.path, contents: stdin ?? Data())
+  let out = try FileHandle(forWritingTo: outURL)
+  let err = try FileHandle(forWritingTo: errURL)
+  let input = try FileHandle(forReadingFrom: inURL)
+  defer {
+    try? out.close()
+    try? err.close()
+    try? input.close()
+  }
   process.standardOutput = out
   process.standardError = err
   process.standardInput = input
   try process.run()
-  // Read both pipes while the process runs, so that a large output cannot fill a pipe and stall it.
-  let group = DispatchGroup()
-  nonisolated(unsafe) var outData = Data()
-  nonisolated(unsafe) var errData = Data()
-  group.enter()
-  DispatchQueue.global().async {
-    outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.leave()
-  }
-  group.enter()
-  DispatchQueue.global().async {
-    errData = err.fileHandleForReading.readDataToEndOfFile()
-    group.leave()
-  }
-  if let stdin { input.fileHandleForWriting.write(stdin) }
-  try input.fileHandleForWriting.close()
   process.waitUntilExit()
-  group.wait()
   return RunResult(
-    stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self),
+    stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+    stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
     status: process.terminationStatus)
 }
 

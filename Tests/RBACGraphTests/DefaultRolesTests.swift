@@ -44,3 +44,16 @@ private func makeBootstrap() -> EscalationGraph {
   #expect(!risks.contains(.user("viewer")) && !risks.contains(.group("system:authenticated")))
   #expect(risks.contains(.serviceAccount(namespace: "kube-system", name: "clusterrole-aggregation-controller")))
 }
+
+@Test func guidedPathsFollowDistancesToTheSameShortestPaths() {
+  let graph = makeBootstrap()
+  for target in [GraphNode.clusterAdmin, .node] {
+    let distance = graph.distances(to: target)
+    for source in graph.identities {
+      let searched = graph.shortestPaths(from: source, to: target, limit: 1000)
+      let guided = graph.guidedPaths(from: source, to: target, distance: { distance[$0] }, limit: 1000)
+      #expect(Set(searched.map { $0.map(\.to) }) == Set(guided.map { $0.map(\.to) }), "\(source) -> \(target)")
+      #expect(searched.first.map(EscalationGraph.steps) == distance[source].flatMap { $0 == 0 ? nil : $0 })
+    }
+  }
+}

@@ -118,3 +118,32 @@ private func rolecall(_ arguments: String...) throws -> RunResult {
   let doc = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/primitives.md"), encoding: .utf8)
   #expect(doc.contains("```\n" + result.stdout + "```\n"), "docs/primitives.md is stale: run `make docs`")
 }
+
+@Test func storedDistancesAndAFullSearchGiveTheSameAnswers() throws {
+  // The same snapshot, once with the distances ingest stored and once as a snapshot written without them.
+  let dir = try temporaryDirectory()
+  let stored = dir.appendingPathComponent("stored.db").path
+  let searched = dir.appendingPathComponent("searched.db").path
+  for db in [stored, searched] {
+    let result = try runRolecall([
+      "ingest", "fixtures/bootstrap", "fixtures/apps", "fixtures/cases/semantics.yaml", "fixtures/kubehound-attacks", "--db",
+      db, "-q", "--snapshot", "demo",
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+  }
+  let sqlite = Process()
+  sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+  sqlite.arguments = ["sqlite3", searched, "UPDATE snapshot SET distances_computed = 0; DELETE FROM graph_distance;"]
+  try sqlite.run()
+  sqlite.waitUntilExit()
+  try #require(sqlite.terminationStatus == 0)
+  for args in [
+    ["audit", "-o", "json"], ["paths", "--from", "user:system:kube-controller-manager", "--limit", "50"],
+    ["paths", "--from", "sa:ci:builder", "--to", "node"], ["paths", "--from", "user:someone-new"],
+    ["paths", "--from", "sa:kube-system:clusterrole-aggregation-controller"], ["backdoors", "-o", "wide"],
+  ] {
+    let a = try runRolecall(args + ["--db", stored])
+    let b = try runRolecall(args + ["--db", searched])
+    #expect(a.status == b.status && a.stdout == b.stdout, "\(args)")
+  }
+}

@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import RBACAnalysis
 import RBACCluster
 import RBACIngest
 import RBACModel
@@ -108,7 +109,8 @@ extension Rolecall {
       let start = clock.now
       let content = try RBACIngest.Ingest.read(paths: paths, options: .init(defaultNamespace: namespace))
       let read = clock.now
-      let info = try RolecallDatabase(path: databasePath).writeSnapshot(content, name: snapshot, sources: paths)
+      let info = try RolecallDatabase(path: databasePath).writeSnapshotWithDistances(
+        content, name: snapshot, sources: paths)
       if timings { printError("timings: read \(format(read - start)), write \(format(clock.now - read))\n") }
       try summarize(info, content.diagnostics)
     }
@@ -163,7 +165,8 @@ extension Rolecall {
       let normalized = clock.now
       // Opened only now, so that a cluster that cannot be read leaves no database file behind.
       let database = try RolecallDatabase(path: databasePath)
-      let info = try database.writeSnapshot(content, name: snapshot, sources: ["kubectl:\(fetched.context)"])
+      let info = try database.writeSnapshotWithDistances(
+        content, name: snapshot, sources: ["kubectl:\(fetched.context)"])
       if timings {
         printError(
           "timings: context \"\(fetched.context)\": \(fetched.objects) objects; fetch \(format(fetched.fetchSeconds)) "

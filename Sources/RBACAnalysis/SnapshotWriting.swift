@@ -1,0 +1,44 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import RBACGraph
+import RBACModel
+import RBACStore
+
+extension RolecallDatabase {
+  /// Writes a snapshot together with its escalation distances, computed here once so that `paths` and `audit`
+  /// follow them instead of searching the whole graph on every question.
+  @discardableResult
+  public func writeSnapshotWithDistances(_ content: SnapshotContent, name: String?, sources: [String]) throws
+    -> SnapshotInfo
+  {
+    var content = content
+    let graph = EscalationGraph(policy: content.policy(), objects: content.clusterObjects)
+    var distances: [String: [String: Int]] = [:]
+    for target in [GraphNode.clusterAdmin, .node] {
+      // Every identity gets a row, -1 when it cannot reach the target, so that a question about it needs no search.
+      var steps = Dictionary(uniqueKeysWithValues: graph.identities.map { ($0.description, -1) })
+      for (node, n) in graph.distances(to: target) { steps[node.description] = n }
+      distances[target.description] = steps
+    }
+    content.distances = distances
+    return try writeSnapshot(content, name: name, sources: sources)
+  }
+
+  /// The stored distances to a target, or nil when the snapshot has none.
+  func storedDistances(of snapshot: SnapshotInfo, to target: GraphNode) throws -> StoredDistances? {
+    guard let stored = try distances(of: snapshot, to: target.description) else { return nil }
+    var result = StoredDistances()
+    for (text, steps) in stored {
+      guard let node = GraphNode(parsing: text) else { continue }
+      result.known.insert(node)
+      if steps >= 0 { result.steps[node] = steps }
+    }
+    return result
+  }
+}
+
+/// Distances stored at ingest: steps for the nodes that reach the target, and every identity the snapshot knows.
+struct StoredDistances {
+  var steps: [GraphNode: Int] = [:]
+  var known: Set<GraphNode> = []
+}
