@@ -15,6 +15,7 @@ let package = Package(
     .library(name: "RBACStore", targets: ["RBACStore"]),
     .library(name: "RBACReport", targets: ["RBACReport"]),
     .library(name: "RBACGraph", targets: ["RBACGraph"]),
+    .library(name: "RBACDiff", targets: ["RBACDiff"]),
     .library(name: "RBACAnalysis", targets: ["RBACAnalysis"]),
   ],
   dependencies: [
@@ -43,17 +44,21 @@ let package = Package(
     ),
     .target(
       name: "RBACReport",
-      dependencies: ["RBACModel", "RBACStore", "RBACGraph", .product(name: "Yams", package: "Yams")]
+      dependencies: ["RBACModel", "RBACStore", "RBACGraph", "RBACDiff", .product(name: "Yams", package: "Yams")]
     ),
     .target(name: "RBACGraph", dependencies: ["RBACModel"]),
+    // Two snapshots compared: permissions per subject, escalation paths, admin-equivalence, objects. No I/O.
+    .target(name: "RBACDiff", dependencies: ["RBACModel", "RBACGraph"]),
     .target(
       name: "RBACAnalysis",
-      dependencies: ["RBACModel", "RBACStore", "RBACReport", "RBACGraph", .product(name: "Yams", package: "Yams")]
+      dependencies: [
+        "RBACModel", "RBACStore", "RBACReport", "RBACGraph", "RBACDiff", .product(name: "Yams", package: "Yams"),
+      ]
     ),
     .executableTarget(
       name: "rolecall",
       dependencies: [
-        "RBACModel", "RBACIngest", "RBACCluster", "RBACStore", "RBACReport", "RBACAnalysis",
+        "RBACModel", "RBACIngest", "RBACCluster", "RBACStore", "RBACReport", "RBACAnalysis", "RBACDiff",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -62,6 +67,7 @@ let package = Package(
     .testTarget(name: "RBACIngestTests", dependencies: ["RBACIngest", "RBACTestSupport"]),
     .testTarget(name: "RBACStoreTests", dependencies: ["RBACStore", "RBACIngest", "RBACTestSupport"]),
     .testTarget(name: "RBACGraphTests", dependencies: ["RBACGraph", "RBACIngest", "RBACTestSupport"]),
+    .testTarget(name: "RBACDiffTests", dependencies: ["RBACDiff", "RBACIngest", "RBACTestSupport"]),
     .testTarget(name: "RolecallCLITests", dependencies: ["RBACTestSupport"], exclude: ["Golden"]),
   ]
 )

@@ -13,9 +13,13 @@ public enum Ingest {
   public struct Options: Sendable {
     /// The namespace of namespaced objects that name none.
     public var defaultNamespace: String
+    /// A snapshot to build on (`ingest --base`): its objects, replaced by any object of the inputs with the same
+    /// kind, namespace and name, and completed by the rest.
+    public var base: (name: String, content: SnapshotContent)?
 
-    public init(defaultNamespace: String = "default") {
+    public init(defaultNamespace: String = "default", base: (name: String, content: SnapshotContent)? = nil) {
       self.defaultNamespace = defaultNamespace
+      self.base = base
     }
   }
 
@@ -51,6 +55,7 @@ public enum Ingest {
 
   static func normalize(_ manifests: [Located], options: Options) throws -> SnapshotContent {
     var builder = Builder(defaultNamespace: options.defaultNamespace)
+    if let base = options.base { builder.start(from: base.content, named: base.name) }
     for item in manifests { try builder.add(item.manifest, from: item.source, path: []) }
     return builder.finish()
   }
@@ -60,9 +65,39 @@ public enum Ingest {
     let defaultNamespace: String
     var content = SnapshotContent()
     var positions: [String: Int] = [:]
+    /// Keys of base objects not yet replaced: replacing one is the point of `--base`, not a duplicate.
+    var fromBase: Set<String> = []
 
     init(defaultNamespace: String) {
       self.defaultNamespace = defaultNamespace
+    }
+
+    /// Seeds the builder with a stored snapshot's objects. Its diagnostics are not carried over: they were reported
+    /// when it was ingested, and the checks that depend on the whole set of objects run again in ``finish()``.
+    mutating func start(from base: SnapshotContent, named name: String) {
+      content = base
+      content.diagnostics = []
+      content.distances = nil
+      content.labels["base"] = name
+      func seed<T>(_ list: [Sourced<T>], _ key: (T) -> String) {
+        for (i, item) in list.enumerated() {
+          positions[key(item.object)] = i
+          fromBase.insert(key(item.object))
+        }
+      }
+      seed(content.clusterRoles) { Self.key("ClusterRole", "", $0.name) }
+      seed(content.roles) { Self.key("Role", $0.namespace, $0.name) }
+      seed(content.clusterRoleBindings) { Self.key("ClusterRoleBinding", "", $0.name) }
+      seed(content.roleBindings) { Self.key("RoleBinding", $0.namespace, $0.name) }
+      seed(content.serviceAccounts) { Self.key("ServiceAccount", $0.namespace, $0.name) }
+      seed(content.namespaces) { Self.key("Namespace", "", $0.name) }
+      seed(content.workloads) { Self.key($0.kind, $0.namespace, $0.name) }
+      seed(content.secrets) { Self.key("Secret", $0.namespace, $0.name) }
+      content.overlay = SnapshotContent.Overlay(base: name)
+    }
+
+    static func key(_ kind: String, _ namespace: String, _ name: String) -> String {
+      kind + "\u{0}" + namespace + "\u{0}" + name
     }
 
     mutating func add(_ manifest: Manifest, from source: ObjectSource, path: [String]) throws {
@@ -136,6 +171,9 @@ public enum Ingest {
           content.skippedKinds["v1/ConfigMap", default: 0] += 1
           return
         }
+        if content.overlay != nil && !content.awsAuth.isEmpty {
+          content.overlay!.replaced.append("ConfigMap \"kube-system/aws-auth\"")
+        }
         content.awsAuth = AWSAuth.mappings(raw.data ?? [:], source: source, diagnostics: &content.diagnostics)
       case .namespace(let raw):
         let name = try required(raw.metadata.name, "metadata.name", source, path)
@@ -149,10 +187,13 @@ public enum Ingest {
       _ kind: String, _ namespace: String, _ name: String, _ object: Sourced<T>,
       _ list: WritableKeyPath<SnapshotContent, [Sourced<T>]>
     ) {
-      let key = kind + "\u{0}" + namespace + "\u{0}" + name
-      if let index = positions[key] {
+      let key = Self.key(kind, namespace, name)
+      let label = namespace.isEmpty ? name : namespace + "/" + name
+      if fromBase.remove(key) != nil {
+        content.overlay?.replaced.append("\(kind) \"\(label)\"")
+        content[keyPath: list][positions[key]!] = object
+      } else if let index = positions[key] {
         let earlier = content[keyPath: list][index].source
-        let label = namespace.isEmpty ? name : namespace + "/" + name
         content.diagnostics.append(
           Diagnostic(
             .duplicateObject, "\(kind) \"\(label)\" also defined at \(earlier); the later definition wins",
@@ -161,6 +202,7 @@ public enum Ingest {
       } else {
         positions[key] = content[keyPath: list].count
         content[keyPath: list].append(object)
+        if content.overlay != nil { content.overlay!.added += 1 }
       }
     }
 

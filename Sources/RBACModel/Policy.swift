@@ -17,7 +17,7 @@ public struct Policy: Sendable {
     public var ruleOrigins: [String]
     public var subjects: [Subject]
 
-    func grant(subject: Int, rule: Int) -> Grant {
+    public func grant(subject: Int, rule: Int) -> Grant {
       var matched = subjects[subject]
       if matched.kind == .serviceAccount && matched.namespace.isEmpty { matched.namespace = ref.namespace }
       return Grant(

@@ -76,6 +76,22 @@ public struct SnapshotContent: Sendable {
   /// Steps from each escalation-graph node (by its description) to `cluster-admin` and to `node`; nil when not
   /// computed. The analysis layer fills it before the snapshot is written.
   public var distances: [String: [String: Int]]? = nil
+  /// Set when the content was built on a stored snapshot (`ingest --base`).
+  public var overlay: Overlay? = nil
+
+  /// What the inputs did to the base snapshot they were laid over.
+  public struct Overlay: Sendable, Hashable {
+    /// The base snapshot's name.
+    public var base: String
+    /// The base objects an input replaced, as `Kind "namespace/name"`.
+    public var replaced: [String] = []
+    /// How many input objects the base did not have.
+    public var added = 0
+
+    public init(base: String) {
+      self.base = base
+    }
+  }
 
   public init() {}
 

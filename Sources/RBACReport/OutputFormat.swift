@@ -19,6 +19,10 @@ public enum OutputFormat: String, Sendable, CaseIterable {
   case mermaid
   /// SARIF 2.1.0, for code-scanning dashboards.
   case sarif
+  /// Markdown, for a pull-request comment (diff).
+  case markdown
+  /// JUnit XML, for CI test reports (check).
+  case junit
 }
 
 /// A format the command has no rendering for.
@@ -50,7 +54,7 @@ public enum Renderer {
       let encoder = YAMLEncoder()
       encoder.options.sortKeys = true
       return (try? encoder.encode(report)) ?? json(report, pretty: true) + "\n"
-    case .dot, .mermaid, .sarif:
+    case .dot, .mermaid, .sarif, .markdown, .junit:
       guard let text = report.special(format) else { throw UnsupportedFormat(format: format) }
       return text
     }

@@ -15,13 +15,13 @@ struct Rolecall: ParsableCommand {
 
       Start with `rolecall ingest FILES...`, then ask `can-i`, `who-can` or `perms`.
 
-      Exit codes: 0 success (can-i: yes), 1 can-i: no, paths: unreachable, audit: open findings; 2 bad input or a \
-      failed command; 64 bad usage.
+      Exit codes: 0 success (can-i: yes), 1 can-i: no, paths: unreachable, audit: open findings, diff --fail-on: \
+      the change was found, check: an assertion failed; 2 bad input or a failed command; 64 bad usage.
       """,
     version: "0.1.0",
     subcommands: [
       Ingest.self, CanI.self, WhoCan.self, Perms.self, Paths.self, Audit.self, Backdoors.self, Primitives.self,
-      Snapshots.self, Query.self,
+      Diff.self, Snapshots.self, Query.self,
     ]
   )
 

@@ -15,16 +15,19 @@ public struct SnapshotsReport: Report {
   }
 
   public func table(wide: Bool) -> String {
-    var header = ["NAME", "CREATED", "CLUSTERROLES", "ROLES", "CLUSTERROLEBINDINGS", "ROLEBINDINGS", "SERVICEACCOUNTS",
-      "NAMESPACES", "WARNINGS"]
-    if wide { header += ["SKIPPED", "SOURCES"] }
+    var header = ["NAME", "CREATED", "SOURCE", "CLUSTERROLES", "ROLES", "CLUSTERROLEBINDINGS", "ROLEBINDINGS",
+      "SERVICEACCOUNTS", "NAMESPACES", "WARNINGS", "LABELS"]
+    if wide { header += ["SKIPPED"] }
     var table = TextTable(header)
     for s in snapshots {
+      // The first source names the snapshot's origin well enough for a list; -o wide prints them all.
+      let source = wide || s.sources.count < 2 ? s.sources.joined(separator: ",") : "\(s.sources[0]) +\(s.sources.count - 1)"
       var row = [
-        s.name, s.createdAt, "\(s.clusterRoles)", "\(s.roles)", "\(s.clusterRoleBindings)", "\(s.roleBindings)",
-        "\(s.serviceAccounts)", "\(s.namespaces)", "\(s.warnings)",
+        s.name, s.createdAt, source, "\(s.clusterRoles)", "\(s.roles)", "\(s.clusterRoleBindings)",
+        "\(s.roleBindings)", "\(s.serviceAccounts)", "\(s.namespaces)", "\(s.warnings)",
+        s.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","),
       ]
-      if wide { row += ["\(s.skippedKinds.values.reduce(0, +))", s.sources.joined(separator: ",")] }
+      if wide { row += ["\(s.skippedKinds.values.reduce(0, +))"] }
       table.add(row)
     }
     return snapshots.isEmpty ? "no snapshots\n" : table.text

@@ -28,6 +28,13 @@ extension Rolecall {
           rolecall ingest cluster.json namespaced.json
           helm template my-release ./chart | rolecall ingest - --snapshot pr-42
           rolecall ingest manifests/ --namespace prod
+          rolecall ingest cluster.json --snapshot prod --label cluster=prod-eu --label git=$(git rev-parse HEAD)
+
+        With --base, the new snapshot is a stored snapshot with the inputs laid over it: an input object replaces \
+        the base object of the same kind, namespace and name, and the others are added. This previews what a pull \
+        request's rendered manifests would do to a cluster; compare the two with `rolecall diff`.
+          helm template my-release ./chart | rolecall ingest - --base prod --snapshot pr-42
+          rolecall diff prod pr-42
 
         With --cluster, rolecall runs your kubectl (from PATH, with your kubeconfig and credentials) and lists \
         every kind it uses cluster-wide, in pages of --chunk-size objects; Secrets are read as metadata only \
@@ -71,6 +78,14 @@ extension Rolecall {
       help: "The snapshot's name (default: the current time, ISO 8601; with --all-contexts: CONTEXT-TIME, or NAME-CONTEXT).")
     var snapshot: String?
 
+    @Option(help: "Build on this stored snapshot: the inputs replace its objects of the same kind, namespace and name.")
+    var base: String?
+
+    @Option(
+      name: .customLong("label"),
+      help: "Label the snapshot KEY=VALUE (repeatable): the cluster, the context, a git commit...")
+    var labels: [String] = []
+
     @Option(name: .shortAndLong, help: "The namespace of namespaced objects that name none (as kubectl apply -n).")
     var namespace: String = "default"
 
@@ -87,7 +102,13 @@ extension Rolecall {
     var output: OutputFormat?
 
     func validate() throws {
+      for label in labels {
+        guard let eq = label.firstIndex(of: "="), eq != label.startIndex else {
+          throw ValidationError("--label takes KEY=VALUE, not \"\(label)\"")
+        }
+      }
       if cluster {
+        guard base == nil else { throw ValidationError("--base lays files over a snapshot; it does not take --cluster") }
         guard paths.isEmpty else { throw ValidationError("--cluster reads a cluster, not files: drop the paths or --cluster") }
         guard !(allContexts && context != nil) else { throw ValidationError("--context and --all-contexts exclude each other") }
         guard chunkSize > 0, requestTimeout > 0, callTimeout > 0 else {
@@ -103,20 +124,39 @@ extension Rolecall {
 
     private var databasePath: String { db ?? ProcessInfo.processInfo.environment["ROLECALL_DB"] ?? "rolecall.db" }
 
+    /// `--label` values, which win over the labels a base snapshot or a cluster gives.
+    private func labelled(_ content: SnapshotContent) -> SnapshotContent {
+      var content = content
+      for label in labels {
+        let eq = label.firstIndex(of: "=")!
+        content.labels[String(label[..<eq])] = String(label[label.index(after: eq)...])
+      }
+      return content
+    }
+
     func run() throws {
       if cluster { return try runCluster() }
       let clock = ContinuousClock()
       let start = clock.now
-      let content = try RBACIngest.Ingest.read(paths: paths, options: .init(defaultNamespace: namespace))
+      var options = RBACIngest.Ingest.Options(defaultNamespace: namespace)
+      var database: RolecallDatabase? = nil
+      if let base {
+        // The base must exist before anything is read; without --base the file is created only after a good read.
+        guard FileManager.default.fileExists(atPath: databasePath) else { throw StoreError.noDatabase(path: databasePath) }
+        let opened = try RolecallDatabase(path: databasePath, mode: .readWrite)
+        options.base = (base, try opened.content(of: try opened.snapshot(named: base)))
+        database = opened
+      }
+      let content = labelled(try RBACIngest.Ingest.read(paths: paths, options: options))
       let read = clock.now
-      let info = try RolecallDatabase(path: databasePath).writeSnapshotWithDistances(
-        content, name: snapshot, sources: paths)
+      let info = try (database ?? RolecallDatabase(path: databasePath)).writeSnapshotWithDistances(
+        content, name: snapshot, sources: (base.map { ["snapshot:" + $0] } ?? []) + paths)
       if timings { printError("timings: read \(format(read - start)), write \(format(clock.now - read))\n") }
-      try summarize(info, content.diagnostics)
+      try summarize(info, content)
     }
 
-    private func summarize(_ info: SnapshotInfo, _ diagnostics: [Diagnostic]) throws {
-      let report = IngestReport(snapshot: info, diagnostics: diagnostics)
+    private func summarize(_ info: SnapshotInfo, _ content: SnapshotContent) throws {
+      let report = IngestReport(snapshot: info, diagnostics: content.diagnostics, overlay: content.overlay)
       if !quiet { printError(try Renderer.render(report, as: verbose ? .wide : .table)) }
       if let output, output == .json || output == .yaml {
         FileHandle.standardOutput.write(Data(try Renderer.render(report, as: output).utf8))
@@ -161,7 +201,7 @@ extension Rolecall {
       for warning in fetched.warnings { printError("warning: \(warning)\n") }
       let clock = ContinuousClock()
       let start = clock.now
-      let content = try fetched.content()
+      let content = labelled(try fetched.content())
       let normalized = clock.now
       // Opened only now, so that a cluster that cannot be read leaves no database file behind.
       let database = try RolecallDatabase(path: databasePath)
@@ -173,7 +213,7 @@ extension Rolecall {
             + "(\(fetched.calls) kubectl calls), decode \(format(fetched.decodeSeconds)), normalize "
             + "\(format(normalized - start)), write \(format(clock.now - normalized))\n")
       }
-      try summarize(info, content.diagnostics)
+      try summarize(info, content)
     }
 
     private func format(_ duration: Duration) -> String {

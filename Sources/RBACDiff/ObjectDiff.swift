@@ -1,0 +1,145 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import RBACModel
+
+/// An object added, removed or modified between two snapshots, with what changed in it.
+public struct ObjectChange: Sendable, Hashable, Codable {
+  public enum Kind: String, Sendable, Hashable, Codable {
+    case added, removed, modified
+  }
+
+  public var kind: String
+  /// Empty for cluster-scoped objects.
+  public var namespace: String
+  public var name: String
+  public var change: Kind
+  /// For a modification: one line per changed field (`roleRef: ClusterRole view -> ClusterRole edit`, `+ rule ...`).
+  public var details: [String]
+
+  public var qualifiedName: String { namespace.isEmpty ? name : namespace + "/" + name }
+}
+
+/// Compares the objects that decide permissions and who holds them: roles, bindings, service accounts, workloads
+/// and aws-auth entries. Where an object was read from is not a change.
+public enum ObjectDiff {
+  public static func compare(_ old: SnapshotContent, _ new: SnapshotContent) -> [ObjectChange] {
+    var changes: [ObjectChange] = []
+    changes += compare("ClusterRole", old.clusterRoles, new.clusterRoles, key: { ("", $0.name) }) { a, b in
+      rules(a.rules, b.rules) + labels(a.labels, b.labels)
+        + (a.aggregationRule == b.aggregationRule ? [] : ["aggregationRule changed"])
+    }
+    changes += compare("Role", old.roles, new.roles, key: { ($0.namespace, $0.name) }) { rules($0.rules, $1.rules) }
+    changes += compare("ClusterRoleBinding", old.clusterRoleBindings, new.clusterRoleBindings, key: { ("", $0.name) }) {
+      binding($0.roleRef, $0.subjects, $1.roleRef, $1.subjects)
+    }
+    changes += compare("RoleBinding", old.roleBindings, new.roleBindings, key: { ($0.namespace, $0.name) }) {
+      binding($0.roleRef, $0.subjects, $1.roleRef, $1.subjects)
+    }
+    changes += compare("ServiceAccount", old.serviceAccounts, new.serviceAccounts, key: { ($0.namespace, $0.name) }) {
+      field("automountServiceAccountToken", $0.automountServiceAccountToken, $1.automountServiceAccountToken)
+    }
+    changes += workloads(old.workloads, new.workloads)
+    changes += awsAuth(old.awsAuth, new.awsAuth)
+    return changes
+  }
+
+  static func compare<T: Hashable>(
+    _ kind: String, _ old: [Sourced<T>], _ new: [Sourced<T>], key: (T) -> (String, String),
+    details: (T, T) -> [String]
+  ) -> [ObjectChange] {
+    func index(_ items: [Sourced<T>]) -> [Key: T] {
+      var map: [Key: T] = [:]
+      for item in items {
+        let (ns, name) = key(item.object)
+        map[Key(namespace: ns, name: name)] = item.object
+      }
+      return map
+    }
+    let before = index(old)
+    let after = index(new)
+    var changes: [ObjectChange] = []
+    for k in Set(before.keys).union(after.keys).sorted() {
+      switch (before[k], after[k]) {
+      case (nil, .some):
+        changes.append(ObjectChange(kind: kind, namespace: k.namespace, name: k.name, change: .added, details: []))
+      case (.some, nil):
+        changes.append(ObjectChange(kind: kind, namespace: k.namespace, name: k.name, change: .removed, details: []))
+      case (.some(let a), .some(let b)) where a != b:
+        let found = details(a, b)
+        guard !found.isEmpty else { continue }
+        changes.append(ObjectChange(kind: kind, namespace: k.namespace, name: k.name, change: .modified, details: found))
+      default: continue
+      }
+    }
+    return changes
+  }
+
+  struct Key: Hashable, Comparable {
+    var namespace: String, name: String
+    static func < (a: Key, b: Key) -> Bool { (a.namespace, a.name) < (b.namespace, b.name) }
+  }
+
+  /// Rules compared as a set: reordering them is no change.
+  static func rules(_ old: [PolicyRule], _ new: [PolicyRule]) -> [String] {
+    let before = Set(old)
+    let after = Set(new)
+    return new.filter { !before.contains($0) }.map { "+ rule " + $0.compactDescription }
+      + old.filter { !after.contains($0) }.map { "- rule " + $0.compactDescription }
+  }
+
+  static func labels(_ old: [String: String], _ new: [String: String]) -> [String] {
+    guard old != new else { return [] }
+    let keys = Set(old.keys).union(new.keys).sorted().filter { old[$0] != new[$0] }
+    return keys.map { "label \($0): \(old[$0] ?? "(none)") -> \(new[$0] ?? "(none)")" }
+  }
+
+  static func binding(_ oldRef: RoleRef, _ oldSubjects: [Subject], _ newRef: RoleRef, _ newSubjects: [Subject])
+    -> [String]
+  {
+    var details: [String] = []
+    if oldRef != newRef {
+      details.append("roleRef: \(oldRef.kind.rawValue) \(oldRef.name) -> \(newRef.kind.rawValue) \(newRef.name)")
+    }
+    let before = Set(oldSubjects)
+    let after = Set(newSubjects)
+    details += newSubjects.filter { !before.contains($0) }.map { "+ subject " + describe($0) }
+    details += oldSubjects.filter { !after.contains($0) }.map { "- subject " + describe($0) }
+    return details
+  }
+
+  static func describe(_ subject: Subject) -> String {
+    subject.kind == .serviceAccount && !subject.namespace.isEmpty
+      ? "ServiceAccount \(subject.namespace)/\(subject.name)" : "\(subject.kind.rawValue) \(subject.name)"
+  }
+
+  static func field<V: Equatable>(_ name: String, _ old: V?, _ new: V?) -> [String] {
+    guard old != new else { return [] }
+    return ["\(name): \(old.map { "\($0)" } ?? "(unset)") -> \(new.map { "\($0)" } ?? "(unset)")"]
+  }
+
+  static func workloads(_ old: [Sourced<Workload>], _ new: [Sourced<Workload>]) -> [ObjectChange] {
+    let kinds = Set(old.map(\.object.kind)).union(new.map(\.object.kind)).sorted()
+    return kinds.flatMap { kind in
+      compare(
+        kind, old.filter { $0.object.kind == kind }, new.filter { $0.object.kind == kind },
+        key: { ($0.namespace, $0.name) }
+      ) { a, b in
+        field("serviceAccountName", a.serviceAccount, b.serviceAccount)
+          + field("automountServiceAccountToken", a.automountServiceAccountToken, b.automountServiceAccountToken)
+          + field("nodeName", a.nodeName, b.nodeName) + field("privileged", a.privileged, b.privileged)
+          + field("hostPath", a.hostPath, b.hostPath) + field("hostPID", a.hostPID, b.hostPID)
+          + field("hostNetwork", a.hostNetwork, b.hostNetwork)
+      }
+    }
+  }
+
+  /// aws-auth entries by ARN: the IAM identities that log in as Kubernetes users and groups.
+  static func awsAuth(_ old: [AWSAuthMapping], _ new: [AWSAuthMapping]) -> [ObjectChange] {
+    let wrap = { (m: [AWSAuthMapping]) in m.map { Sourced($0, from: ObjectSource(file: "", document: 0)) } }
+    return compare("aws-auth", wrap(old), wrap(new), key: { ("kube-system", $0.arn) }) { a, b in
+      field("username", a.username, b.username)
+        + (a.groups == b.groups
+          ? [] : ["groups: [\(a.groups.joined(separator: " "))] -> [\(b.groups.joined(separator: " "))]"])
+    }
+  }
+}

@@ -1,0 +1,115 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import RBACGraph
+import RBACModel
+
+/// An identity whose shortest escalation path to a target appeared, disappeared, or changed length.
+public struct PathChange: Sendable, Hashable, Codable {
+  public enum Kind: String, Sendable, Hashable, Codable {
+    case appeared, disappeared, shorter, longer
+  }
+
+  public var identity: GraphNode
+  public var target: GraphNode
+  public var kind: Kind
+  public var stepsBefore: Int?
+  public var stepsAfter: Int?
+  /// The first step of a shortest path: in the new snapshot, or in the old one for a path that disappeared.
+  public var firstStep: Edge?
+  /// Identities whose path changed the same way only because they are members of this group.
+  public var members: Int
+  /// The first few of them, by name.
+  public var memberExamples: [GraphNode]
+}
+
+/// An identity that became, or stopped being, allowed everything without escalating.
+public struct AdminChange: Sendable, Hashable, Codable {
+  public var identity: GraphNode
+  public var became: Bool
+  /// The full-wildcard grant (or system:masters) behind it: new for `became`, old otherwise.
+  public var evidence: Evidence
+  public var members: Int
+  public var memberExamples: [GraphNode]
+}
+
+/// Compares reachability and admin-equivalence of every identity either snapshot knows.
+///
+/// A change a group brings to all its members is reported once, on the group, with the number of members it
+/// carries: a binding that lets `system:serviceaccounts` escalate is one line, not one per account.
+public enum PathDiff {
+  static let examples = 5
+
+  public static func compare(_ old: DiffSide, _ new: DiffSide) -> [PathChange] {
+    let identities = old.identities.union(new.identities).sorted()
+    var changes: [PathChange] = []
+    for target in DiffSide.targets {
+      var found: [GraphNode: PathChange] = [:]
+      var order: [GraphNode] = []
+      for node in identities {
+        let before = old.steps(node, to: target)
+        let after = new.steps(node, to: target)
+        guard let kind = kind(before, after) else { continue }
+        let side = kind == .disappeared ? old : new
+        found[node] = PathChange(
+          identity: node, target: target, kind: kind, stepsBefore: before, stepsAfter: after,
+          firstStep: side.firstStep(node, to: target), members: 0, memberExamples: [])
+        order.append(node)
+      }
+      for node in order {
+        guard let group = explainingGroup(of: node, found[node]!, in: found) else { continue }
+        found[group]!.members += 1
+        if found[group]!.memberExamples.count < examples { found[group]!.memberExamples.append(node) }
+        found[node] = nil
+      }
+      changes += order.compactMap { found[$0] }
+    }
+    return changes
+  }
+
+  /// A group whose own change explains this identity's: the identity is always in it (or its first step is to
+  /// join it) and the group's path changed the same way with the same steps. An identity acts with its groups'
+  /// grants directly, so it then holds nothing the group's line does not already say.
+  static func explainingGroup(of node: GraphNode, _ change: PathChange, in found: [GraphNode: PathChange])
+    -> GraphNode?
+  {
+    var candidates = (node.identity?.groups ?? []).map(GraphNode.group)
+    if let step = change.firstStep, step.primitive == "membership", case .group = step.to { candidates.append(step.to) }
+    return candidates.first { group in
+      guard group != node, let other = found[group] else { return false }
+      return other.kind == change.kind && other.stepsBefore == change.stepsBefore && other.stepsAfter == change.stepsAfter
+    }
+  }
+
+  static func kind(_ before: Int?, _ after: Int?) -> PathChange.Kind? {
+    switch (before, after) {
+    case (nil, nil): return nil
+    case (nil, .some): return .appeared
+    case (.some, nil): return .disappeared
+    case (.some(let b), .some(let a)): return a < b ? .shorter : a > b ? .longer : nil
+    }
+  }
+
+  public static func compareAdmins(_ old: DiffSide, _ new: DiffSide) -> [AdminChange] {
+    var found: [GraphNode: AdminChange] = [:]
+    var via: [GraphNode: SubjectKey] = [:]
+    var order: [GraphNode] = []
+    for node in old.identities.union(new.identities).sorted() {
+      let before = old.adminReason(node)
+      let after = new.adminReason(node)
+      guard (before == nil) != (after == nil), let reason = after ?? before else { continue }
+      found[node] = AdminChange(
+        identity: node, became: after != nil, evidence: reason.evidence, members: 0, memberExamples: [])
+      via[node] = reason.via
+      order.append(node)
+    }
+    for node in order {
+      guard case .group(let name) = via[node]!, case let group = GraphNode.group(name), group != node,
+        found[group]?.became == found[node]!.became
+      else { continue }
+      found[group]!.members += 1
+      if found[group]!.memberExamples.count < examples { found[group]!.memberExamples.append(node) }
+      found[node] = nil
+    }
+    return order.compactMap { found[$0] }
+  }
+}

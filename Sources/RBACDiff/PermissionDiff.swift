@@ -1,0 +1,141 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import RBACGraph
+import RBACModel
+
+/// One line of what a subject gained or lost: verbs on one resource (with the same names) or one URL, in one scope.
+public struct PermissionChange: Sendable, Hashable, Codable {
+  /// The namespace it holds in; nil for cluster-wide.
+  public var namespace: String?
+  public var verbs: [String]
+  public var apiGroup: String
+  /// `resource` or `resource/subresource` (patterns included); empty for a URL.
+  public var resource: String
+  /// Empty for every name.
+  public var resourceNames: [String]
+  /// The URLs of a non-resource line (empty for a resource line): URLs with the same verbs share a line.
+  public var nonResourceURLs: [String]
+  /// Within this line, what the subject already held (a gain) or still holds (a loss): a wildcard that replaced
+  /// a list gains exactly the line minus these.
+  public var overlap: [String]
+  /// The grants behind the line: in the new snapshot for a gain, in the old one for a loss.
+  public var evidence: [Evidence]
+
+  /// `verbs target [names] scope`, as the table prints it.
+  public var summary: String {
+    var text = verbs.joined(separator: ",") + " " + target
+    if !resourceNames.isEmpty { text += " [" + resourceNames.joined(separator: ",") + "]" }
+    return text + " " + scope
+  }
+
+  /// `resource.group/subresource` as kubectl prints it, or the URLs.
+  public var target: String {
+    nonResourceURLs.isEmpty
+      ? PermissionChange.target(apiGroup: apiGroup, resource: resource)
+      : "nonResourceURLs [" + nonResourceURLs.joined(separator: " ") + "]"
+  }
+
+  public var scope: String { namespace.map { "in " + $0 } ?? "cluster-wide" }
+
+  static func target(apiGroup: String, resource: String) -> String {
+    guard !apiGroup.isEmpty else { return resource }
+    guard let slash = resource.firstIndex(of: "/") else { return resource + "." + apiGroup }
+    return resource[..<slash] + "." + apiGroup + resource[slash...]
+  }
+}
+
+/// What one subject gained and lost.
+public struct SubjectChanges: Sendable, Hashable, Codable {
+  public var subject: GraphNode
+  public var gained: [PermissionChange]
+  public var lost: [PermissionChange]
+}
+
+/// Compares what subjects are granted in two snapshots, atom by atom, so that only what the API server would allow
+/// differently shows: a role split in two or a binding renamed is no change.
+public enum PermissionDiff {
+  public static func compare(_ old: SubjectPermissions, _ new: SubjectPermissions) -> [SubjectChanges] {
+    var changes: [SubjectChanges] = []
+    for subject in Set(old.atoms.keys).union(new.atoms.keys).sorted() {
+      let before = old.atoms[subject] ?? []
+      let after = new.atoms[subject] ?? []
+      guard before != after else { continue }
+      let gained = minimal(uncovered(after.subtracting(before), by: before))
+      let lost = minimal(uncovered(before.subtracting(after), by: after))
+      guard !gained.isEmpty || !lost.isEmpty else { continue }
+      changes.append(
+        SubjectChanges(
+          subject: subject,
+          gained: lines(gained, overlapWith: before, evidence: { new.grants(to: subject, touching: $0) }),
+          lost: lines(lost, overlapWith: after, evidence: { old.grants(to: subject, touching: $0) })))
+    }
+    return changes
+  }
+
+  /// The atoms that no atom of `other` covers: a `get` next to an old `*` is nothing new.
+  static func uncovered(_ atoms: Set<PermissionAtom>, by other: Set<PermissionAtom>) -> [PermissionAtom] {
+    atoms.filter { atom in !other.contains { $0.covers(atom) } }
+  }
+
+  /// Drops every atom another atom of the set covers: a new `*` on pods says all a new `get` on pods would.
+  static func minimal(_ atoms: [PermissionAtom]) -> [PermissionAtom] {
+    atoms.enumerated().filter { i, atom in
+      !atoms.enumerated().contains { j, other in
+        // Of two atoms that cover each other (equal), keep the first.
+        j != i && other.covers(atom) && (!atom.covers(other) || j < i)
+      }
+    }.map(\.element).sorted()
+  }
+
+  /// Merges atoms into lines: verbs of the same target and name together, then names of the same verbs together.
+  static func lines(
+    _ atoms: [PermissionAtom], overlapWith other: Set<PermissionAtom>, evidence: ([PermissionAtom]) -> [Grant]
+  ) -> [PermissionChange] {
+    struct Target: Hashable {
+      var namespace: String, apiGroup: String, resource: String, url: String, name: String?
+    }
+    struct Line: Hashable {
+      var namespace: String, apiGroup: String, resource: String, isURL: Bool, verbs: [String]
+    }
+    var verbs: [Target: [PermissionAtom]] = [:]
+    for atom in atoms {
+      let key = Target(
+        namespace: atom.namespace, apiGroup: atom.apiGroup, resource: atom.resource, url: atom.nonResourceURL,
+        name: atom.resourceName)
+      verbs[key, default: []].append(atom)
+    }
+    var names: [Line: [(name: String?, url: String, atoms: [PermissionAtom])]] = [:]
+    for (target, group) in verbs {
+      let line = Line(
+        namespace: target.namespace, apiGroup: target.apiGroup, resource: target.resource, isURL: !target.url.isEmpty,
+        verbs: group.map(\.verb).sorted())
+      names[line, default: []].append((target.name, target.url, group))
+    }
+    return names.map { line, entries in
+      let lineAtoms = entries.flatMap(\.atoms)
+      let held = other.filter { old in lineAtoms.contains { $0.covers(old) } }
+      return PermissionChange(
+        namespace: line.namespace.isEmpty ? nil : line.namespace, verbs: line.verbs, apiGroup: line.apiGroup,
+        resource: line.resource, resourceNames: entries.compactMap(\.name).sorted(),
+        nonResourceURLs: line.isURL ? entries.map(\.url).sorted() : [],
+        overlap: summaries(Array(held), within: line.namespace),
+        evidence: unique(evidence(lineAtoms).map { Evidence($0) }))
+    }.sorted { ($0.namespace ?? "", $0.target, $0.summary) < ($1.namespace ?? "", $1.target, $1.summary) }
+  }
+
+  /// Atoms as short lines (`get,list pods`), for the overlap of a change whose scope is `namespace`: a line of
+  /// another scope (a namespace's, within a cluster-wide change) says where it holds.
+  static func summaries(_ atoms: [PermissionAtom], within namespace: String) -> [String] {
+    lines(atoms, overlapWith: [], evidence: { _ in [] }).map { line in
+      var text = line.verbs.joined(separator: ",") + " " + line.target
+      if !line.resourceNames.isEmpty { text += " [" + line.resourceNames.joined(separator: ",") + "]" }
+      if (line.namespace ?? "") != namespace { text += " " + line.scope }
+      return text
+    }
+  }
+
+  static func unique(_ evidence: [Evidence]) -> [Evidence] {
+    var seen = Set<Evidence>()
+    return evidence.filter { seen.insert($0).inserted }
+  }
+}

@@ -1,0 +1,100 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import RBACGraph
+import RBACModel
+
+/// Everything that differs between two snapshots, permission-level first: who gained or lost what, which
+/// escalation paths appeared or disappeared, who became admin-equivalent, then the objects behind it all.
+public struct SnapshotDiff: Sendable, Codable {
+  public var from: String
+  public var to: String
+  public var permissions: [SubjectChanges]
+  public var paths: [PathChange]
+  public var admins: [AdminChange]
+  public var objects: [ObjectChange]
+
+  /// What to keep of a diff.
+  public struct Filter: Sendable {
+    /// Only this identity's changes (and the bindings that name it).
+    public var subject: GraphNode?
+    /// Only changes that hold in this namespace (cluster-wide ones hold there too), its service accounts' paths,
+    /// and its objects.
+    public var namespace: String?
+
+    public init(subject: GraphNode? = nil, namespace: String? = nil) {
+      self.subject = subject
+      self.namespace = namespace
+    }
+  }
+
+  public init(_ old: DiffSide, _ new: DiffSide, filter: Filter = Filter()) {
+    from = old.name
+    to = new.name
+    permissions = PermissionDiff.compare(old.permissions, new.permissions)
+    paths = PathDiff.compare(old, new)
+    admins = PathDiff.compareAdmins(old, new)
+    objects = ObjectDiff.compare(old.content, new.content)
+    apply(filter, old, new)
+  }
+
+  private mutating func apply(_ filter: Filter, _ old: DiffSide, _ new: DiffSide) {
+    if let subject = filter.subject {
+      permissions = permissions.filter { $0.subject == subject }
+      paths = paths.filter { $0.identity == subject }
+      admins = admins.filter { $0.identity == subject }
+      let named = Set(
+        [old.content, new.content].flatMap { content in
+          content.roleBindings.filter { names($0.object.subjects, $0.object.namespace, subject) }.map {
+            "RoleBinding\u{0}\($0.object.namespace)\u{0}\($0.object.name)"
+          } + content.clusterRoleBindings.filter { names($0.object.subjects, "", subject) }.map {
+            "ClusterRoleBinding\u{0}\u{0}\($0.object.name)"
+          }
+        })
+      objects = objects.filter { named.contains("\($0.kind)\u{0}\($0.namespace)\u{0}\($0.name)") }
+    }
+    if let namespace = filter.namespace {
+      permissions = permissions.compactMap { entry in
+        var entry = entry
+        entry.gained = entry.gained.filter { $0.namespace == nil || $0.namespace == namespace }
+        entry.lost = entry.lost.filter { $0.namespace == nil || $0.namespace == namespace }
+        return entry.gained.isEmpty && entry.lost.isEmpty ? nil : entry
+      }
+      let concerned = Set(permissions.map(\.subject))
+      func inNamespace(_ node: GraphNode) -> Bool {
+        if case .serviceAccount(let ns, _) = node { return ns == namespace }
+        return concerned.contains(node)
+      }
+      paths = paths.filter { inNamespace($0.identity) }
+      admins = admins.filter { inNamespace($0.identity) }
+      objects = objects.filter { $0.namespace == namespace }
+    }
+  }
+
+  private func names(_ subjects: [Subject], _ bindingNamespace: String, _ node: GraphNode) -> Bool {
+    subjects.contains { subject in
+      subject.matchKey(bindingNamespace: bindingNamespace).map(SubjectPermissions.node) == node
+    }
+  }
+
+  /// What makes `diff --fail-on` fail.
+  public enum FailOn: String, Sendable, CaseIterable {
+    /// An identity became allowed everything.
+    case adminGained = "admin-gained"
+    /// A path to cluster-admin or node appeared or got shorter, or an identity became admin-equivalent.
+    case newPaths = "new-paths"
+    /// Any change of permissions, paths or admin-equivalence (object edits that change none do not count).
+    case any
+  }
+
+  /// Whether the diff holds a change of that kind.
+  public func fails(on condition: FailOn) -> Bool {
+    let gainedAdmin = admins.contains(where: \.became)
+    switch condition {
+    case .adminGained: return gainedAdmin
+    case .newPaths: return gainedAdmin || paths.contains { $0.kind == .appeared || $0.kind == .shorter }
+    case .any: return !permissions.isEmpty || !paths.isEmpty || !admins.isEmpty
+    }
+  }
+
+  public var isEmpty: Bool { permissions.isEmpty && paths.isEmpty && admins.isEmpty && objects.isEmpty }
+}

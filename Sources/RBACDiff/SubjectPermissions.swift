@@ -1,0 +1,55 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import RBACGraph
+import RBACModel
+
+/// What every subject a binding names is granted directly, as atoms: the side of a snapshot a permission diff reads.
+///
+/// Only the subject the binding names is credited, not its members: when a group gains a permission, the group's
+/// line says so once rather than every service account repeating it (the path and admin sections follow members).
+public struct SubjectPermissions: Sendable {
+  public private(set) var atoms: [GraphNode: Set<PermissionAtom>] = [:]
+  /// The bindings that name each subject, with the index of the subject entry: where evidence is looked up.
+  private var sites: [GraphNode: [(bound: Policy.Bound, subject: Int)]] = [:]
+
+  public init(_ policy: Policy) {
+    var atomsOfBinding: [PermissionAtom] = []
+    func visit(_ bound: Policy.Bound, namespace: String) {
+      atomsOfBinding.removeAll(keepingCapacity: true)
+      for rule in bound.rules { atomsOfBinding += PermissionAtom.atoms(of: rule, boundIn: namespace) }
+      for (i, subject) in bound.subjects.enumerated() {
+        guard let key = subject.matchKey(bindingNamespace: namespace) else { continue }
+        let node = Self.node(key)
+        sites[node, default: []].append((bound, i))
+        // A subject named by a binding is a subject of the diff even when its role is missing or empty.
+        atoms[node, default: []].formUnion(atomsOfBinding)
+      }
+    }
+    for bound in policy.clusterRoleBindings { visit(bound, namespace: "") }
+    for (ns, bindings) in policy.roleBindings { for bound in bindings { visit(bound, namespace: ns) } }
+  }
+
+  /// The graph's name for the identity a subject key matches.
+  static func node(_ key: SubjectKey) -> GraphNode {
+    switch key {
+    case .group(let name): return .group(name)
+    case .user(let name):
+      if let sa = ServiceAccountName.split(name) { return .serviceAccount(namespace: sa.namespace, name: sa.name) }
+      return .user(name)
+    }
+  }
+
+  /// The grants to `subject` whose rules allow all that one of `atoms` allows: the evidence of a changed line.
+  public func grants(to subject: GraphNode, touching atoms: [PermissionAtom]) -> [Grant] {
+    var found: [Grant] = []
+    for (bound, s) in sites[subject] ?? [] {
+      let namespace = bound.ref.kind == .roleBinding ? bound.ref.namespace : ""
+      for r in bound.rules.indices {
+        let ruleAtoms = PermissionAtom.atoms(of: bound.rules[r], boundIn: namespace)
+        let touches = atoms.contains { atom in ruleAtoms.contains { $0.covers(atom) } }
+        if touches { found.append(bound.grant(subject: s, rule: r)) }
+      }
+    }
+    return found
+  }
+}

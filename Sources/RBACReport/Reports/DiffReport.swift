@@ -1,0 +1,222 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import RBACDiff
+import RBACGraph
+import RBACModel
+
+/// `diff`: what two snapshots allow differently, permission-level first, objects last.
+public struct DiffReport: Report {
+  public var diff: SnapshotDiff
+  /// Where each binding was read from (`ClusterRoleBinding "x"` → file), for SARIF locations; not encoded.
+  public var bindingFiles: [String: String]
+
+  public init(diff: SnapshotDiff, bindingFiles: [String: String] = [:]) {
+    self.diff = diff
+    self.bindingFiles = bindingFiles
+  }
+
+  public func encode(to encoder: any Encoder) throws { try diff.encode(to: encoder) }
+
+  // MARK: - Words shared by every format
+
+  static func pathLine(_ p: PathChange) -> String {
+    func steps(_ n: Int?) -> String { n.map { "\($0) step(s)" } ?? "unreachable" }
+    var text: String
+    switch p.kind {
+    case .appeared: text = "\(p.identity) now reaches \(p.target) in \(steps(p.stepsAfter))"
+    case .disappeared: text = "\(p.identity) no longer reaches \(p.target) (was \(steps(p.stepsBefore)))"
+    case .shorter, .longer:
+      text = "\(p.identity) reaches \(p.target) in \(steps(p.stepsAfter)) (was \(steps(p.stepsBefore)))"
+    }
+    if p.members > 0 { text += membersText(p.members, p.memberExamples) }
+    return text
+  }
+
+  static func firstStepLine(_ p: PathChange) -> String? {
+    guard let step = p.firstStep else { return nil }
+    let evidence = step.evidence.first.map { ": " + PathsReport.describe($0) } ?? ""
+    return "first step: \(step.from) -[\(step.primitive)]-> \(step.to)\(evidence)"
+  }
+
+  static func adminLine(_ a: AdminChange) -> String {
+    (a.became ? "\(a.identity) became admin-equivalent" : "\(a.identity) is no longer admin-equivalent")
+      + (a.members > 0 ? membersText(a.members, a.memberExamples) : "")
+  }
+
+  static func membersText(_ count: Int, _ examples: [GraphNode]) -> String {
+    let shown = examples.map(\.description).joined(separator: ", ")
+    return ", and with it \(count) member(s) (\(shown)\(count > examples.count ? ", ..." : ""))"
+  }
+
+  static func objectLine(_ o: ObjectChange) -> String {
+    let sign = o.change == .added ? "+" : o.change == .removed ? "-" : "~"
+    return "\(sign) \(o.kind) \(o.qualifiedName)"
+  }
+
+  static func sign(gained: Bool) -> String { gained ? "+" : "-" }
+
+  static func changeLine(_ c: PermissionChange, gained: Bool) -> String {
+    var text = sign(gained: gained) + " " + c.summary
+    if !c.overlap.isEmpty { text += " (\(gained ? "already held" : "still holds"): \(c.overlap.joined(separator: "; ")))" }
+    return text
+  }
+
+  static func via(_ e: Evidence) -> String {
+    guard let binding = e.binding, let role = e.role else { return e.note ?? "" }
+    return "\(binding) -> \(role)"
+  }
+
+  // MARK: - Table
+
+  public func table(wide: Bool) -> String {
+    var out = "diff \"\(diff.from)\" -> \"\(diff.to)\"\n"
+    guard !diff.isEmpty else { return out + "no changes\n" }
+    if !diff.permissions.isEmpty {
+      out += "\npermissions (\(diff.permissions.count) subject(s)):\n"
+      for s in diff.permissions {
+        out += "  \(s.subject)\n"
+        for (changes, gained) in [(s.gained, true), (s.lost, false)] {
+          for c in changes {
+            out += "    " + Self.changeLine(c, gained: gained)
+            if !wide, let e = c.evidence.first { out += "  via " + Self.via(e) + (c.evidence.count > 1 ? " (+\(c.evidence.count - 1))" : "") }
+            out += "\n"
+            if wide { for e in c.evidence { out += "        via " + PathsReport.describe(e) + "\n" } }
+          }
+        }
+      }
+    }
+    if !diff.admins.isEmpty {
+      out += "\nadmin-equivalent (\(diff.admins.count)):\n"
+      for a in diff.admins {
+        out += "  \(a.became ? "+" : "-") " + Self.adminLine(a) + "\n"
+        out += "      " + (wide ? PathsReport.describe(a.evidence) : Self.via(a.evidence)) + "\n"
+      }
+    }
+    if !diff.paths.isEmpty {
+      out += "\nescalation paths (\(diff.paths.count)):\n"
+      for p in diff.paths {
+        out += "  \(p.kind == .disappeared || p.kind == .longer ? "-" : "+") " + Self.pathLine(p) + "\n"
+        if let step = Self.firstStepLine(p) { out += "      " + step + "\n" }
+      }
+    }
+    if !diff.objects.isEmpty {
+      out += "\nobjects (\(diff.objects.count)):\n"
+      for o in diff.objects {
+        out += "  " + Self.objectLine(o) + "\n"
+        for d in o.details { out += "      " + d + "\n" }
+      }
+    }
+    return out
+  }
+
+  // MARK: - Markdown, SARIF
+
+  public func special(_ format: OutputFormat) -> String? {
+    switch format {
+    case .markdown: return markdown()
+    case .sarif: return sarif()
+    default: return nil
+    }
+  }
+
+  /// A pull-request comment: counts first, then each section; evidence in code spans so that names stay literal.
+  func markdown() -> String {
+    func code(_ text: String) -> String { "`" + text.replacingOccurrences(of: "`", with: "'") + "`" }
+    var out = "### rolecall: RBAC changes from \(code(diff.from)) to \(code(diff.to))\n\n"
+    guard !diff.isEmpty else { return out + "No change in permissions, escalation paths or RBAC objects.\n" }
+    let gained = diff.permissions.reduce(0) { $0 + $1.gained.count }
+    let lost = diff.permissions.reduce(0) { $0 + $1.lost.count }
+    let newAdmins = diff.admins.filter(\.became).count
+    let newPaths = diff.paths.filter { $0.kind == .appeared || $0.kind == .shorter }.count
+    out += "| | |\n|---|---|\n"
+    out += "| subjects with changed permissions | \(diff.permissions.count) (\(gained) gained, \(lost) lost) |\n"
+    out += "| new admin-equivalent identities | \(newAdmins)\(newAdmins > 0 ? " :warning:" : "") |\n"
+    out += "| new or shorter escalation paths | \(newPaths)\(newPaths > 0 ? " :warning:" : "") |\n"
+    out += "| objects changed | \(diff.objects.count) |\n\n"
+    if !diff.admins.isEmpty {
+      out += "#### Admin-equivalent\n\n"
+      for a in diff.admins { out += "- \(a.became ? "**became**" : "no longer"): \(code(Self.adminLine(a)))  \n  \(code(PathsReport.describe(a.evidence)))\n" }
+      out += "\n"
+    }
+    if !diff.paths.isEmpty {
+      out += "#### Escalation paths\n\n"
+      for p in diff.paths {
+        out += "- \(code(Self.pathLine(p)))"
+        if let step = Self.firstStepLine(p) { out += "  \n  \(code(step))" }
+        out += "\n"
+      }
+      out += "\n"
+    }
+    if !diff.permissions.isEmpty {
+      out += "#### Permissions\n\n| subject | change | granted by |\n|---|---|---|\n"
+      for s in diff.permissions {
+        for (changes, gained) in [(s.gained, true), (s.lost, false)] {
+          for c in changes {
+            let via = c.evidence.map { code(PathsReport.describe($0)) }.joined(separator: "<br>")
+            out += "| \(code(s.subject.description)) | \(code(Self.changeLine(c, gained: gained))) | \(via) |\n"
+          }
+        }
+      }
+      out += "\n"
+    }
+    if !diff.objects.isEmpty {
+      out += "<details><summary>\(diff.objects.count) object(s) changed</summary>\n\n"
+      for o in diff.objects {
+        out += "- \(code(Self.objectLine(o)))\n"
+        for d in o.details { out += "  - \(code(d))\n" }
+      }
+      out += "\n</details>\n"
+    }
+    return out
+  }
+
+  func sarif() -> String? {
+    let rules: [[String: Any]] = [
+      ["id": "admin-gained", "shortDescription": ["text": "An identity became allowed everything"]],
+      ["id": "path-appeared", "shortDescription": ["text": "A new or shorter escalation path"]],
+      ["id": "permission-gained", "shortDescription": ["text": "A subject gained a permission"]],
+    ]
+    var results: [[String: Any]] = []
+    func locations(_ evidence: [Evidence], _ identity: GraphNode) -> [[String: Any]] {
+      var found: [[String: Any]] = evidence.compactMap { e in
+        guard let binding = e.binding, let file = bindingFiles[binding], !file.isEmpty, file != "-" else { return nil }
+        return ["physicalLocation": ["artifactLocation": ["uri": file]]]
+      }
+      found.append(["logicalLocations": [["name": identity.description, "kind": "member"]]])
+      return found
+    }
+    for a in diff.admins where a.became {
+      results.append([
+        "ruleId": "admin-gained", "level": "error",
+        "message": ["text": Self.adminLine(a) + ": " + PathsReport.describe(a.evidence)],
+        "locations": locations([a.evidence], a.identity),
+      ])
+    }
+    for p in diff.paths where p.kind == .appeared || p.kind == .shorter {
+      results.append([
+        "ruleId": "path-appeared", "level": p.target == .clusterAdmin ? "error" : "warning",
+        "message": ["text": Self.pathLine(p) + (Self.firstStepLine(p).map { "; " + $0 } ?? "")],
+        "locations": locations(p.firstStep?.evidence ?? [], p.identity),
+      ])
+    }
+    for s in diff.permissions {
+      for c in s.gained {
+        results.append([
+          "ruleId": "permission-gained", "level": "note",
+          "message": ["text": "\(s.subject): " + Self.changeLine(c, gained: true)],
+          "locations": locations(c.evidence, s.subject),
+        ])
+      }
+    }
+    let log: [String: Any] = [
+      "version": "2.1.0",
+      "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+      "runs": [["tool": ["driver": ["name": "rolecall", "rules": rules]], "results": results]],
+    ]
+    guard let data = try? JSONSerialization.data(withJSONObject: log, options: [.prettyPrinted, .sortedKeys]) else {
+      return nil
+    }
+    return String(decoding: data, as: UTF8.self) + "\n"
+  }
+}

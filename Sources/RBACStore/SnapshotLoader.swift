@@ -1,0 +1,142 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import GRDB
+import RBACModel
+
+extension RolecallDatabase {
+  /// Reads a whole snapshot back as the ``SnapshotContent`` it was written from, each object with the file and
+  /// document it came from: what `ingest --base` builds on and what `diff` compares.
+  ///
+  /// ClusterRoles come back with their aggregation rule and the rules in force (aggregation already resolved);
+  /// escalation distances are not read (they belong to the snapshot, not to its objects).
+  public func content(of snapshot: SnapshotInfo) throws -> SnapshotContent {
+    try read { db in
+      let id = snapshot.id
+      var content = SnapshotContent()
+      func source(_ row: Row, _ file: Int) -> ObjectSource {
+        ObjectSource(file: row[file] ?? "", document: row[file + 1] ?? 0)
+      }
+
+      var rules: [Int64: (rules: [PolicyRule], origins: [String])] = [:]
+      let ruleRows = try Row.fetchCursor(
+        db,
+        sql: """
+          SELECT p.role_id, p.verbs, p.api_groups, p.resources, p.resource_names, p.non_resource_urls, p.aggregated_from
+          FROM policy_rule p JOIN role r ON r.id = p.role_id WHERE r.snapshot_id = ? ORDER BY p.role_id, p.rule_index
+          """, arguments: [id])
+      while let row = try ruleRows.next() {
+        let role: Int64 = row[0]
+        rules[role, default: ([], [])].rules.append(
+          PolicyRule(
+            verbs: JSONText.decodeList(row[1]), apiGroups: JSONText.decodeList(row[2]),
+            resources: JSONText.decodeList(row[3]), resourceNames: JSONText.decodeList(row[4]),
+            nonResourceURLs: JSONText.decodeList(row[5])))
+        if let origin: String = row[6] { rules[role]!.origins.append(origin) }
+      }
+      for row in try Row.fetchAll(
+        db,
+        sql: """
+          SELECT id, kind, namespace, name, labels, aggregation_rule, source_file, source_document
+          FROM role WHERE snapshot_id = ? ORDER BY id
+          """, arguments: [id])
+      {
+        let found = rules[row[0]] ?? ([], [])
+        if row[1] == "ClusterRole" {
+          let aggregation: String? = row[5]
+          content.clusterRoles.append(
+            Sourced(
+              ClusterRole(
+                name: row[3], labels: JSONText.decodeMap(row[4]), rules: found.rules,
+                aggregationRule: aggregation.flatMap { JSONText.decode(AggregationRule.self, $0) },
+                ruleOrigins: found.origins),
+              from: source(row, 6)))
+        } else {
+          content.roles.append(Sourced(Role(namespace: row[2], name: row[3], rules: found.rules), from: source(row, 6)))
+        }
+      }
+
+      var subjects: [Int64: [Subject]] = [:]
+      let subjectRows = try Row.fetchCursor(
+        db,
+        sql: """
+          SELECT s.binding_id, s.kind, s.name, s.namespace FROM binding_subject s JOIN binding b ON b.id = s.binding_id
+          WHERE b.snapshot_id = ? ORDER BY s.binding_id, s.subject_index
+          """, arguments: [id])
+      while let row = try subjectRows.next() {
+        guard let kind = Subject.Kind(rawValue: row[1]) else { continue }
+        subjects[row[0], default: []].append(Subject(kind: kind, name: row[2], namespace: row[3]))
+      }
+      for row in try Row.fetchAll(
+        db,
+        sql: """
+          SELECT id, kind, namespace, name, role_kind, role_name, source_file, source_document
+          FROM binding WHERE snapshot_id = ? ORDER BY id
+          """, arguments: [id])
+      {
+        let roleRef = RoleRef(kind: RoleRef.Kind(rawValue: row[4]) ?? .clusterRole, name: row[5])
+        let named = subjects[row[0]] ?? []
+        if row[1] == "ClusterRoleBinding" {
+          content.clusterRoleBindings.append(
+            Sourced(ClusterRoleBinding(name: row[3], roleRef: roleRef, subjects: named), from: source(row, 6)))
+        } else {
+          content.roleBindings.append(
+            Sourced(
+              RoleBinding(namespace: row[2], name: row[3], roleRef: roleRef, subjects: named), from: source(row, 6)))
+        }
+      }
+
+      content.serviceAccounts = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT namespace, name, automount_token, source_file, source_document FROM service_account
+          WHERE snapshot_id = ? ORDER BY namespace, name
+          """, arguments: [id]
+      ).map { Sourced(ServiceAccount(namespace: $0[0], name: $0[1], automountServiceAccountToken: $0[2]), from: source($0, 3)) }
+      content.namespaces = try Row.fetchAll(
+        db,
+        sql: "SELECT name, labels, source_file, source_document FROM namespace WHERE snapshot_id = ? ORDER BY name",
+        arguments: [id]
+      ).map { Sourced(Namespace(name: $0[0], labels: JSONText.decodeMap($0[1])), from: source($0, 2)) }
+      content.workloads = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT kind, namespace, name, service_account, automount_token, node_name, on_every_node, privileged,
+            host_path, host_pid, host_network, source_file, source_document FROM workload WHERE snapshot_id = ?
+          ORDER BY namespace, kind, name
+          """, arguments: [id]
+      ).map {
+        Sourced(
+          Workload(
+            kind: $0[0], namespace: $0[1], name: $0[2], serviceAccount: $0[3], automountServiceAccountToken: $0[4],
+            nodeName: $0[5], onEveryNode: $0[6], privileged: $0[7], hostPath: $0[8], hostPID: $0[9],
+            hostNetwork: $0[10]), from: source($0, 11))
+      }
+      content.secrets = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT namespace, name, type, service_account_name, source_file, source_document FROM secret
+          WHERE snapshot_id = ? ORDER BY namespace, name
+          """, arguments: [id]
+      ).map {
+        Sourced(SecretMetadata(namespace: $0[0], name: $0[1], type: $0[2], serviceAccountName: $0[3]), from: source($0, 4))
+      }
+      content.awsAuth = try Row.fetchAll(
+        db, sql: "SELECT source, arn, username, groups FROM aws_auth_mapping WHERE snapshot_id = ? ORDER BY seq",
+        arguments: [id]
+      ).map { AWSAuthMapping(source: $0[0], arn: $0[1], username: $0[2], groups: JSONText.decodeList($0[3])) }
+      content.skippedKinds = snapshot.skippedKinds
+      content.labels = snapshot.labels
+      content.diagnostics = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT category, message, source_file, source_document FROM diagnostic WHERE snapshot_id = ? ORDER BY seq
+          """, arguments: [id]
+      ).compactMap { row in
+        guard let category = Diagnostic.Category(rawValue: row[0]) else { return nil }
+        let file: String? = row[2]
+        return Diagnostic(category, row[1], source: file.map { ObjectSource(file: $0, document: row[3] ?? 0) })
+      }
+      return content
+    }
+  }
+}

@@ -1,0 +1,66 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import ArgumentParser
+import Foundation
+import RBACAnalysis
+import RBACDiff
+import RBACReport
+import RBACStore
+
+extension SnapshotDiff.FailOn: ExpressibleByArgument {}
+
+extension Rolecall {
+  struct Diff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Show what changed in permissions, escalation paths and RBAC objects between two snapshots.",
+      discussion: """
+        Permissions are compared as the API server would evaluate them, per subject a binding names: rules are \
+        broken into (verb, API group, resource, name, scope) and merged, so a role split in two or a binding \
+        renamed is no change, and a wildcard that replaced a list is shown with what the subject already held. \
+        Then: identities that became (or stopped being) admin-equivalent, escalation paths to cluster-admin or to \
+        a node that appeared, disappeared or changed length (a change a group brings to its members is shown \
+        once, on the group), and the objects added, removed or modified.
+
+        Output: table (default), wide (every grant behind a change), json (stable, for scripts), yaml, markdown \
+        (a pull-request comment), sarif (code scanning).
+
+        --fail-on makes the command a CI gate, exit 1 when the diff holds: admin-gained (an identity became \
+        allowed everything), new-paths (that, or a new or shorter path to cluster-admin or a node), any (any \
+        change of permissions, paths or admin-equivalence).
+
+        Examples:
+          rolecall diff prod-monday prod-tuesday
+          rolecall diff prod pr-42 -o markdown > comment.md
+          rolecall diff prod pr-42 --fail-on new-paths
+          rolecall diff before after --subject sa:ci:deployer -o wide
+        """)
+
+    @Argument(help: "The older snapshot.")
+    var from: String
+
+    @Argument(help: "The newer snapshot (default: the latest).")
+    var to: String?
+
+    @Option(help: "Only this subject: user:NAME, group:NAME or sa:NAMESPACE:NAME.")
+    var subject: String?
+
+    @Option(name: .shortAndLong, help: "Only changes that hold in this namespace (cluster-wide ones included).")
+    var namespace: String?
+
+    @Option(help: "Exit 1 when the diff holds this: admin-gained, new-paths or any.")
+    var failOn: SnapshotDiff.FailOn?
+
+    @Option(help: "The database file (default: $ROLECALL_DB, else ./rolecall.db).")
+    var db: String?
+
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+      let path = db ?? ProcessInfo.processInfo.environment["ROLECALL_DB"] ?? "rolecall.db"
+      let report = try RolecallDatabase(path: path, mode: .readOnly).diff(
+        from: from, to: to, subject: subject, namespace: namespace)
+      try output.print(report)
+      if let failOn, report.diff.fails(on: failOn) { throw ExitCode(1) }
+    }
+  }
+}

@@ -1,0 +1,79 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import RBACModel
+import Testing
+
+// Covering must mirror the upstream matchers: an atom covers another exactly when every request the other allows,
+// the first allows too. Each case names the rule of the language it pins down.
+
+@Test(arguments: [
+  ("*", "get", true), ("get", "get", true), ("get", "list", false), ("get", "*", false),
+])
+func verbCovers(verb: String, other: String, expected: Bool) {
+  #expect(PermissionAtom.verbCovers(verb, other) == expected)
+}
+
+@Test(arguments: [
+  ("*", "apps", true), ("", "", true), ("apps", "", false), ("", "*", false),
+])
+func apiGroupCovers(group: String, other: String, expected: Bool) {
+  #expect(PermissionAtom.apiGroupCovers(group, other) == expected)
+}
+
+@Test(arguments: [
+  ("*", "pods/log", true),
+  ("pods", "pods", true),
+  ("pods", "pods/log", false),  // a resource does not include its subresources
+  ("*/scale", "deployments/scale", true),
+  ("*/scale", "*/scale", true),
+  ("*/scale", "deployments", false),
+  ("*/scale", "deployments/status", false),
+  ("pods/*", "pods/log", false),  // `pods/*` is a literal upstream, not a pattern
+  ("deployments/scale", "*/scale", false),
+])
+func resourceCovers(resource: String, other: String, expected: Bool) {
+  #expect(PermissionAtom.resourceCovers(resource, other) == expected)
+}
+
+@Test func resourceNameCovers() {
+  #expect(PermissionAtom.resourceNameCovers(nil, "web"))
+  #expect(PermissionAtom.resourceNameCovers(nil, nil))
+  #expect(PermissionAtom.resourceNameCovers("web", "web"))
+  #expect(!PermissionAtom.resourceNameCovers("web", nil))  // one name does not cover every name
+  #expect(!PermissionAtom.resourceNameCovers("*", "web"))  // `*` in resourceNames is a literal name
+}
+
+@Test(arguments: [
+  ("*", "/healthz", true), ("/healthz", "/healthz", true), ("/healthz", "/livez", false),
+  ("/api/*", "/api/v1", true), ("/api*", "/apis/*", true), ("/api/*", "/apis", false), ("/healthz", "*", false),
+])
+func nonResourceURLCovers(url: String, other: String, expected: Bool) {
+  #expect(PermissionAtom.nonResourceURLCovers(url, other) == expected)
+}
+
+@Test func scopeCovers() {
+  #expect(PermissionAtom.scopeCovers("", "prod"))  // a ClusterRoleBinding holds in every namespace
+  #expect(PermissionAtom.scopeCovers("prod", "prod"))
+  #expect(!PermissionAtom.scopeCovers("prod", ""))
+  #expect(!PermissionAtom.scopeCovers("prod", "dev"))
+}
+
+@Test func aRuleBoundInANamespaceGrantsNoURLs() {
+  let rule = PolicyRule(verbs: ["get"], apiGroups: [""], resources: ["pods"], nonResourceURLs: ["/healthz"])
+  #expect(PermissionAtom.atoms(of: rule, boundIn: "prod").allSatisfy { !$0.isNonResource })
+  #expect(PermissionAtom.atoms(of: rule, boundIn: "").contains { $0.nonResourceURL == "/healthz" })
+}
+
+@Test func atomsAreTheProductOfTheRule() {
+  let rule = PolicyRule(verbs: ["get", "list"], apiGroups: ["", "apps"], resources: ["pods"], resourceNames: ["a", "b"])
+  let atoms = PermissionAtom.atoms(of: rule, boundIn: "prod")
+  #expect(atoms.count == 8)
+  #expect(atoms.allSatisfy { $0.namespace == "prod" && $0.resourceName != nil })
+}
+
+@Test func resourceAndURLAtomsNeverCoverEachOther() {
+  let everything = PermissionAtom(namespace: "", verb: "*", apiGroup: "*", resource: "*")
+  let url = PermissionAtom(namespace: "", verb: "get", nonResourceURL: "/healthz")
+  #expect(!everything.covers(url))
+  #expect(!PermissionAtom(namespace: "", verb: "*", nonResourceURL: "*").covers(everything))
+}
