@@ -1,5 +1,6 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
+import Dispatch
 import RBACDiff
 import RBACGraph
 import RBACModel
@@ -10,11 +11,16 @@ extension RolecallDatabase {
   /// One snapshot as `diff` reads it: its objects as stored, and the escalation distances stored at ingest (a
   /// snapshot written without them has them computed here).
   public func diffSide(_ snapshot: SnapshotInfo) throws -> DiffSide {
+    let (content, distances) = try diffInput(snapshot)
+    return DiffSide(name: snapshot.name, content: content, distances: distances)
+  }
+
+  private func diffInput(_ snapshot: SnapshotInfo) throws -> (SnapshotContent, [GraphNode: [GraphNode: Int]]) {
     var distances: [GraphNode: [GraphNode: Int]] = [:]
     for target in DiffSide.targets {
       if let stored = try storedDistances(of: snapshot, to: target) { distances[target] = stored.steps }
     }
-    return DiffSide(name: snapshot.name, content: try content(of: snapshot), distances: distances)
+    return (try content(of: snapshot), distances)
   }
 
   /// Compares two stored snapshots; `to` nil means the latest. `subject` (as `perms` takes it) and `namespace`
@@ -27,8 +33,18 @@ extension RolecallDatabase {
       }
       filter.subject = node
     }
-    let old = try diffSide(try snapshot(named: from))
-    let new = try diffSide(try snapshot(named: to))
+    let infos = [try snapshot(named: from), try snapshot(named: to)]
+    let inputs = try infos.map(diffInput)
+    // Reading is serial (one connection); building each side's policy, graph and atoms is independent work.
+    var sides = [DiffSide?](repeating: nil, count: 2)
+    sides.withUnsafeMutableBufferPointer { buffer in
+      nonisolated(unsafe) let slots = buffer
+      DispatchQueue.concurrentPerform(iterations: 2) { i in
+        slots[i] = DiffSide(name: infos[i].name, content: inputs[i].0, distances: inputs[i].1)
+      }
+    }
+    let old = sides[0]!
+    let new = sides[1]!
     var files: [String: String] = [:]
     // Gains are shown with the new snapshot's bindings, losses with the old one's: the new file wins a tie.
     for side in [old, new] {

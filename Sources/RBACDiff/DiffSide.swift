@@ -13,6 +13,9 @@ public final class DiffSide {
   public let permissions: SubjectPermissions
   let identities: Set<GraphNode>
   private var distances: [GraphNode: [GraphNode: Int]]
+  /// Per target, the edges out of a node that lead one step closer: many identities' paths share their tails
+  /// (a hub with thousands of edges), so each node is sorted out once.
+  private var closer: [GraphNode: [GraphNode: [Edge]]] = [:]
 
   /// The targets whose paths a diff compares.
   public static let targets: [GraphNode] = [.clusterAdmin, .node]
@@ -40,11 +43,21 @@ public final class DiffSide {
     return graph.edges(from: node).compactMap { edge in known[edge.to].map { $0 + EscalationGraph.cost(edge) } }.min()
   }
 
-  /// The first step of one shortest path from `node` to `target`, in the graph's fixed order.
-  func firstStep(_ node: GraphNode, to target: GraphNode) -> Edge? {
-    let known = distances[target]!
-    let own = steps(node, to: target)
-    return graph.guidedPaths(from: node, to: target, distance: { $0 == node ? own : known[$0] }, limit: 1).first?.first
+  /// One shortest path from `node` to `target`, the first in the graph's fixed order; empty when there is none.
+  func shortestPath(_ node: GraphNode, to target: GraphNode) -> [Edge] {
+    guard node != target, steps(node, to: target) != nil else { return [] }
+    return EscalationGraph.enumerate(from: node, to: target, limit: 1) { self.edgesCloser($0, to: target) }.first ?? []
+  }
+
+  private func edgesCloser(_ node: GraphNode, to target: GraphNode) -> [Edge] {
+    if let known = closer[target]?[node] { return known }
+    let d = distances[target]!
+    var found: [Edge] = []
+    if let own = steps(node, to: target) {
+      found = graph.edges(from: node).filter { edge in d[edge.to] == own - EscalationGraph.cost(edge) }
+    }
+    closer[target, default: [:]][node] = found
+    return found
   }
 
   // MARK: - Admin-equivalence

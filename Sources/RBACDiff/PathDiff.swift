@@ -20,6 +20,10 @@ public struct PathChange: Sendable, Hashable, Codable {
   public var members: Int
   /// The first few of them, by name.
   public var memberExamples: [GraphNode]
+  /// Identities whose changed path runs through this identity's changed path: it is the cause, they follow.
+  public var through: Int
+  /// The first few of them, by name.
+  public var throughExamples: [GraphNode]
 }
 
 /// An identity that became, or stopped being, allowed everything without escalating.
@@ -41,27 +45,60 @@ public enum PathDiff {
 
   public static func compare(_ old: DiffSide, _ new: DiffSide) -> [PathChange] {
     let identities = old.identities.union(new.identities).sorted()
-    var changes: [PathChange] = []
+    // First every identity's change of distance, then the graph edges its path needs, computed on every core.
+    var kinds: [GraphNode: [(node: GraphNode, kind: PathChange.Kind, before: Int?, after: Int?)]] = [:]
     for target in DiffSide.targets {
-      var found: [GraphNode: PathChange] = [:]
-      var order: [GraphNode] = []
       for node in identities {
         let before = old.steps(node, to: target)
         let after = new.steps(node, to: target)
         guard let kind = kind(before, after) else { continue }
-        let side = kind == .disappeared ? old : new
+        kinds[target, default: []].append((node, kind, before, after))
+      }
+    }
+    let all = kinds.values.flatMap { $0 }
+    old.graph.prefetch(all.filter { $0.kind == .disappeared }.map(\.node))
+    new.graph.prefetch(all.filter { $0.kind != .disappeared }.map(\.node))
+    var changes: [PathChange] = []
+    for target in DiffSide.targets {
+      var found: [GraphNode: PathChange] = [:]
+      var paths: [GraphNode: [Edge]] = [:]
+      var order: [GraphNode] = []
+      for (node, kind, before, after) in kinds[target] ?? [] {
+        let path = (kind == .disappeared ? old : new).shortestPath(node, to: target)
+        paths[node] = path
         found[node] = PathChange(
-          identity: node, target: target, kind: kind, stepsBefore: before, stepsAfter: after,
-          firstStep: side.firstStep(node, to: target), members: 0, memberExamples: [])
+          identity: node, target: target, kind: kind, stepsBefore: before, stepsAfter: after, firstStep: path.first,
+          members: 0, memberExamples: [], through: 0, throughExamples: [])
         order.append(node)
       }
+      // Who explains whom: a group its members, then an identity further along the path everyone before it.
+      var cause: [GraphNode: (node: GraphNode, asMember: Bool)] = [:]
       for node in order {
-        guard let group = explainingGroup(of: node, found[node]!, in: found) else { continue }
-        found[group]!.members += 1
-        if found[group]!.memberExamples.count < examples { found[group]!.memberExamples.append(node) }
-        found[node] = nil
+        if let group = explainingGroup(of: node, found[node]!, in: found) {
+          cause[node] = (group, true)
+        } else if let next = paths[node]!.dropLast().map(\.to).first(where: { $0 != node && found[$0]?.kind == found[node]!.kind }) {
+          cause[node] = (next, false)
+        }
       }
-      changes += order.compactMap { found[$0] }
+      func root(_ node: GraphNode) -> GraphNode {
+        var current = node
+        // Every cause is closer to the target or a group (which has no group of its own): the chain ends.
+        while let next = cause[current]?.node { current = next }
+        return current
+      }
+      for node in order {
+        guard let direct = cause[node] else { continue }
+        let origin = direct.asMember ? direct.node : root(node)
+        let top = root(origin)
+        if direct.asMember && top == origin {
+          found[origin]!.members += 1
+          if found[origin]!.memberExamples.count < examples { found[origin]!.memberExamples.append(node) }
+        } else {
+          found[top]!.through += 1
+          if found[top]!.throughExamples.count < examples { found[top]!.throughExamples.append(node) }
+        }
+      }
+      changes += order.filter { cause[$0] == nil }.map { found[$0]! }
     }
     return changes
   }

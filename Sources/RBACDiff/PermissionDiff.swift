@@ -1,5 +1,6 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
+import Dispatch
 import RBACGraph
 import RBACModel
 
@@ -55,47 +56,68 @@ public struct SubjectChanges: Sendable, Hashable, Codable {
 /// differently shows: a role split in two or a binding renamed is no change.
 public enum PermissionDiff {
   public static func compare(_ old: SubjectPermissions, _ new: SubjectPermissions) -> [SubjectChanges] {
-    var changes: [SubjectChanges] = []
-    for subject in Set(old.atoms.keys).union(new.atoms.keys).sorted() {
-      let before = old.atoms[subject] ?? []
-      let after = new.atoms[subject] ?? []
-      guard before != after else { continue }
-      let gained = minimal(uncovered(after.subtracting(before), by: before))
-      let lost = minimal(uncovered(before.subtracting(after), by: after))
-      guard !gained.isEmpty || !lost.isEmpty else { continue }
-      changes.append(
-        SubjectChanges(
-          subject: subject,
-          gained: lines(gained, overlapWith: before, evidence: { new.grants(to: subject, touching: $0) }),
-          lost: lines(lost, overlapWith: after, evidence: { old.grants(to: subject, touching: $0) })))
+    let subjects = Set(old.atoms.keys).union(new.atoms.keys).sorted()
+    var results = [SubjectChanges?](repeating: nil, count: subjects.count)
+    let chunks = 64
+    results.withUnsafeMutableBufferPointer { buffer in
+      // Subjects are independent and both sides are only read: each chunk writes its own slots, on every core.
+      nonisolated(unsafe) let slots = buffer
+      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        for i in stride(from: chunk, to: subjects.count, by: chunks) {
+          slots[i] = compare(subjects[i], old, new)
+        }
+      }
     }
-    return changes
+    return results.compactMap { $0 }
+  }
+
+  static func compare(_ subject: GraphNode, _ old: SubjectPermissions, _ new: SubjectPermissions) -> SubjectChanges? {
+    let before = old.atoms[subject] ?? []
+    let after = new.atoms[subject] ?? []
+    guard before != after else { return nil }
+    let gained = minimal(uncovered(after.subtracting(before), by: AtomSet(before)))
+    let lost = minimal(uncovered(before.subtracting(after), by: AtomSet(after)))
+    guard !gained.isEmpty || !lost.isEmpty else { return nil }
+    return SubjectChanges(
+      subject: subject,
+      gained: gained.isEmpty ? [] : lines(gained, overlapWith: before, rules: new.rules(of: subject)),
+      lost: lost.isEmpty ? [] : lines(lost, overlapWith: after, rules: old.rules(of: subject)))
   }
 
   /// The atoms that no atom of `other` covers: a `get` next to an old `*` is nothing new.
-  static func uncovered(_ atoms: Set<PermissionAtom>, by other: Set<PermissionAtom>) -> [PermissionAtom] {
-    atoms.filter { atom in !other.contains { $0.covers(atom) } }
+  static func uncovered(_ atoms: Set<PermissionAtom>, by other: AtomSet) -> [PermissionAtom] {
+    atoms.filter { !other.covers($0) }
   }
 
   /// Drops every atom another atom of the set covers: a new `*` on pods says all a new `get` on pods would.
   static func minimal(_ atoms: [PermissionAtom]) -> [PermissionAtom] {
-    atoms.enumerated().filter { i, atom in
-      !atoms.enumerated().contains { j, other in
-        // Of two atoms that cover each other (equal), keep the first.
-        j != i && other.covers(atom) && (!atom.covers(other) || j < i)
-      }
-    }.map(\.element).sorted()
+    let set = AtomSet(atoms)
+    return atoms.filter { !set.covers($0, otherThanItself: true) }
   }
 
-  /// Merges atoms into lines: verbs of the same target and name together, then names of the same verbs together.
+  /// Merges atoms into lines: verbs of the same target and name together, then names (or URLs) of the same verbs
+  /// together. Each line carries what of `other` it covers (the overlap) and the rules of `rules` it comes from.
+  ///
+  /// Evidence is found by exact lookup: a line's atom is an atom of the rule that grants it, since any other atom
+  /// of the same snapshot covering it would have made it redundant (``minimal(_:)``) or no change at all.
   static func lines(
-    _ atoms: [PermissionAtom], overlapWith other: Set<PermissionAtom>, evidence: ([PermissionAtom]) -> [Grant]
+    _ atoms: [PermissionAtom], overlapWith other: Set<PermissionAtom>,
+    rules: [(grant: Grant, atoms: [PermissionAtom])] = []
   ) -> [PermissionChange] {
     struct Target: Hashable {
       var namespace: String, apiGroup: String, resource: String, url: String, name: String?
     }
     struct Line: Hashable {
       var namespace: String, apiGroup: String, resource: String, isURL: Bool, verbs: [String]
+    }
+    let changed = AtomSet(atoms)
+    var grantsOf: [PermissionAtom: [Int]] = [:]
+    for (r, rule) in rules.enumerated() {
+      for atom in rule.atoms where changed.atoms.contains(atom) { grantsOf[atom, default: []].append(r) }
+    }
+    var overlapOf: [PermissionAtom: [PermissionAtom]] = [:]
+    for old in other {
+      for atom in changed.atomsCovering(old) { overlapOf[atom, default: []].append(old) }
     }
     var verbs: [Target: [PermissionAtom]] = [:]
     for atom in atoms {
@@ -111,22 +133,32 @@ public enum PermissionDiff {
         verbs: group.map(\.verb).sorted())
       names[line, default: []].append((target.name, target.url, group))
     }
+    // A rule backs many lines (one per resource it names): its evidence is formatted once.
+    var evidenceOf: [Int: Evidence] = [:]
+    func evidence(_ r: Int) -> Evidence {
+      if let known = evidenceOf[r] { return known }
+      let made = Evidence(rules[r].grant)
+      evidenceOf[r] = made
+      return made
+    }
     return names.map { line, entries in
       let lineAtoms = entries.flatMap(\.atoms)
-      let held = other.filter { old in lineAtoms.contains { $0.covers(old) } }
-      return PermissionChange(
+      let held = Set(lineAtoms.flatMap { overlapOf[$0] ?? [] })
+      let granting = Set(lineAtoms.flatMap { grantsOf[$0] ?? [] }).sorted()
+      let change = PermissionChange(
         namespace: line.namespace.isEmpty ? nil : line.namespace, verbs: line.verbs, apiGroup: line.apiGroup,
         resource: line.resource, resourceNames: entries.compactMap(\.name).sorted(),
         nonResourceURLs: line.isURL ? entries.map(\.url).sorted() : [],
-        overlap: summaries(Array(held), within: line.namespace),
-        evidence: unique(evidence(lineAtoms).map { Evidence($0) }))
-    }.sorted { ($0.namespace ?? "", $0.target, $0.summary) < ($1.namespace ?? "", $1.target, $1.summary) }
+        overlap: held.isEmpty ? [] : summaries(Array(held), within: line.namespace),
+        evidence: unique(granting.map(evidence)))
+      return (key: [change.namespace ?? "", change.target, change.summary], change: change)
+    }.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map(\.change)
   }
 
   /// Atoms as short lines (`get,list pods`), for the overlap of a change whose scope is `namespace`: a line of
   /// another scope (a namespace's, within a cluster-wide change) says where it holds.
   static func summaries(_ atoms: [PermissionAtom], within namespace: String) -> [String] {
-    lines(atoms, overlapWith: [], evidence: { _ in [] }).map { line in
+    lines(atoms, overlapWith: []).map { line in
       var text = line.verbs.joined(separator: ",") + " " + line.target
       if !line.resourceNames.isEmpty { text += " [" + line.resourceNames.joined(separator: ",") + "]" }
       if (line.namespace ?? "") != namespace { text += " " + line.scope }

@@ -39,17 +39,13 @@ public struct SubjectPermissions: Sendable {
     }
   }
 
-  /// The grants to `subject` whose rules allow all that one of `atoms` allows: the evidence of a changed line.
-  public func grants(to subject: GraphNode, touching atoms: [PermissionAtom]) -> [Grant] {
-    var found: [Grant] = []
-    for (bound, s) in sites[subject] ?? [] {
+  /// Every rule granted to `subject`, as the grant that names it and its atoms: computed once per changed subject.
+  public func rules(of subject: GraphNode) -> [(grant: Grant, atoms: [PermissionAtom])] {
+    (sites[subject] ?? []).flatMap { bound, s in
       let namespace = bound.ref.kind == .roleBinding ? bound.ref.namespace : ""
-      for r in bound.rules.indices {
-        let ruleAtoms = PermissionAtom.atoms(of: bound.rules[r], boundIn: namespace)
-        let touches = atoms.contains { atom in ruleAtoms.contains { $0.covers(atom) } }
-        if touches { found.append(bound.grant(subject: s, rule: r)) }
+      return bound.rules.indices.map { r in
+        (bound.grant(subject: s, rule: r), PermissionAtom.atoms(of: bound.rules[r], boundIn: namespace))
       }
     }
-    return found
   }
 }

@@ -175,8 +175,9 @@ public final class EscalationGraph {
     return Self.enumerate(from: source, to: target, limit: limit) { forward[$0] ?? [] }
   }
 
-  /// The first `limit` paths from `source` to `target` along `next`, in the order of the nodes they pass.
-  static func enumerate(
+  /// The first `limit` paths from `source` to `target` along `next`, in the order of the nodes they pass. `next`
+  /// must only lead closer to the target (as ``guidedPaths(from:to:distance:limit:)`` does), or the walk may not end.
+  public static func enumerate(
     from source: GraphNode, to target: GraphNode, limit: Int, next: (GraphNode) -> [Edge]
   ) -> [[Edge]] {
     var paths: [[Edge]] = []

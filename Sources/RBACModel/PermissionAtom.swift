@@ -118,3 +118,99 @@ extension PermissionAtom {
     return other.hasPrefix(prefix)
   }
 }
+
+/// A set of atoms that answers "does any of them cover this one?" by looking up the few atoms that could, rather
+/// than scanning: what covers a resource atom differs from it only by wildcards (`*` namespace-wide scope, verb,
+/// group, resource, `*/sub`, every name), so at most a few dozen candidates exist, fewer when the set holds no
+/// wildcard of a kind.
+public struct AtomSet: Sendable {
+  public let atoms: Set<PermissionAtom>
+  private let clusterWide: Bool
+  private let anyVerb: Bool
+  private let anyGroup: Bool
+  private let anyResource: Bool
+  private let subresourcePatterns: Set<String>
+  private let everyName: Bool
+  /// Non-resource atoms with a pattern URL (`*`, `/api/*`) or every verb: few, and scanned.
+  private let urlPatterns: [PermissionAtom]
+
+  public init<S: Sequence>(_ atoms: S) where S.Element == PermissionAtom {
+    let set = Set(atoms)
+    self.atoms = set
+    var clusterWide = false, anyVerb = false, anyGroup = false, anyResource = false, everyName = false
+    var patterns = Set<String>()
+    var urls: [PermissionAtom] = []
+    for atom in set {
+      if atom.isNonResource {
+        if atom.nonResourceURL.hasSuffix(Wildcard.all) || atom.verb == Wildcard.all { urls.append(atom) }
+        continue
+      }
+      clusterWide = clusterWide || atom.namespace.isEmpty
+      anyVerb = anyVerb || atom.verb == Wildcard.all
+      anyGroup = anyGroup || atom.apiGroup == Wildcard.all
+      anyResource = anyResource || atom.resource == Wildcard.all
+      everyName = everyName || atom.resourceName == nil
+      if atom.resource.hasPrefix("*/") { patterns.insert(atom.resource) }
+    }
+    (self.clusterWide, self.anyVerb, self.anyGroup, self.anyResource, self.everyName) =
+      (clusterWide, anyVerb, anyGroup, anyResource, everyName)
+    subresourcePatterns = patterns
+    urlPatterns = urls
+  }
+
+  public var isEmpty: Bool { atoms.isEmpty }
+
+  /// Whether an atom of the set covers `atom`; with `otherThanItself`, an atom other than `atom` itself.
+  public func covers(_ atom: PermissionAtom, otherThanItself: Bool = false) -> Bool {
+    var found = false
+    visitCandidates(of: atom) { candidate in
+      guard !(otherThanItself && candidate == atom), atoms.contains(candidate) else { return true }
+      found = true
+      return false
+    }
+    return found
+  }
+
+  /// Every atom of the set that covers `atom`, itself included.
+  public func atomsCovering(_ atom: PermissionAtom) -> [PermissionAtom] {
+    var found: [PermissionAtom] = []
+    visitCandidates(of: atom) { candidate in
+      if atoms.contains(candidate) { found.append(candidate) }
+      return true
+    }
+    return found
+  }
+
+  /// Calls `visit` with every atom that would cover `atom` and could be in the set (URL patterns: those of the
+  /// set that do), until it returns false.
+  private func visitCandidates(of atom: PermissionAtom, _ visit: (PermissionAtom) -> Bool) {
+    if atom.isNonResource {
+      guard visit(atom) else { return }
+      for pattern in urlPatterns where pattern != atom && pattern.covers(atom) { guard visit(pattern) else { return } }
+      return
+    }
+    let namespaces = clusterWide && !atom.namespace.isEmpty ? [atom.namespace, ""] : [atom.namespace]
+    let verbs = anyVerb && atom.verb != Wildcard.all ? [atom.verb, Wildcard.all] : [atom.verb]
+    let groups = anyGroup && atom.apiGroup != Wildcard.all ? [atom.apiGroup, Wildcard.all] : [atom.apiGroup]
+    var resources = [atom.resource]
+    if anyResource && atom.resource != Wildcard.all { resources.append(Wildcard.all) }
+    if !atom.resource.hasPrefix("*"), let slash = atom.resource.firstIndex(of: "/") {
+      let pattern = "*/" + atom.resource[atom.resource.index(after: slash)...]
+      if subresourcePatterns.contains(pattern) { resources.append(pattern) }
+    }
+    let names: [String?] = everyName && atom.resourceName != nil ? [atom.resourceName, nil] : [atom.resourceName]
+    for namespace in namespaces {
+      for verb in verbs {
+        for group in groups {
+          for resource in resources {
+            for name in names {
+              let candidate = PermissionAtom(
+                namespace: namespace, verb: verb, apiGroup: group, resource: resource, resourceName: name)
+              guard visit(candidate) else { return }
+            }
+          }
+        }
+      }
+    }
+  }
+}

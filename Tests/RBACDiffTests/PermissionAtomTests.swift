@@ -77,3 +77,40 @@ func nonResourceURLCovers(url: String, other: String, expected: Bool) {
   #expect(!everything.covers(url))
   #expect(!PermissionAtom(namespace: "", verb: "*", nonResourceURL: "*").covers(everything))
 }
+
+@Test func atomSetAnswersAsAScanWould() {
+  // Every combination of the values that matter, then many subsets of them: the candidate lookup must agree with
+  // checking every atom of the set, for every atom of the pool.
+  var pool: [PermissionAtom] = []
+  for ns in ["", "a"] {
+    for verb in ["get", "*"] {
+      for group in ["", "apps", "*"] {
+        for resource in ["pods", "pods/log", "*", "*/log", "deployments/scale"] {
+          for name in [nil, "x"] as [String?] {
+            pool.append(PermissionAtom(namespace: ns, verb: verb, apiGroup: group, resource: resource, resourceName: name))
+          }
+        }
+      }
+    }
+  }
+  for verb in ["get", "*"] {
+    for url in ["/healthz", "/api", "/api/v1", "/api*", "/api/*", "*"] {
+      pool.append(PermissionAtom(namespace: "", verb: verb, nonResourceURL: url))
+    }
+  }
+  // A fixed linear congruential sequence keeps the test repeatable.
+  var state: UInt64 = 0x5EED
+  func next() -> UInt64 {
+    state = state &* 6364136223846793005 &+ 1442695040888963407
+    return state >> 33
+  }
+  for _ in 0..<200 {
+    let subset = pool.filter { _ in next() % 7 == 0 }
+    let set = AtomSet(subset)
+    for atom in pool {
+      #expect(set.covers(atom) == subset.contains { $0.covers(atom) }, "\(atom) by \(subset.filter { $0.covers(atom) })")
+      #expect(set.covers(atom, otherThanItself: true) == subset.contains { $0 != atom && $0.covers(atom) })
+      #expect(Set(set.atomsCovering(atom)) == Set(subset.filter { $0.covers(atom) }))
+    }
+  }
+}

@@ -30,6 +30,11 @@ public struct DiffReport: Report {
       text = "\(p.identity) reaches \(p.target) in \(steps(p.stepsAfter)) (was \(steps(p.stepsBefore)))"
     }
     if p.members > 0 { text += membersText(p.members, p.memberExamples) }
+    if p.through > 0 {
+      let shown = p.throughExamples.map(\.description).joined(separator: ", ")
+      text += "; \(p.through) more identit\(p.through == 1 ? "y" : "ies") now \(p.kind == .disappeared ? "lost their path" : "go") "
+        + "through it (\(shown)\(p.through > p.throughExamples.count ? ", ..." : ""))"
+    }
     return text
   }
 

@@ -10,7 +10,10 @@ extension OutputFormat: ExpressibleByArgument {}
 struct OutputOptions: ParsableArguments {
   @Option(
     name: .shortAndLong,
-    help: "Output format: table, wide (with provenance), json or yaml; paths also dot and mermaid, audit sarif.")
+    help: """
+      Output format: table, wide (with provenance), json or yaml; paths also dot and mermaid; audit, diff and check \
+      sarif; diff markdown; check junit.
+      """)
   var output: OutputFormat = .table
 
   /// Prints the report in the chosen format, or in `format` when a command overrides it (`--explain`).
