@@ -13,7 +13,7 @@ help:
 	@echo "make bench   generate S/M/XL synthetic clusters and measure ingest, batch, who-can, memory"
 	@echo "make bench-cluster  time ingest --cluster through kubectl against a fake API server serving XL"
 	@echo "make queries regenerate Sources/RBACStore/EmbeddedQueries.swift from queries/*.sql (and data/)"
-	@echo "make docs    regenerate docs/primitives.md from the escalation catalog"
+	@echo "make docs    regenerate docs/primitives.md (the escalation catalog) and docs/ci-example.md (the CI recipe run)"
 
 build:
 	$(SWIFT) build
@@ -29,6 +29,7 @@ queries:
 
 docs: build
 	./scripts/docs-primitives.sh $(BIN_DEBUG)
+	./scripts/ci-example.sh $(BIN_DEBUG) > docs/ci-example.md
 
 demo: build
 	@rm -f $(DB) $(DB)-wal $(DB)-shm

@@ -1,0 +1,280 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import RBACTestSupport
+import Testing
+
+// Snapshots over time and in CI: `ingest --base` and `--label`, `diff`, `check`, on the CI example of docs/ci.md
+// (production = fixtures/bootstrap + fixtures/apps, the pull request = fixtures/ci/pr-42.yaml) and on a real
+// upgrade of an install manifest.
+
+/// prod and pr-42, as the CI recipe builds them.
+private let ciDB: String = {
+  let path = try! temporaryDirectory().appendingPathComponent("ci.db").path
+  for args in [
+    ["ingest", "fixtures/bootstrap", "fixtures/apps", "--snapshot", "prod", "--label", "cluster=prod"],
+    ["ingest", "fixtures/ci/pr-42.yaml", "--base", "prod", "--snapshot", "pr-42", "--label", "git=abc123"],
+  ] {
+    let result = try! runRolecall(args + ["--db", path, "-q"])
+    precondition(result.status == 0, result.stderr)
+  }
+  return path
+}()
+
+private func rolecall(_ arguments: String..., db: String = ciDB) throws -> RunResult {
+  try runRolecall(arguments + ["--db", db])
+}
+
+/// A .sql file for `rolecall query`.
+private func sql(_ text: String) throws -> String {
+  let file = try temporaryDirectory().appendingPathComponent("q.sql")
+  try text.write(to: file, atomically: true, encoding: .utf8)
+  return file.path
+}
+
+private func json(_ result: RunResult) throws -> Any {
+  try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+}
+
+@Test func aBaseSnapshotIsReplacedWhereTheInputsSaySoAndKeptElsewhere() throws {
+  let list = try json(try rolecall("snapshots", "-o", "json")) as! [[String: Any]]
+  let prod = try #require(list.first { $0["name"] as? String == "prod" })
+  let pr = try #require(list.first { $0["name"] as? String == "pr-42" })
+  // Two ClusterRoles, Roles and bindings more (the replaced one counts once), one ServiceAccount more.
+  #expect(pr["clusterRoles"] as! Int == (prod["clusterRoles"] as! Int) + 1)
+  #expect(pr["roles"] as! Int == (prod["roles"] as! Int) + 1)
+  #expect(pr["serviceAccounts"] as! Int == (prod["serviceAccounts"] as! Int) + 1)
+  #expect(pr["sources"] as? [String] == ["snapshot:prod", "fixtures/ci/pr-42.yaml"])
+  #expect(pr["labels"] as? [String: String] == ["base": "prod", "cluster": "prod", "git": "abc123"])
+  // The replaced ClusterRole is the pull request's; an untouched one keeps where it was read from.
+  let replaced = try rolecall(
+    "query",
+    try sql(
+      "SELECT name, source_file FROM role WHERE snapshot_id = :snapshot AND name IN ('system:metrics-server', 'view') ORDER BY name"
+    ), "--snapshot", "pr-42", "-o", "json")
+  let rows = try json(replaced) as! [[String: String]]
+  #expect(rows == [
+    ["name": "system:metrics-server", "source_file": "fixtures/ci/pr-42.yaml"],
+    ["name": "view", "source_file": "fixtures/bootstrap/cluster-roles.yaml"],
+  ])
+  // Aggregation is resolved again on the combined objects: admin holds the same aggregated rules in both.
+  let count = try sql(
+    "SELECT count(*) AS n FROM policy_rule p JOIN role r ON r.id = p.role_id WHERE r.snapshot_id = :snapshot AND r.name = 'admin'")
+  let before = try json(try rolecall("query", count, "--snapshot", "prod", "-o", "json")) as! [[String: String]]
+  let after = try json(try rolecall("query", count, "--snapshot", "pr-42", "-o", "json")) as! [[String: String]]
+  #expect(before == after && Int(before[0]["n"] ?? "0")! > 10)
+}
+
+@Test func theIngestSummarySaysWhatTheInputsReplaced() throws {
+  let db = try temporaryDirectory().appendingPathComponent("summary.db").path
+  #expect(try rolecall("ingest", "fixtures/bootstrap", "fixtures/apps", "--snapshot", "prod", "-q", db: db).status == 0)
+  let result = try rolecall("ingest", "fixtures/ci/pr-42.yaml", "--base", "prod", db: db)
+  #expect(result.status == 0)
+  #expect(result.stderr.contains("built on snapshot \"prod\": 1 object(s) replaced, 5 added"))
+  #expect(result.stderr.contains("replaced ClusterRole \"system:metrics-server\""))
+}
+
+@Test func aMissingBaseWritesNothing() throws {
+  let db = try temporaryDirectory().appendingPathComponent("nobase.db").path
+  let absent = try rolecall("ingest", "fixtures/ci/pr-42.yaml", "--base", "prod", db: db)
+  #expect(absent.status == 2)
+  #expect(!FileManager.default.fileExists(atPath: db))
+  #expect(try rolecall("ingest", "fixtures/bootstrap", "--snapshot", "prod", "-q", db: db).status == 0)
+  let unknown = try rolecall("ingest", "fixtures/ci/pr-42.yaml", "--base", "staging", db: db)
+  #expect(unknown.status == 2)
+  #expect(unknown.stderr.contains("staging") && unknown.stderr.split(separator: "\n").count == 1)
+  let list = try json(try rolecall("snapshots", "-o", "json", db: db)) as! [[String: Any]]
+  #expect(list.count == 1)
+  #expect(try rolecall("ingest", "x.yaml", "--label", "novalue", db: db).status == 64)
+}
+
+@Test func aSnapshotRebuiltFromTheStoreAnswersLikeTheOriginal() throws {
+  // --base with an input that holds no RBAC object: the new snapshot is the base read back from the store.
+  let db = try temporaryDirectory().appendingPathComponent("copy.db").path
+  let unrelated = try temporaryDirectory().appendingPathComponent("unrelated.yaml")
+  try "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: default}\n".write(
+    to: unrelated, atomically: true, encoding: .utf8)
+  #expect(
+    try rolecall(
+      "ingest", "fixtures/bootstrap", "fixtures/apps", "fixtures/cases/semantics.yaml", "fixtures/kubehound-attacks",
+      "--snapshot", "original", "-q", db: db
+    ).status == 0)
+  #expect(try rolecall("ingest", unrelated.path, "--base", "original", "--snapshot", "copy", "-q", db: db).status == 0)
+  let diff = try rolecall("diff", "original", "copy", db: db)
+  #expect(diff.stdout == "diff \"original\" -> \"copy\"\nno changes\n")
+  for question in [["audit", "-o", "json"], ["who-can", "create", "pods", "-A"], ["backdoors"]] {
+    let a = try runRolecall(question + ["--db", db, "--snapshot", "original"])
+    let b = try runRolecall(question + ["--db", db, "--snapshot", "copy"])
+    #expect(a.stdout.replacingOccurrences(of: "\"original\"", with: "\"copy\"") == b.stdout, "\(question)")
+  }
+}
+
+@Test func theDiffOfThePullRequestNamesEveryGainWithItsGrant() throws {
+  let result = try rolecall("diff", "prod", "pr-42", "-o", "json")
+  #expect(result.status == 0)
+  let diff = try json(result) as! [String: Any]
+  let permissions = diff["permissions"] as! [[String: Any]]
+  #expect(permissions.map { $0["subject"] as! String } == ["group:payments-oncall", "sa:kube-system:metrics-server", "sa:payments:deployer"])
+  let metrics = permissions[1]["gained"] as! [[String: Any]]
+  #expect(metrics.count == 1)
+  #expect(metrics[0]["resource"] as? String == "nodes/proxy" && metrics[0]["namespace"] == nil)
+  let evidence = (metrics[0]["evidence"] as! [[String: Any]])[0]
+  #expect(evidence["binding"] as? String == "ClusterRoleBinding \"system:metrics-server\"")
+  let paths = diff["paths"] as! [[String: Any]]
+  #expect(paths.contains { $0["identity"] as? String == "sa:kube-system:metrics-server" && $0["target"] as? String == "node" && $0["kind"] as? String == "appeared" })
+  #expect((diff["admins"] as! [Any]).isEmpty)
+  let objects = diff["objects"] as! [[String: Any]]
+  #expect(objects.filter { $0["change"] as? String == "modified" }.map { $0["name"] as! String } == ["system:metrics-server"])
+  // Stable for scripts: the same question twice gives the same bytes.
+  #expect(try rolecall("diff", "prod", "pr-42", "-o", "json").stdout == result.stdout)
+}
+
+@Test func failOnGatesOnlyWhatItNames() throws {
+  #expect(try rolecall("diff", "prod", "pr-42", "--fail-on", "new-paths").status == 1)
+  #expect(try rolecall("diff", "prod", "pr-42", "--fail-on", "any").status == 1)
+  #expect(try rolecall("diff", "prod", "pr-42", "--fail-on", "admin-gained").status == 0)
+  // Undoing the pull request removes paths: nothing new to gate.
+  #expect(try rolecall("diff", "pr-42", "prod", "--fail-on", "new-paths").status == 0)
+  #expect(try rolecall("diff", "pr-42", "prod", "--fail-on", "any").status == 1)
+  #expect(try rolecall("diff", "prod", "prod", "--fail-on", "any").status == 0)
+  #expect(try rolecall("diff", "prod", "pr-42", "--fail-on", "everything").status == 64)
+  let missing = try rolecall("diff", "prod", "pr-43")
+  #expect(missing.status == 2 && missing.stderr.contains("pr-43"))
+}
+
+@Test func diffFiltersBySubjectAndNamespace() throws {
+  let subject = try json(try rolecall("diff", "prod", "pr-42", "--subject", "sa:payments:deployer", "-o", "json")) as! [String: Any]
+  #expect((subject["permissions"] as! [[String: Any]]).map { $0["subject"] as! String } == ["sa:payments:deployer"])
+  #expect((subject["objects"] as! [[String: Any]]).map { $0["name"] as! String } == ["deployer"])
+  let namespace = try json(try rolecall("diff", "prod", "pr-42", "-n", "payments", "-o", "json")) as! [String: Any]
+  // Cluster-wide gains hold in payments too; nodes/proxy is cluster-scoped but granted cluster-wide.
+  #expect((namespace["permissions"] as! [[String: Any]]).count == 3)
+  #expect((namespace["objects"] as! [[String: Any]]).allSatisfy { $0["namespace"] as? String == "payments" })
+  #expect(try rolecall("diff", "prod", "pr-42", "--subject", "nobody").status == 2)
+}
+
+@Test func theMarkdownCommentLeadsWithCountsAndPaths() throws {
+  let comment = try rolecall("diff", "prod", "pr-42", "-o", "markdown").stdout
+  #expect(comment.hasPrefix("### rolecall: RBAC changes from `prod` to `pr-42`"))
+  #expect(comment.contains("| new or shorter escalation paths | 6 :warning: |"))
+  let paths = try #require(comment.range(of: "#### Escalation paths"))
+  let permissions = try #require(comment.range(of: "#### Permissions"))
+  #expect(paths.lowerBound < permissions.lowerBound)
+}
+
+@Test func theCIExampleDocumentationIsCurrent() throws {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+  process.arguments = ["bash", "scripts/ci-example.sh", rolecallBinary.path]
+  process.currentDirectoryURL = repositoryRoot
+  let out = try temporaryDirectory().appendingPathComponent("ci-example.md")
+  FileManager.default.createFile(atPath: out.path, contents: nil)
+  process.standardOutput = try FileHandle(forWritingTo: out)
+  try process.run()
+  process.waitUntilExit()
+  #expect(process.terminationStatus == 0)
+  let generated = try String(contentsOf: out, encoding: .utf8)
+  let doc = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/ci-example.md"), encoding: .utf8)
+  #expect(generated == doc, "docs/ci-example.md is stale: run `make docs`")
+  #expect(generated.contains("FAIL  3  the payments on-call cannot exec into kube-system's pods"))
+}
+
+// MARK: - A real upgrade
+
+@Test func anUpgradeOfARealInstallManifestShowsWhatItGainedAndLost() throws {
+  // aws-load-balancer-controller v2.2.4 -> v3.5.0 (fixtures/upgrades, unmodified upstream manifests).
+  let db = try temporaryDirectory().appendingPathComponent("upgrade.db").path
+  for (file, name) in [("v2.2.4.yaml", "v2.2.4"), ("v3.5.0.yaml", "v3.5.0")] {
+    let result = try rolecall("ingest", "fixtures/upgrades/aws-load-balancer-controller/" + file, "--snapshot", name, "-q", db: db)
+    #expect(result.status == 0, "\(result.stderr)")
+  }
+  let diff = try json(try rolecall("diff", "v2.2.4", "v3.5.0", "-o", "json", db: db)) as! [String: Any]
+  let permissions = diff["permissions"] as! [[String: Any]]
+  try #require(permissions.count == 1)
+  #expect(permissions[0]["subject"] as? String == "sa:kube-system:aws-load-balancer-controller")
+  // The one loss: reading every Secret cluster-wide.
+  let lost = permissions[0]["lost"] as! [[String: Any]]
+  #expect(lost.count == 1 && lost[0]["resource"] as? String == "secrets" && lost[0]["verbs"] as? [String] == ["get", "list", "watch"])
+  // Configmaps widened from kube-system to cluster-wide: the gain says what was already held.
+  let gained = permissions[0]["gained"] as! [[String: Any]]
+  let configmaps = try #require(gained.first { $0["resource"] as? String == "configmaps" })
+  #expect(configmaps["verbs"] as? [String] == ["create", "delete", "get", "update"])
+  #expect((configmaps["overlap"] as? [String])?.contains("create configmaps in kube-system") == true)
+  // The ingress rules were regrouped (extensions and networking.k8s.io in one rule): no change in permission.
+  #expect(!gained.contains { $0["resource"] as? String == "ingresses" })
+  #expect(!lost.contains { $0["resource"] as? String == "ingresses" })
+}
+
+// MARK: - check
+
+private func policy(_ yaml: String) throws -> String {
+  let file = try temporaryDirectory().appendingPathComponent("policy.yaml")
+  try yaml.write(to: file, atomically: true, encoding: .utf8)
+  return file.path
+}
+
+@Test func checkExitsByWhetherEveryAssertionHolds() throws {
+  let failing = try rolecall("check", "fixtures/ci/policy.yaml", "--snapshot", "pr-42", "-o", "json")
+  #expect(failing.status == 1)
+  let report = try json(failing) as! [String: Any]
+  let results = report["results"] as! [[String: Any]]
+  #expect(results.map { $0["passed"] as! Bool } == [true, true, false, true, false])
+  let exec = (results[2]["failures"] as! [[String: Any]])[0]
+  #expect(((exec["evidence"] as! [[String: Any]])[0]["binding"] as? String) == "ClusterRoleBinding \"payments-debug\"")
+  let node = (results[4]["failures"] as! [[String: Any]])[0]
+  #expect(node["message"] as? String == "sa:payments:deployer reaches node in 1 step(s)")
+  #expect(((node["path"] as! [[String: Any]])[0]["primitive"] as? String) == "privileged-pod")
+  // Production, before the pull request: the deployer does not exist yet, and nothing else fails.
+  let before = try json(try rolecall("check", "fixtures/ci/policy.yaml", "--snapshot", "prod", "-o", "json")) as! [String: Any]
+  #expect((before["results"] as! [[String: Any]]).map { $0["passed"] as! Bool } == [false, true, true, true, true])
+  let holding = try policy("- no-path: {from: group:system:authenticated, to: cluster-admin}\n")
+  #expect(try rolecall("check", holding, "--snapshot", "pr-42").status == 0)
+}
+
+@Test func onlyListsEverySubjectOutsideTheList() throws {
+  let file = try policy("- only: {verb: create, resource: pods/exec, namespace: kube-system, subjects: [\"sa:kube-system:*\"]}\n")
+  let result = try json(try rolecall("check", file, "--snapshot", "pr-42", "-o", "json")) as! [String: Any]
+  let failures = ((result["results"] as! [[String: Any]])[0]["failures"] as! [[String: Any]]).map { $0["message"] as! String }
+  #expect(failures.contains("group:payments-oncall may too"))
+  #expect(!failures.contains { $0.contains("system:masters") })
+}
+
+@Test func maxRiskHonoursTheBaseline() throws {
+  let dir = try temporaryDirectory()
+  try "group:payments-oncall   # accepted until the on-call tooling moves\n".write(
+    to: dir.appendingPathComponent("accepted.txt"), atomically: true, encoding: .utf8)
+  let strict = dir.appendingPathComponent("strict.yaml")
+  try "- max-risk: {score: 50, identities: [\"group:payments-*\"]}\n".write(to: strict, atomically: true, encoding: .utf8)
+  let lenient = dir.appendingPathComponent("lenient.yaml")
+  try "- max-risk: {score: 50, identities: [\"group:payments-*\"], baseline: accepted.txt}\n".write(
+    to: lenient, atomically: true, encoding: .utf8)
+  let failed = try rolecall("check", strict.path, "--snapshot", "pr-42")
+  #expect(failed.status == 1 && failed.stdout.contains("group:payments-oncall scores"))
+  #expect(try rolecall("check", lenient.path, "--snapshot", "pr-42").status == 0)
+  #expect(try rolecall("check", strict.path, "--snapshot", "prod").status == 0)
+}
+
+@Test func aBadPolicyIsOneLineNamingTheAssertionAndField() throws {
+  for (yaml, expected) in [
+    ("- can: {subject: sa:ci:x, verb: get}\n", "assertion 1 (can), line 1: field \"resource\" is required"),
+    ("- no-path: {from: group:a}\n- nopath: {from: x}\n", "assertion 2, line 2: names none of"),
+    ("- cannot: {subject: \"bob\", verb: get, resource: pods}\n", "field \"subject\": \"bob\" is not"),
+    ("- max-risk: {score: lots}\n", "field \"score\" must be an integer"),
+    ("{}\n", "expected a list of assertions"),
+  ] {
+    let result = try rolecall("check", try policy(yaml))
+    #expect(result.status == 2, "\(yaml)")
+    #expect(result.stderr.contains(expected), "\(result.stderr)")
+    #expect(result.stderr.split(separator: "\n").count == 1)
+    #expect(result.stdout.isEmpty)
+  }
+}
+
+@Test func checkSpeaksJUnitAndSARIF() throws {
+  let junit = try rolecall("check", "fixtures/ci/policy.yaml", "--snapshot", "pr-42", "-o", "junit").stdout
+  #expect(junit.contains("<testsuites name=\"rolecall check\" tests=\"5\" failures=\"2\">"))
+  #expect(junit.components(separatedBy: "<failure ").count == 3)
+  let sarif = try json(try rolecall("check", "fixtures/ci/policy.yaml", "--snapshot", "pr-42", "-o", "sarif")) as! [String: Any]
+  let results = ((sarif["runs"] as! [[String: Any]])[0]["results"] as! [[String: Any]])
+  #expect(results.map { $0["ruleId"] as! String } == ["cannot", "no-path"])
+}
