@@ -39,3 +39,25 @@ for size in S M XL; do
   read -r paths_s _ < <(tail -n 1 "$tmp/time")
   echo "| $size | $objects | $ingest_s | $((ingest_kb / 1024)) | $lines | $batch_s | $rate | $((batch_kb / 1024)) | $whocan | $whocan_all | $audit_s | $((audit_kb / 1024)) | $paths_s |"
 done
+
+# diff on XL: a pull request laid over the cluster (fixtures/ci/pr-42.yaml, plus a new cluster-admin service account
+# that every workload creator can now become: thousands of changed paths), and two unrelated XL clusters (another
+# seed), where every subject's permissions differ: the worst case.
+db=$tmp/XL.db
+"$bin" ingest fixtures/ci/pr-42.yaml --base bench --snapshot pr --db "$db" -q
+cat > "$tmp/admin.yaml" <<'YAML'
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ci-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects:
+- {kind: ServiceAccount, name: deployer, namespace: ci}
+YAML
+"$bin" ingest "$tmp/admin.yaml" --base bench --snapshot pr-admin --db "$db" -q
+python3 scripts/synth-cluster.py --size XL --seed 2 --out "$tmp/XL2" >/dev/null
+"$bin" ingest "$tmp/XL2/cluster.json" --snapshot other --db "$db" -q
+read -r pr_s pr_kb < <(measure "$bin" diff bench pr --db "$db")
+read -r admin_s admin_kb < <(measure "$bin" diff bench pr-admin --db "$db")
+read -r other_s other_kb < <(measure "$bin" diff bench other --db "$db")
+echo
+echo "diff XL: pull request ${pr_s} s ($((pr_kb / 1024)) MiB); new cluster-admin account ${admin_s} s ($((admin_kb / 1024)) MiB); two unrelated XL clusters ${other_s} s ($((other_kb / 1024)) MiB)"

@@ -41,4 +41,11 @@ echo
 echo "# Bindings that grant to everyone"
 ask query public-bindings
 echo
+echo "# A pull request laid over the cluster (fixtures/ci/pr-42.yaml, see docs/ci.md): does the team's policy hold?"
+ask ingest fixtures/ci/pr-42.yaml --base demo --snapshot pr-42 --label git=pr-42 -q
+ask check fixtures/ci/policy.yaml --snapshot pr-42
+echo
+echo "# ... and what would it change? (exit 1: --fail-on found new escalation paths)"
+ask diff demo pr-42 --fail-on new-paths
+echo
 ask snapshots

@@ -177,6 +177,11 @@ private func json(_ result: RunResult) throws -> Any {
   let doc = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/ci-example.md"), encoding: .utf8)
   #expect(generated == doc, "docs/ci-example.md is stale: run `make docs`")
   #expect(generated.contains("FAIL  3  the payments on-call cannot exec into kube-system's pods"))
+  // The README shows the check's output: it must be the output of today's rolecall.
+  let check = try #require(generated.range(of: "$ rolecall check fixtures/ci/policy.yaml --snapshot pr-42\n"))
+  let end = try #require(generated.range(of: "(exit 1)\n", range: check.upperBound..<generated.endIndex))
+  let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+  #expect(readme.contains(String(generated[check.lowerBound..<end.lowerBound])), "README.md shows a stale check output")
 }
 
 // MARK: - A real upgrade

@@ -112,6 +112,18 @@ let benchmarks: @Sendable () -> Void = {
     }
   }
 
+  Benchmark("diff XL against a pull request laid over it (load both, compare)") { benchmark in
+    let (db, info) = stored
+    let pr = try Ingest.read(
+      paths: [dataDirectory + "/../fixtures/ci/pr-42.yaml"],
+      options: .init(base: (info.name, try db.content(of: info))))
+    let name = "pr-\(getpid())"
+    if (try? db.snapshot(named: name)) == nil { try db.writeSnapshotWithDistances(pr, name: name, sources: []) }
+    for _ in benchmark.scaledIterations {
+      blackHole(try db.diff(from: info.name, to: name))
+    }
+  }
+
   Benchmark("perms XL for one service account") { benchmark in
     let (db, info) = stored
     let analyst = Analyst(database: db, snapshot: info)
