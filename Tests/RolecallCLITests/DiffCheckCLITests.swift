@@ -283,3 +283,12 @@ private func policy(_ yaml: String) throws -> String {
   let results = ((sarif["runs"] as! [[String: Any]])[0]["results"] as! [[String: Any]])
   #expect(results.map { $0["ruleId"] as! String } == ["cannot", "no-path"])
 }
+
+@Test func diffSARIFPointsAtTheFileThatGrantsIt() throws {
+  let sarif = try json(try rolecall("diff", "prod", "pr-42", "-o", "sarif")) as! [String: Any]
+  let results = (sarif["runs"] as! [[String: Any]])[0]["results"] as! [[String: Any]]
+  #expect(Set(results.map { $0["ruleId"] as! String }) == ["path-appeared", "permission-gained"])
+  let exec = try #require(results.first { ($0["message"] as! [String: String])["text"]!.contains("pods/exec") })
+  let location = ((exec["locations"] as! [[String: Any]])[0]["physicalLocation"] as! [String: Any])["artifactLocation"]
+  #expect((location as! [String: String])["uri"] == "fixtures/ci/pr-42.yaml")
+}

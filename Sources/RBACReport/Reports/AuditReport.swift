@@ -77,9 +77,7 @@ public struct AuditReport: Report {
 
   public func special(_ format: OutputFormat) -> String? {
     guard format == .sarif else { return nil }
-    let rules: [[String: Any]] = IdentityRisk.Finding.allCases.map { f in
-      ["id": f.rawValue, "shortDescription": ["text": Self.describe(f)]]
-    }
+    let rules = IdentityRisk.Finding.allCases.map { (id: $0.rawValue, text: Self.describe($0)) }
     var results: [[String: Any]] = []
     for e in entries {
       for f in e.findings where !f.accepted {
@@ -95,15 +93,7 @@ public struct AuditReport: Report {
         ])
       }
     }
-    let log: [String: Any] = [
-      "version": "2.1.0",
-      "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-      "runs": [["tool": ["driver": ["name": "rolecall", "rules": rules]], "results": results]],
-    ]
-    guard let data = try? JSONSerialization.data(withJSONObject: log, options: [.prettyPrinted, .sortedKeys]) else {
-      return nil
-    }
-    return String(decoding: data, as: UTF8.self) + "\n"
+    return SARIF.log(rules: rules, results: results)
   }
 
   static func describe(_ finding: IdentityRisk.Finding) -> String {

@@ -125,9 +125,7 @@ public struct CheckReport: Report {
   }
 
   func sarif() -> String? {
-    let rules: [[String: Any]] = ["can", "cannot", "only", "no-path", "max-risk"].map { id in
-      ["id": id, "shortDescription": ["text": "rolecall policy assertion: \(id)"]]
-    }
+    let rules = ["can", "cannot", "only", "no-path", "max-risk"].map { (id: $0, text: "rolecall policy assertion: \($0)") }
     var results: [[String: Any]] = []
     for r in self.results {
       for f in r.failures {
@@ -138,14 +136,6 @@ public struct CheckReport: Report {
         ])
       }
     }
-    let log: [String: Any] = [
-      "version": "2.1.0",
-      "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-      "runs": [["tool": ["driver": ["name": "rolecall", "rules": rules]], "results": results]],
-    ]
-    guard let data = try? JSONSerialization.data(withJSONObject: log, options: [.prettyPrinted, .sortedKeys]) else {
-      return nil
-    }
-    return String(decoding: data, as: UTF8.self) + "\n"
+    return SARIF.log(rules: rules, results: results)
   }
 }

@@ -177,10 +177,10 @@ public struct DiffReport: Report {
   }
 
   func sarif() -> String? {
-    let rules: [[String: Any]] = [
-      ["id": "admin-gained", "shortDescription": ["text": "An identity became allowed everything"]],
-      ["id": "path-appeared", "shortDescription": ["text": "A new or shorter escalation path"]],
-      ["id": "permission-gained", "shortDescription": ["text": "A subject gained a permission"]],
+    let rules = [
+      (id: "admin-gained", text: "An identity became allowed everything"),
+      (id: "path-appeared", text: "A new or shorter escalation path"),
+      (id: "permission-gained", text: "A subject gained a permission"),
     ]
     var results: [[String: Any]] = []
     func locations(_ evidence: [Evidence], _ identity: GraphNode) -> [[String: Any]] {
@@ -214,14 +214,6 @@ public struct DiffReport: Report {
         ])
       }
     }
-    let log: [String: Any] = [
-      "version": "2.1.0",
-      "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-      "runs": [["tool": ["driver": ["name": "rolecall", "rules": rules]], "results": results]],
-    ]
-    guard let data = try? JSONSerialization.data(withJSONObject: log, options: [.prettyPrinted, .sortedKeys]) else {
-      return nil
-    }
-    return String(decoding: data, as: UTF8.self) + "\n"
+    return SARIF.log(rules: rules, results: results)
   }
 }
