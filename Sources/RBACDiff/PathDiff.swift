@@ -43,8 +43,10 @@ public struct AdminChange: Sendable, Hashable, Codable {
 public enum PathDiff {
   static let examples = 5
 
-  public static func compare(_ old: DiffSide, _ new: DiffSide) -> [PathChange] {
-    let identities = old.identities.union(new.identities).sorted()
+  /// - Parameter only: when given, just these identities, each on its own line (nothing folded into a group or a
+  ///   cause outside the set): what `diff --subject` and `--namespace` ask for.
+  public static func compare(_ old: DiffSide, _ new: DiffSide, only: Set<GraphNode>? = nil) -> [PathChange] {
+    let identities = (only ?? old.identities.union(new.identities)).sorted()
     // First every identity's change of distance, then the graph edges its path needs, computed on every core.
     var kinds: [GraphNode: [(node: GraphNode, kind: PathChange.Kind, before: Int?, after: Int?)]] = [:]
     for target in DiffSide.targets {
@@ -73,7 +75,7 @@ public enum PathDiff {
       }
       // Who explains whom: a group its members, then an identity further along the path everyone before it.
       var cause: [GraphNode: (node: GraphNode, asMember: Bool)] = [:]
-      for node in order {
+      for node in order where only == nil {
         if let group = explainingGroup(of: node, found[node]!, in: found) {
           cause[node] = (group, true)
         } else if let next = paths[node]!.dropLast().map(\.to).first(where: { $0 != node && found[$0]?.kind == found[node]!.kind }) {
@@ -126,11 +128,11 @@ public enum PathDiff {
     }
   }
 
-  public static func compareAdmins(_ old: DiffSide, _ new: DiffSide) -> [AdminChange] {
+  public static func compareAdmins(_ old: DiffSide, _ new: DiffSide, only: Set<GraphNode>? = nil) -> [AdminChange] {
     var found: [GraphNode: AdminChange] = [:]
     var via: [GraphNode: SubjectKey] = [:]
     var order: [GraphNode] = []
-    for node in old.identities.union(new.identities).sorted() {
+    for node in (only ?? old.identities.union(new.identities)).sorted() {
       let before = old.adminReason(node)
       let after = new.adminReason(node)
       guard (before == nil) != (after == nil), let reason = after ?? before else { continue }
@@ -139,7 +141,7 @@ public enum PathDiff {
       via[node] = reason.via
       order.append(node)
     }
-    for node in order {
+    for node in order where only == nil {
       guard case .group(let name) = via[node]!, case let group = GraphNode.group(name), group != node,
         found[group]?.became == found[node]!.became
       else { continue }

@@ -75,8 +75,8 @@ public enum PermissionDiff {
     let before = old.atoms[subject] ?? []
     let after = new.atoms[subject] ?? []
     guard before != after else { return nil }
-    let gained = minimal(uncovered(after.subtracting(before), by: AtomSet(before)))
-    let lost = minimal(uncovered(before.subtracting(after), by: AtomSet(after)))
+    let gained = minimal(uncovered(after.subtracting(before), by: AtomSet(set: before)))
+    let lost = minimal(uncovered(before.subtracting(after), by: AtomSet(set: after)))
     guard !gained.isEmpty || !lost.isEmpty else { return nil }
     return SubjectChanges(
       subject: subject,

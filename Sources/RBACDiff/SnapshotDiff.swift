@@ -31,17 +31,21 @@ public struct SnapshotDiff: Sendable, Codable {
     from = old.name
     to = new.name
     permissions = PermissionDiff.compare(old.permissions, new.permissions)
-    paths = PathDiff.compare(old, new)
-    admins = PathDiff.compareAdmins(old, new)
     objects = ObjectDiff.compare(old.content, new.content)
-    apply(filter, old, new)
+    paths = []
+    admins = []
+    let scope = apply(filter, old, new)
+    paths = PathDiff.compare(old, new, only: scope)
+    admins = PathDiff.compareAdmins(old, new, only: scope)
   }
 
-  private mutating func apply(_ filter: Filter, _ old: DiffSide, _ new: DiffSide) {
+  /// Narrows permissions and objects to the filter, and returns the identities whose paths and admin-equivalence
+  /// to report (nil: all, with group and cause folding).
+  private mutating func apply(_ filter: Filter, _ old: DiffSide, _ new: DiffSide) -> Set<GraphNode>? {
+    var scope: Set<GraphNode>? = nil
     if let subject = filter.subject {
+      scope = [subject]
       permissions = permissions.filter { $0.subject == subject }
-      paths = paths.filter { $0.identity == subject }
-      admins = admins.filter { $0.identity == subject }
       let named = Set(
         [old.content, new.content].flatMap { content in
           content.roleBindings.filter { names($0.object.subjects, $0.object.namespace, subject) }.map {
@@ -59,15 +63,16 @@ public struct SnapshotDiff: Sendable, Codable {
         entry.lost = entry.lost.filter { $0.namespace == nil || $0.namespace == namespace }
         return entry.gained.isEmpty && entry.lost.isEmpty ? nil : entry
       }
-      let concerned = Set(permissions.map(\.subject))
-      func inNamespace(_ node: GraphNode) -> Bool {
+      // Its service accounts, and whoever gained or lost something that holds there.
+      let accounts = old.identities.union(new.identities).filter { node in
         if case .serviceAccount(let ns, _) = node { return ns == namespace }
-        return concerned.contains(node)
+        return false
       }
-      paths = paths.filter { inNamespace($0.identity) }
-      admins = admins.filter { inNamespace($0.identity) }
+      let inNamespace = accounts.union(permissions.map(\.subject))
+      scope = scope.map { $0.intersection(inNamespace) } ?? inNamespace
       objects = objects.filter { $0.namespace == namespace }
     }
+    return scope
   }
 
   private func names(_ subjects: [Subject], _ bindingNamespace: String, _ node: GraphNode) -> Bool {

@@ -135,7 +135,11 @@ public struct AtomSet: Sendable {
   private let urlPatterns: [PermissionAtom]
 
   public init<S: Sequence>(_ atoms: S) where S.Element == PermissionAtom {
-    let set = Set(atoms)
+    self.init(set: Set(atoms))
+  }
+
+  /// A set taken as it is (no copy of its storage).
+  public init(set: Set<PermissionAtom>) {
     self.atoms = set
     var clusterWide = false, anyVerb = false, anyGroup = false, anyResource = false, everyName = false
     var patterns = Set<String>()

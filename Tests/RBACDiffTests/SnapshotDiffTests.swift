@@ -174,6 +174,12 @@ private let builder = GraphNode.serviceAccount(namespace: "ci", name: "builder")
   #expect(toAdmin[0].firstStep?.evidence.first?.binding == "RoleBinding \"kube-system/everyone-makes-pods\"")
   #expect(d.fails(on: .newPaths))
   #expect(!d.fails(on: .adminGained))
+  // Asked about one member, the diff shows that member's own path, not the group's line.
+  let one = SnapshotDiff(
+    try side("old", accounts), try side("new", accounts + podMaker),
+    filter: .init(subject: .serviceAccount(namespace: "team", name: "a")))
+  #expect(one.paths.filter { $0.target == .clusterAdmin }.map(\.identity) == [.serviceAccount(namespace: "team", name: "a")])
+  #expect(one.paths.allSatisfy { $0.members == 0 && $0.through == 0 })
   // The reverse diff shows the same path disappearing, and gates nothing.
   let back = try diff(accounts + podMaker, accounts)
   #expect(back.paths.filter { $0.target == .clusterAdmin }.map(\.kind) == [.disappeared])
