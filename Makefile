@@ -5,7 +5,7 @@ BIN_DEBUG = .build/debug/rolecall
 BIN_RELEASE = .build/release/rolecall
 BENCH_DIR ?= bench-data
 
-.PHONY: help build release test demo queries docs bench bench-data bench-cli bench-swift bench-cluster clean
+.PHONY: help build release test demo queries docs bench bench-data bench-cli bench-swift bench-cluster clean fuzz sanitize
 
 help:
 	@echo "make demo    build, ingest the bundled fixtures into $(DB), answer real questions"
@@ -14,6 +14,8 @@ help:
 	@echo "make bench-cluster  time ingest --cluster through kubectl against a fake API server serving XL"
 	@echo "make queries regenerate Sources/RBACStore/EmbeddedQueries.swift from queries/*.sql (and data/)"
 	@echo "make docs    regenerate docs/primitives.md from the escalation catalog"
+	@echo "make fuzz    fuzz ingest with libFuzzer for FUZZ_SECONDS (default 60); not part of make test"
+	@echo "make sanitize  run the tests under AddressSanitizer, then ThreadSanitizer"
 
 build:
 	$(SWIFT) build
@@ -52,5 +54,14 @@ bench-swift: bench-data
 bench-cluster: release bench-data
 	./scripts/bench-cluster.sh $(BIN_RELEASE) $(BENCH_DIR)/XL/cluster.json
 
+fuzz:
+	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) ./scripts/fuzz.sh
+
+# Each sanitizer builds into its own folder, so that neither disturbs the plain debug build. The live-cluster tests
+# are skipped: they time kubectl and a Python server, which the sanitizers only slow down.
+sanitize:
+	$(SWIFT) test --sanitize=address --scratch-path .build-asan --skip LiveClusterTests
+	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan --skip LiveClusterTests
+
 clean:
-	rm -rf .build Benchmarks/.build $(BENCH_DIR) $(DB) $(DB)-wal $(DB)-shm
+	rm -rf .build .build-fuzz .build-asan .build-tsan Benchmarks/.build $(BENCH_DIR) $(DB) $(DB)-wal $(DB)-shm

@@ -12,15 +12,20 @@ struct JSONCheck {
   }
 
   private enum Container {
-    case object(keys: Set<String>, key: String?)
+    /// An object's keys so far are `keys[firstKey...]`, and also in `large` once there are many of them.
+    case object(firstKey: Int, large: Set<String>?, key: String?)
     case array(index: Int)
   }
+
+  /// Most objects have a handful of keys: those are compared in one shared list, without a set per object.
+  private static let smallObject = 16
 
   private let bytes: UnsafeBufferPointer<UInt8>
   private let maximumDepth: Int
   private var position = 0
   private var line = 1
   private var stack: [Container] = []
+  private var keys: [String] = []
 
   /// Checks `bytes` as one JSON value, surrounded by nothing but whitespace.
   static func check(_ bytes: UnsafeBufferPointer<UInt8>, maximumDepth: Int = InputLimits.maximumDepth) throws {
@@ -59,7 +64,7 @@ struct JSONCheck {
           try member()
         } else if byte == UInt8(ascii: "}") {
           position += 1
-          stack.removeLast()
+          close()
         } else {
           throw fail("expected ',' or '}' after an object member")
         }
@@ -74,11 +79,11 @@ struct JSONCheck {
     guard let byte = peek() else { throw fail("unexpected end of input: a value is missing") }
     switch byte {
     case UInt8(ascii: "{"):
-      try open(.object(keys: [], key: nil))
+      try open(.object(firstKey: keys.count, large: nil, key: nil))
       skipWhitespace()
       if peek() == UInt8(ascii: "}") {
         position += 1
-        stack.removeLast()
+        close()
       } else {
         try member()
       }
@@ -106,14 +111,22 @@ struct JSONCheck {
     guard peek() == UInt8(ascii: "\"") else { throw fail("expected a string key in an object") }
     let keyLine = line
     let key = try string(keep: true) ?? ""
-    guard case .object(var keys, _) = stack[stack.count - 1] else { return }
-    stack[stack.count - 1] = .object(keys: [], key: nil)  // keep `keys` uniquely referenced while it grows
-    if !keys.insert(key).inserted {
+    guard case .object(let firstKey, var large, _) = stack[stack.count - 1] else { return }
+    let isNew: Bool
+    if large != nil {
+      stack[stack.count - 1] = .object(firstKey: firstKey, large: nil, key: nil)  // keep the set uniquely referenced
+      isNew = large!.insert(key).inserted
+    } else {
+      isNew = !keys[firstKey...].contains(key)
+      keys.append(key)
+      if keys.count - firstKey > Self.smallObject { large = Set(keys[firstKey...]) }
+    }
+    if !isNew {
       let parent = path()
       throw Failure(
         line: keyLine, path: parent.isEmpty ? key : parent + "." + key, message: "duplicate key \"\(key)\"")
     }
-    stack[stack.count - 1] = .object(keys: keys, key: key)
+    stack[stack.count - 1] = .object(firstKey: firstKey, large: large, key: key)
     skipWhitespace()
     guard peek() == UInt8(ascii: ":") else { throw fail("expected ':' after an object key") }
     position += 1
@@ -126,6 +139,11 @@ struct JSONCheck {
     }
     position += 1
     stack.append(container)
+  }
+
+  /// Closes the innermost object, forgetting its keys.
+  private mutating func close() {
+    if case .object(let firstKey, _, _) = stack.removeLast() { keys.removeSubrange(firstKey...) }
   }
 
   // MARK: - Tokens
@@ -273,7 +291,7 @@ struct JSONCheck {
       let isLast = depth == stack.count - 1
       switch container {
       case .array(let index): text += "[\(index)]"
-      case .object(_, let key?) where !isLast: text += (text.isEmpty ? "" : ".") + key
+      case .object(_, _, let key?) where !isLast: text += (text.isEmpty ? "" : ".") + key
       case .object: break
       }
     }
