@@ -60,7 +60,7 @@ fuzz:
 # Each sanitizer builds into its own folder, so that neither disturbs the plain debug build. The live-cluster tests
 # are skipped: they time kubectl and a Python server, which the sanitizers only slow down.
 sanitize:
-	$(SWIFT) test --sanitize=address --scratch-path .build-asan --skip LiveClusterTests
+	LSAN_OPTIONS=suppressions=$(abspath scripts/lsan.supp) $(SWIFT) test --sanitize=address --scratch-path .build-asan --skip LiveClusterTests
 	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan --skip LiveClusterTests
 
 clean:

@@ -78,6 +78,10 @@ public final class RolecallDatabase: Sendable {
     do { return try writer.read(body) } catch let error as DatabaseError { throw StoreError.sqlite(Self.explain(error)) }
   }
 
+  func write<T>(_ body: (Database) throws -> T) throws -> T {
+    do { return try writer.write(body) } catch let error as DatabaseError { throw StoreError.sqlite(Self.explain(error)) }
+  }
+
   // MARK: - Snapshots
 
   /// Stores the content as a new snapshot, in one transaction: either all of it is written or none.
