@@ -153,3 +153,25 @@ public final class RolecallDatabase: Sendable {
     if removed == 0 { throw StoreError.noSnapshot(name: name) }
   }
 }
+
+// MARK: - Test hooks
+
+extension RolecallDatabase {
+  /// Creates a database as an older rolecall left it: the migrations up to and including `migration` applied, then
+  /// `sql` run (to store what that version stored). For tests of migrating forward; never used by rolecall itself.
+  @_spi(Testing) public static func createForTesting(path: String, migratedUpTo migration: String, sql: String) throws {
+    guard Migrations.migrator.migrations.contains(migration) else {
+      throw StoreError.incompatible(path: path, reason: "no migration named \"\(migration)\"")
+    }
+    let queue = try DatabaseQueue(path: path)
+    try Migrations.migrator.migrate(queue, upTo: migration)
+    try queue.write { try $0.execute(sql: sql) }
+  }
+
+  /// Opens a database that may grow to at most `pages` pages, as a full disk would stop it: SQLite's
+  /// `max_page_count`. For tests of running out of space; never used by rolecall itself.
+  @_spi(Testing) public convenience init(path: String, maximumPageCount pages: Int) throws {
+    try self.init(path: path)
+    try writer.write { try $0.execute(sql: "PRAGMA max_page_count = \(pages)") }
+  }
+}
