@@ -1,0 +1,168 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import RBACTestSupport
+import Testing
+
+/// A directory with a database holding snapshot "base" (the semantics fixture) and a synthetic cluster big enough
+/// that ingesting it takes about a second in a debug build.
+private struct Workspace {
+  let dir: URL
+  let db: String
+  let big: String
+  let cluster = SyntheticCluster(namespaces: 1200)
+
+  init() throws {
+    dir = try temporaryDirectory()
+    db = dir.appendingPathComponent("rolecall.db").path
+    big = dir.appendingPathComponent("cluster.json").path
+    try cluster.json.write(to: URL(fileURLWithPath: big))
+    let base = try runRolecall(["ingest", "fixtures/cases/semantics.yaml", "--snapshot", "base", "--db", db, "-q"])
+    try #require(base.status == 0, "\(base.stderr)")
+  }
+
+  /// `rolecall ingest` of the big cluster, started and not waited for.
+  func startIngest(snapshot: String) throws -> Process {
+    let process = Process()
+    process.executableURL = rolecallBinary
+    process.currentDirectoryURL = repositoryRoot
+    process.arguments = ["ingest", big, "--snapshot", snapshot, "--db", db, "-q"]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = try FileHandle(forWritingTo: errorLog(snapshot))
+    try process.run()
+    return process
+  }
+
+  func errorLog(_ snapshot: String) -> URL {
+    let url = dir.appendingPathComponent("\(snapshot).stderr")
+    if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
+    return url
+  }
+
+  /// The snapshots `rolecall snapshots -o json` lists, by name, with the counts it reports.
+  func snapshots() throws -> [String: [String: Int]] {
+    let result = try runRolecall(["snapshots", "-o", "json", "--db", db])
+    try #require(result.status == 0, "snapshots failed: \(result.stderr)")
+    let list = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [[String: Any]]
+    var found: [String: [String: Int]] = [:]
+    for entry in list {
+      found[entry["name"] as! String] = Dictionary(
+        uniqueKeysWithValues: SyntheticCluster(namespaces: 0).counts.keys.map { ($0, entry[$0] as! Int) })
+    }
+    return found
+  }
+
+  /// Rows of any table that belong to no snapshot: what a half-written or half-deleted snapshot would leave.
+  func orphanRows() throws -> String {
+    let sql = dir.appendingPathComponent("orphans.sql")
+    try """
+      SELECT (SELECT count(*) FROM role WHERE snapshot_id NOT IN (SELECT id FROM snapshot))
+        + (SELECT count(*) FROM binding WHERE snapshot_id NOT IN (SELECT id FROM snapshot))
+        + (SELECT count(*) FROM service_account WHERE snapshot_id NOT IN (SELECT id FROM snapshot))
+        + (SELECT count(*) FROM namespace WHERE snapshot_id NOT IN (SELECT id FROM snapshot))
+        + (SELECT count(*) FROM graph_distance WHERE snapshot_id NOT IN (SELECT id FROM snapshot))
+        + (SELECT count(*) FROM policy_rule WHERE role_id NOT IN (SELECT id FROM role))
+        + (SELECT count(*) FROM binding_subject WHERE binding_id NOT IN (SELECT id FROM binding)) AS orphans
+      """.write(to: sql, atomically: true, encoding: .utf8)
+    let result = try runRolecall(["query", sql.path, "-o", "json", "--db", db])
+    return result.status == 0 ? result.stdout : result.stderr
+  }
+}
+
+private let noOrphans = "[\n  {\n    \"orphans\" : \"0\"\n  }\n]\n"
+
+@Test(.timeLimit(.minutes(2))) func anIngestKilledAnywhereLeavesEveryEarlierSnapshotAndNoPartialOne() throws {
+  let space = try Workspace()
+  // One complete ingest: its duration spreads the kills, and its counts are what a finished ingest stores.
+  let clock = ContinuousClock()
+  let start = clock.now
+  let full = try space.startIngest(snapshot: "full")
+  full.waitUntilExit()
+  let duration = clock.now - start
+  try #require(full.terminationStatus == 0)
+  let before = try space.snapshots()
+  try #require(before["full"] == space.cluster.counts)
+
+  var mutator = Mutator(seed: 9)  // the same kill points on every run
+  var killedRunning = 0
+  for i in 0..<12 {
+    let name = "victim-\(i)"
+    let ingest = try space.startIngest(snapshot: name)
+    Thread.sleep(forTimeInterval: (duration * (Double(mutator.next(1000)) / 1000)) / .seconds(1))
+    kill(ingest.processIdentifier, SIGKILL)
+    ingest.waitUntilExit()
+    if ingest.terminationReason == .uncaughtSignal { killedRunning += 1 }
+
+    // The database opens; the earlier snapshots are all there, unchanged; the killed one is absent, or complete
+    // when the ingest had committed before the signal.
+    var after = try space.snapshots()
+    if let victim = after.removeValue(forKey: name) {
+      #expect(victim == space.cluster.counts, "kill \(i): \(name) is partial: \(victim)")
+      #expect(try runRolecall(["snapshots", "rm", name, "--db", space.db]).status == 0)
+    }
+    #expect(after == before, "kill \(i)")
+    #expect(try space.orphanRows() == noOrphans, "kill \(i)")
+    // What SQLite leaves after a kill is as private as the database.
+    for suffix in ["", "-wal", "-shm"] {
+      if let mode = try? FileManager.default.attributesOfItem(atPath: space.db + suffix)[.posixPermissions] as? Int {
+        #expect(mode & 0o077 == 0, "\(suffix): \(String(mode, radix: 8))")
+      }
+    }
+  }
+  // Most kills landed while the ingest ran (a few may come after it finished, which is fine).
+  #expect(killedRunning >= 8, "only \(killedRunning) of 12 kills hit a running ingest")
+  // The next ingest needs no repair.
+  let next = try space.startIngest(snapshot: "next")
+  next.waitUntilExit()
+  #expect(next.terminationStatus == 0)
+  #expect(try space.snapshots()["next"] == space.cluster.counts)
+  #expect(
+    try runRolecall(["can-i", "get", "pods", "-n", "prod", "--as", "bob", "--as-group", "devs", "--snapshot", "base", "--db", space.db]).stdout
+      == "yes\n")
+}
+
+@Test(.timeLimit(.minutes(1))) func readersAreNotBlockedByAnIngestAndNeverSeeAPartialSnapshot() throws {
+  let space = try Workspace()
+  let before = try space.snapshots()
+  let ingest = try space.startIngest(snapshot: "new")
+  var readsWhileRunning = 0
+  var reads = 0
+  while ingest.isRunning || reads == 0 {
+    var list = try space.snapshots()
+    let answer = try runRolecall(
+      ["can-i", "get", "pods", "-n", "prod", "--as", "bob", "--as-group", "devs", "--snapshot", "base", "--db", space.db])
+    let stillRunning = ingest.isRunning
+    reads += 1
+    if let new = list.removeValue(forKey: "new") {
+      #expect(new == space.cluster.counts, "read \(reads) saw a partial snapshot: \(new)")
+      #expect(list == before)
+    } else {
+      #expect(list == before, "read \(reads)")
+      if stillRunning { readsWhileRunning += 1 }
+    }
+    #expect(answer.status == 0 && answer.stdout == "yes\n", "read \(reads): \(answer.stderr)")
+  }
+  ingest.waitUntilExit()
+  #expect(ingest.terminationStatus == 0)
+  // Reads went on, and finished, while the ingest was still writing: no reader waited for it.
+  #expect(readsWhileRunning >= 2, "\(readsWhileRunning) of \(reads) reads finished during the ingest")
+  #expect(try space.snapshots()["new"] == space.cluster.counts)
+}
+
+@Test(.timeLimit(.minutes(1))) func twoIngestsAtOnceBothLandWhole() throws {
+  for fresh in [false, true] {
+    // Into an existing database, and into a new one that both processes create and migrate at the same moment.
+    let space = try Workspace()
+    if fresh { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: space.db + suffix) } }
+    let first = try space.startIngest(snapshot: "first")
+    let second = try space.startIngest(snapshot: "second")
+    first.waitUntilExit()
+    second.waitUntilExit()
+    let errors = try ["first", "second"].map { String(decoding: try Data(contentsOf: space.errorLog($0)), as: UTF8.self) }
+    // The later one waits for the earlier (busy timeout), rather than failing or corrupting anything.
+    #expect(first.terminationStatus == 0 && second.terminationStatus == 0, "fresh: \(fresh): \(errors)")
+    let snapshots = try space.snapshots()
+    #expect(snapshots["first"] == space.cluster.counts && snapshots["second"] == space.cluster.counts, "fresh: \(fresh)")
+    #expect(try space.orphanRows() == noOrphans)
+  }
+}
