@@ -35,7 +35,7 @@ private struct Workspace {
 
   func errorLog(_ snapshot: String) -> URL {
     let url = dir.appendingPathComponent("\(snapshot).stderr")
-    if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
+    if !FileManager.default.fileExists(atPath: url.path) { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
     return url
   }
 
