@@ -71,7 +71,7 @@ private struct Workspace {
 
 private let noOrphans = "[\n  {\n    \"orphans\" : \"0\"\n  }\n]\n"
 
-@Test(.timeLimit(.minutes(2))) func anIngestKilledAnywhereLeavesEveryEarlierSnapshotAndNoPartialOne() throws {
+@Test(.timeLimit(.minutes(60))) func anIngestKilledAnywhereLeavesEveryEarlierSnapshotAndNoPartialOne() throws {
   let space = try Workspace()
   // One complete ingest: its duration spreads the kills, and its counts are what a finished ingest stores.
   let clock = ContinuousClock()
@@ -85,7 +85,9 @@ private let noOrphans = "[\n  {\n    \"orphans\" : \"0\"\n  }\n]\n"
 
   var mutator = Mutator(seed: 9)  // the same kill points on every run
   var killedRunning = 0
-  for i in 0..<12 {
+  // Twelve kills by default; ROLECALL_KILLS=200 swift test --filter CrashSafety for a longer run.
+  let kills = ProcessInfo.processInfo.environment["ROLECALL_KILLS"].flatMap { Int($0) } ?? 12
+  for i in 0..<kills {
     let name = "victim-\(i)"
     let ingest = try space.startIngest(snapshot: name)
     Thread.sleep(forTimeInterval: (duration * (Double(mutator.next(1000)) / 1000)) / .seconds(1))
@@ -110,7 +112,7 @@ private let noOrphans = "[\n  {\n    \"orphans\" : \"0\"\n  }\n]\n"
     }
   }
   // Most kills landed while the ingest ran (a few may come after it finished, which is fine).
-  #expect(killedRunning >= 8, "only \(killedRunning) of 12 kills hit a running ingest")
+  #expect(killedRunning >= kills * 2 / 3, "only \(killedRunning) of \(kills) kills hit a running ingest")
   // The next ingest needs no repair.
   let next = try space.startIngest(snapshot: "next")
   next.waitUntilExit()
