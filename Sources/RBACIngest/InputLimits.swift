@@ -3,7 +3,7 @@
 import Foundation
 
 /// The bounds that keep a broken or hostile input from exhausting memory or the stack. Each is far above what a
-/// real cluster needs (the XL benchmark cluster is 21.7 MB of JSON, nested 12 levels deep, with no aliases) and far
+/// real cluster needs (the XL benchmark cluster is 21.7 MB of JSON, nested 9 levels deep, with no aliases) and far
 /// below what would take the machine down; an input beyond one is refused with a message, never half-read.
 public enum InputLimits {
   /// The largest file (or standard input) rolecall reads: 256 MiB. Larger files are refused before a byte is read.
