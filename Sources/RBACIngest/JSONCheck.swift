@@ -45,7 +45,7 @@ struct JSONCheck {
     while true {
       skipWhitespace()
       guard let top = stack.last else { break }
-      let byte = peek()
+      guard let byte = peek() else { throw fail("unexpected end of input: an array or object is not closed") }
       switch top {
       case .array(let index):
         if byte == UInt8(ascii: ",") {
