@@ -85,15 +85,23 @@ private let noOrphans = "[\n  {\n    \"orphans\" : \"0\"\n  }\n]\n"
 
   var mutator = Mutator(seed: 9)  // the same kill points on every run
   var killedRunning = 0
+  var estimate = duration
+  var walsLeft = 0
   // Twelve kills by default; ROLECALL_KILLS=200 swift test --filter CrashSafety for a longer run.
   let kills = ProcessInfo.processInfo.environment["ROLECALL_KILLS"].flatMap { Int($0) } ?? 12
   for i in 0..<kills {
     let name = "victim-\(i)"
     let ingest = try space.startIngest(snapshot: name)
-    Thread.sleep(forTimeInterval: (duration * (Double(mutator.next(1000)) / 1000)) / .seconds(1))
+    let delay = estimate * (Double(mutator.next(1000)) / 1000)
+    Thread.sleep(forTimeInterval: delay / .seconds(1))
     kill(ingest.processIdentifier, SIGKILL)
     ingest.waitUntilExit()
-    if ingest.terminationReason == .uncaughtSignal { killedRunning += 1 }
+    if ingest.terminationReason == .uncaughtSignal {
+      killedRunning += 1
+    } else {
+      // It finished sooner than the first, timed under other load: aim the next kills within this shorter run.
+      estimate = min(estimate, delay)
+    }
 
     // The database opens; the earlier snapshots are all there, unchanged; the killed one is absent, or complete
     // when the ingest had committed before the signal.
@@ -108,11 +116,16 @@ private let noOrphans = "[\n  {\n    \"orphans\" : \"0\"\n  }\n]\n"
     for suffix in ["", "-wal", "-shm"] {
       if let mode = try? FileManager.default.attributesOfItem(atPath: space.db + suffix)[.posixPermissions] as? Int {
         #expect(mode & 0o077 == 0, "\(suffix): \(String(mode, radix: 8))")
+        if suffix == "-wal" { walsLeft += 1 }
       }
     }
   }
-  // Most kills landed while the ingest ran (a few may come after it finished, which is fine).
-  #expect(killedRunning >= kills * 2 / 3, "only \(killedRunning) of \(kills) kills hit a running ingest")
+  // Most kills landed while the ingest ran (some may come after it finished, which is fine).
+  #expect(killedRunning >= kills / 2, "only \(killedRunning) of \(kills) kills hit a running ingest")
+  if ProcessInfo.processInfo.environment["ROLECALL_KILLS"] != nil {
+    print("crash safety: \(killedRunning) of \(kills) kills hit a running ingest; \(walsLeft) left a -wal file")
+  }
+  #expect(walsLeft > 0, "no kill left a -wal file whose mode could be checked")
   // The next ingest needs no repair.
   let next = try space.startIngest(snapshot: "next")
   next.waitUntilExit()
