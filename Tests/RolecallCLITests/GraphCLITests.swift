@@ -138,7 +138,7 @@ private let secretCanaries = [
     #expect(result.status == 0 || result.status == 1, "\(args): \(result.stderr)")
     seen += Data((result.stdout + result.stderr).utf8)
   }
-  for suffix in ["", "-wal", "-shm"] { seen += FileManager.default.contents(atPath: db + suffix) ?? Data() }
+  for suffix in ["", "-wal", "-shm"] { seen += contents(of: db + suffix) ?? Data() }
   // The metadata is kept: the test would pass vacuously if the secrets were not read at all.
   for kept in ["canary-token", "kubernetes.io/service-account-token", "canary-registry", "deployer-token"] {
     #expect(seen.range(of: Data(kept.utf8)) != nil, "\(kept) is missing")
