@@ -28,8 +28,7 @@ public enum Ingest {
     guard !files.isEmpty else { throw IngestError.noInput(paths: paths) }
     var located: [Located] = []
     for file in files {
-      let data: Data
-      data = file == "-" ? try standardInput() : try InputLimits.contents(ofFile: file)
+      let data = file == "-" ? try standardInput() : try InputLimits.contents(ofFile: file)
       located += try ManifestReader.manifests(in: data, file: file)
     }
     return try normalize(located, options: options)

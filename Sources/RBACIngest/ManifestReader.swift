@@ -96,6 +96,7 @@ public enum ManifestReader {
   private static func yamlManifests(_ text: String, file: String) throws -> [Located] {
     var located: [Located] = []
     var document = 0
+    let size = text.utf8.count
     do {
       let parser = try Parser(yaml: text)
       while let node = try parser.nextRoot() {
@@ -111,7 +112,7 @@ public enum ManifestReader {
         }
         let json: Data
         do {
-          json = try YAMLToJSON.convert(node, documentBytes: text.utf8.count)
+          json = try YAMLToJSON.convert(node, documentBytes: size)
         } catch let error as YAMLToJSON.Failure {
           throw IngestError.syntax(file: file, document: document, line: error.line, message: error.message)
         }

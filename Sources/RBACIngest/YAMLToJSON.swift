@@ -22,7 +22,7 @@ struct YAMLToJSON {
   private let limit: Int
   private var out: [UInt8] = []
 
-  /// The JSON text of `node`, a document of a text `documentBytes` long.
+  /// The JSON text of `node`, a document of an input `documentBytes` long (the whole input: a generous bound).
   static func convert(_ node: Node, documentBytes: Int) throws -> Data {
     let limit = InputLimits.maximumExpandedNodes(documentBytes: documentBytes)
     var converter = YAMLToJSON(budget: limit, limit: limit)

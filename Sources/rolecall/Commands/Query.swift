@@ -10,8 +10,8 @@ extension Rolecall {
       abstract: "Run a shipped SQL query by name, or your own .sql file, against a snapshot.",
       discussion: """
         The database is opened read-only: SQL that writes is refused unless --write is given. `:snapshot` is \
-        bound to the chosen snapshot's id; every other :name parameter comes from --param name=value and is bound, never spliced. \
-        The schema is documented in docs/schema.md. `rolecall query --list` lists the shipped queries.
+        bound to the chosen snapshot's id; every other :name parameter comes from --param name=value and is \
+        bound, never spliced. The schema is documented in docs/schema.md. `rolecall query --list` lists the shipped queries.
 
         Examples:
           rolecall query cluster-admins
