@@ -1,6 +1,6 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
-/// Checks JSON text before it is decoded, in one pass without recursion: the syntax (naming the line of the first
+/// Checks JSON text before it is decoded, in one pass without recursion (an explicit stack of open containers): the syntax (naming the line of the first
 /// error, which JSONDecoder does not), a nesting depth that cannot exhaust the decoder's stack, and duplicate keys,
 /// which JSONDecoder would silently resolve to one of the values while kubectl's strict decoding refuses them.
 struct JSONCheck {
@@ -40,9 +40,22 @@ struct JSONCheck {
 
   // MARK: - The grammar, as a loop over an explicit stack
 
+  /// What the loop reads next: a value, an object member, or (after a whole value) a separator or closing bracket.
+  private enum Next { case value, member, separator }
+
   private mutating func run() throws {
-    try value()
+    var next = Next.value
     while true {
+      switch next {
+      case .value:
+        next = try value()
+        continue
+      case .member:
+        next = try member()
+        continue
+      case .separator:
+        break
+      }
       skipWhitespace()
       guard let top = stack.last else { break }
       guard let byte = peek() else { throw fail("unexpected end of input: an array or object is not closed") }
@@ -51,7 +64,7 @@ struct JSONCheck {
         if byte == UInt8(ascii: ",") {
           position += 1
           stack[stack.count - 1] = .array(index: index + 1)
-          try value()
+          next = .value
         } else if byte == UInt8(ascii: "]") {
           position += 1
           stack.removeLast()
@@ -61,7 +74,7 @@ struct JSONCheck {
       case .object:
         if byte == UInt8(ascii: ",") {
           position += 1
-          try member()
+          next = .member
         } else if byte == UInt8(ascii: "}") {
           position += 1
           close()
@@ -73,29 +86,23 @@ struct JSONCheck {
     if position < bytes.count { throw fail("unexpected text after the JSON value") }
   }
 
-  /// One value; an array or object only opens here, and its members are read by `run`'s loop.
-  private mutating func value() throws {
+  /// One value. An array or object is only opened here: what is inside is read by `run`'s loop, never by recursion.
+  private mutating func value() throws -> Next {
     skipWhitespace()
     guard let byte = peek() else { throw fail("unexpected end of input: a value is missing") }
     switch byte {
     case UInt8(ascii: "{"):
       try open(.object(firstKey: keys.count, large: nil, key: nil))
       skipWhitespace()
-      if peek() == UInt8(ascii: "}") {
-        position += 1
-        close()
-      } else {
-        try member()
-      }
+      guard peek() == UInt8(ascii: "}") else { return .member }
+      position += 1
+      close()
     case UInt8(ascii: "["):
       try open(.array(index: 0))
       skipWhitespace()
-      if peek() == UInt8(ascii: "]") {
-        position += 1
-        stack.removeLast()
-      } else {
-        try value()
-      }
+      guard peek() == UInt8(ascii: "]") else { return .value }
+      position += 1
+      stack.removeLast()
     case UInt8(ascii: "\""): _ = try string(keep: false)
     case UInt8(ascii: "t"): try literal("true")
     case UInt8(ascii: "f"): try literal("false")
@@ -103,15 +110,17 @@ struct JSONCheck {
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try number()
     default: throw fail("unexpected character \(describe(byte))")
     }
+    return .separator
   }
 
   /// `"key": value` inside the innermost object, refusing a key the object already has.
-  private mutating func member() throws {
+  private mutating func member() throws -> Next {
     skipWhitespace()
+    guard peek() != nil else { throw fail("unexpected end of input: an array or object is not closed") }
     guard peek() == UInt8(ascii: "\"") else { throw fail("expected a string key in an object") }
     let keyLine = line
     let key = try string(keep: true) ?? ""
-    guard case .object(let firstKey, var large, _) = stack[stack.count - 1] else { return }
+    guard case .object(let firstKey, var large, _) = stack[stack.count - 1] else { return .value }
     let isNew: Bool
     if large != nil {
       stack[stack.count - 1] = .object(firstKey: firstKey, large: nil, key: nil)  // keep the set uniquely referenced
@@ -130,7 +139,7 @@ struct JSONCheck {
     skipWhitespace()
     guard peek() == UInt8(ascii: ":") else { throw fail("expected ':' after an object key") }
     position += 1
-    try value()
+    return .value
   }
 
   private mutating func open(_ container: Container) throws {
