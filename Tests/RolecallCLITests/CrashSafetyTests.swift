@@ -52,6 +52,13 @@ private struct Workspace {
     return found
   }
 
+  /// A file holding `text`, for `rolecall query`.
+  func sql(_ text: String) throws -> String {
+    let url = dir.appendingPathComponent("q-\(UUID().uuidString).sql")
+    try text.write(to: url, atomically: true, encoding: .utf8)
+    return url.path
+  }
+
   /// Rows of any table that belong to no snapshot: what a half-written or half-deleted snapshot would leave.
   func orphanRows() throws -> String {
     let sql = dir.appendingPathComponent("orphans.sql")
@@ -159,9 +166,54 @@ private let noOrphans = "[\n  {\n    \"orphans\" : \"0\"\n  }\n]\n"
   }
   ingest.waitUntilExit()
   #expect(ingest.terminationStatus == 0)
-  // Reads went on, and finished, while the ingest was still writing: no reader waited for it.
-  #expect(readsWhileRunning >= 2, "\(readsWhileRunning) of \(reads) reads finished during the ingest")
+  // Reads went on, and finished, while the ingest still ran (how many depends on the machine's load).
+  #expect(readsWhileRunning >= 1, "\(readsWhileRunning) of \(reads) reads finished during the ingest")
   #expect(try space.snapshots()["new"] == space.cluster.counts)
+}
+
+@Test(.timeLimit(.minutes(1))) func readersAreNotBlockedByAnOpenWriteTransaction() throws {
+  // The moment an ingest is slowest to observe, held open on purpose: a writer mid-transaction (the sqlite3 shell,
+  // reading its statements from a pipe that stays open), with a half-written snapshot.
+  let space = try Workspace()
+  let before = try space.snapshots()
+  let sqlite = Process()
+  sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+  sqlite.arguments = ["sqlite3", space.db]
+  let input = Pipe()
+  let output = Pipe()
+  sqlite.standardInput = input
+  sqlite.standardOutput = output
+  try sqlite.run()
+  defer {
+    try? input.fileHandleForWriting.close()
+    sqlite.waitUntilExit()
+  }
+  try input.fileHandleForWriting.write(
+    contentsOf: Data(
+      """
+      BEGIN IMMEDIATE;
+      INSERT INTO snapshot (name, created_at) VALUES ('half-written', '2026-01-01T00:00:00Z');
+      INSERT INTO namespace (snapshot_id, name, source_file, source_document)
+        SELECT id, 'ns', 'x.yaml', 1 FROM snapshot WHERE name = 'half-written';
+      SELECT 'writing';
+
+      """.utf8))
+  // The shell prints the marker once the transaction holds the write lock and the rows are in.
+  var printed = Data()
+  while printed.range(of: Data("writing".utf8)) == nil {
+    let chunk = output.fileHandleForReading.availableData
+    if chunk.isEmpty { break }  // the shell exited
+    printed += chunk
+  }
+  try #require(printed.range(of: Data("writing".utf8)) != nil, "the sqlite3 shell did not start writing")
+  let start = ContinuousClock.now
+  #expect(try space.snapshots() == before)
+  let answer = try runRolecall(
+    ["can-i", "get", "pods", "-n", "prod", "--as", "bob", "--as-group", "devs", "--snapshot", "base", "--db", space.db])
+  #expect(answer.stdout == "yes\n")
+  // Far below the 30 s a blocked reader would wait before giving up.
+  #expect(ContinuousClock.now - start < .seconds(10))
+  try input.fileHandleForWriting.write(contentsOf: Data("ROLLBACK;\n".utf8))
 }
 
 @Test(.timeLimit(.minutes(1))) func twoIngestsAtOnceBothLandWhole() throws {
