@@ -14,8 +14,6 @@ help:
 	@echo "make bench-cluster  time ingest --cluster through kubectl against a fake API server serving XL"
 	@echo "make queries regenerate Sources/RBACStore/EmbeddedQueries.swift from queries/*.sql (and data/)"
 	@echo "make docs    regenerate docs/primitives.md from the escalation catalog"
-	@echo "make fuzz    fuzz ingest with libFuzzer for FUZZ_SECONDS (default 60); not part of make test"
-	@echo "make sanitize  run the tests under AddressSanitizer, then ThreadSanitizer"
 
 build:
 	$(SWIFT) build
@@ -54,6 +52,7 @@ bench-swift: bench-data
 bench-cluster: release bench-data
 	./scripts/bench-cluster.sh $(BIN_RELEASE) $(BENCH_DIR)/XL/cluster.json
 
+# Fuzzes ingest with libFuzzer for FUZZ_SECONDS (default 60); not part of `make test`. Builds into .build-fuzz.
 fuzz:
 	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) ./scripts/fuzz.sh
 
@@ -64,4 +63,4 @@ sanitize:
 	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan --skip LiveClusterTests
 
 clean:
-	rm -rf .build .build-fuzz .build-asan .build-tsan Benchmarks/.build $(BENCH_DIR) $(DB) $(DB)-wal $(DB)-shm
+	rm -rf .build Benchmarks/.build $(BENCH_DIR) $(DB) $(DB)-wal $(DB)-shm
