@@ -144,8 +144,8 @@ private let noOrphans = "[\n  {\n    \"orphans\" : \"0\"\n  }\n]\n"
       "crash safety: \(killedRunning) of \(kills) kills hit a running ingest, \(killedWriting) of them while it "
         + "wrote the -wal; \(walsLeft) left a -wal file")
   }
-  // About a quarter land while SQLite appends the transaction to the -wal: too few to count on in twelve kills.
-  if kills >= 50 { #expect(killedWriting > 0, "no kill hit the -wal being written") }
+  // Only a few percent land while SQLite appends the transaction to the -wal (it does so as it commits): a tally for
+  // manual runs, too rare to require of twelve kills.
   #expect(walsLeft > 0, "no kill left a -wal file whose mode could be checked")
   // The next ingest needs no repair.
   let next = try space.startIngest(snapshot: "next")
