@@ -78,3 +78,20 @@ private let badQuestions: [([String], String)] = [
   #expect(hidden.status == 2 && hidden.stderr == "rolecall: error: database error: the query holds more than one SQL statement; rolecall query runs one\n")
   #expect(try runRolecall(["snapshots", "--db", db, "-o", "json"]).stdout.contains("\"cases\""))
 }
+
+@Test func databaseFaultsAreOneLineAndExitTwo() throws {
+  let dir = try temporaryDirectory()
+  // A manifest given as the database, by mistake: named, and left untouched.
+  let manifest = dir.appendingPathComponent("cluster.yaml").path
+  try Data("apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n".utf8).write(to: URL(fileURLWithPath: manifest))
+  for arguments in [["snapshots"], ["ingest", "fixtures/cases/semantics.yaml", "-q"]] {
+    let result = try runRolecall(arguments + ["--db", manifest])
+    #expect(result.status == 2)
+    #expect(result.stderr == "rolecall: error: \(manifest): not a rolecall database (not an SQLite file)\n", "\(arguments)")
+  }
+  #expect(try String(contentsOfFile: manifest, encoding: .utf8) == "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n")
+  // A place no one can create a file (its parent is a file: tests run as root, for whom chmod 0555 stops nothing).
+  let nowhere = manifest + "/rolecall.db"
+  let create = try runRolecall(["ingest", "fixtures/cases/semantics.yaml", "--db", nowhere])
+  #expect(create.status == 2 && create.stderr == "rolecall: error: \(nowhere): cannot create the database file\n")
+}
