@@ -53,10 +53,10 @@ public enum ManifestReader {
       throw IngestError.syntax(file: file, document: nil, line: nil, message: "not UTF-8 text")
     }
     // Valid UTF-8 can still be binary (a file of zeros, a UTF-8 encoded image): no YAML or JSON holds a NUL byte.
-    if let nul = bytes.firstIndex(of: 0) {
+    // Scanned through a raw pointer: Data's own per-byte access costs ~20 ns a byte, 0.4 s on a 20 MB dump.
+    if let line = bytes.withUnsafeBytes({ raw in raw.firstIndex(of: 0).map { lineNumber(at: $0, in: raw) } }) {
       throw IngestError.syntax(
-        file: file, document: nil, line: lineNumber(at: nul - bytes.startIndex, in: bytes),
-        message: "binary data (a NUL byte), not YAML or JSON text")
+        file: file, document: nil, line: line, message: "binary data (a NUL byte), not YAML or JSON text")
     }
     let firstByte = bytes.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
     if firstByte == UInt8(ascii: "{") || firstByte == UInt8(ascii: "[") {
@@ -130,8 +130,8 @@ public enum ManifestReader {
     return located
   }
 
-  private static func lineNumber(at offset: Int, in bytes: Data) -> Int {
-    bytes.prefix(offset).reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+  private static func lineNumber(at offset: Int, in bytes: UnsafeRawBufferPointer) -> Int {
+    bytes[..<offset].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
   }
 
   // MARK: - Error messages
