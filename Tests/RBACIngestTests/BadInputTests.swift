@@ -147,9 +147,9 @@ private func aliasBomb(at field: String) -> String {
   let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52]
   #expect(error(Data(png), file: "logo.yaml") == "logo.yaml: syntax error: not UTF-8 text")
   #expect(error(Data("kind: a\n".utf8) + Data(count: 64), file: "z.yaml") == "z.yaml, line 2: syntax error: binary data (a NUL byte), not YAML or JSON text")
-  var generator = SystemRandomNumberGenerator()
+  var random = Mutator(seed: 512)  // the same bytes on every run
   for _ in 0..<20 {
-    let bytes = Data((0..<512).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    let bytes = Data((0..<512).map { _ in UInt8(random.next(256)) })
     let message = error(bytes, file: "r.yaml")
     #expect(message.hasPrefix("r.yaml") && message.contains("error"), "\(message)")
   }
