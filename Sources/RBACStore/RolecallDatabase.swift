@@ -23,11 +23,7 @@ public final class RolecallDatabase: Sendable {
     let inMemory = path == ":memory:"
     let exists = inMemory || FileManager.default.fileExists(atPath: path)
     if mode == .readOnly && !exists { throw StoreError.noDatabase(path: path) }
-    if !exists {
-      // RBAC data maps a cluster's attack surface: keep it private to its owner from the first byte.
-      guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
-      else { throw StoreError.incompatible(path: path, reason: "cannot create the database file") }
-    }
+    if !exists { try Self.createFile(path) }
     var config = Configuration()
     config.readonly = mode == .readOnly
     config.busyMode = .timeout(30)
@@ -46,7 +42,36 @@ public final class RolecallDatabase: Sendable {
     }
   }
 
+  /// Creates the database file, private to its owner from the first byte (RBAC data maps a cluster's attack
+  /// surface). O_EXCL, never FileManager.createFile: that writes a new file and renames it over the path, which
+  /// would pull the file from under another rolecall that created it a moment earlier and is writing to it.
+  private static func createFile(_ path: String) throws {
+    let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+    if fd >= 0 {
+      close(fd)
+    } else if errno != EEXIST {
+      throw StoreError.incompatible(path: path, reason: "cannot create the database file")
+    }
+  }
+
+  /// Migrates forward, also when another rolecall is migrating the same file at the same moment (two ingests into
+  /// a new database): GRDB's migrator decides what to apply before it takes the write lock, so the later process can
+  /// fail on a table the earlier one has just created. Each migration is one transaction, so a failed attempt leaves
+  /// nothing half-done: look again and carry on from where the other got to, as long as it got somewhere.
   private static func migrate(_ writer: any DatabaseWriter, path: String, readOnly: Bool) throws {
+    var appliedBefore: Set<String>?
+    while true {
+      do {
+        return try migrateOnce(writer, path: path, readOnly: readOnly)
+      } catch let error as DatabaseError where !readOnly {
+        let applied = (try? writer.read { try Migrations.migrator.appliedIdentifiers($0) }) ?? []
+        if applied == appliedBefore { throw error }
+        appliedBefore = applied
+      }
+    }
+  }
+
+  private static func migrateOnce(_ writer: any DatabaseWriter, path: String, readOnly: Bool) throws {
     let migrator = Migrations.migrator
     let (applied, known, complete) = try writer.read { db in
       let applied = try migrator.appliedIdentifiers(db)
