@@ -5,7 +5,7 @@ BIN_DEBUG = .build/debug/rolecall
 BIN_RELEASE = .build/release/rolecall
 BENCH_DIR ?= bench-data
 
-.PHONY: help build release test demo queries docs bench bench-data bench-cli bench-swift bench-cluster clean
+.PHONY: help build release test demo queries docs bench bench-data bench-cli bench-swift bench-cluster clean fuzz sanitize
 
 help:
 	@echo "make demo    build, ingest the bundled fixtures into $(DB), answer real questions"
@@ -52,6 +52,16 @@ bench-swift: bench-data
 
 bench-cluster: release bench-data
 	./scripts/bench-cluster.sh $(BIN_RELEASE) $(BENCH_DIR)/XL/cluster.json
+
+# Fuzzes ingest with libFuzzer for FUZZ_SECONDS (default 60); not part of `make test`. Builds into .build-fuzz.
+fuzz:
+	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) ./scripts/fuzz.sh
+
+# Each sanitizer builds into its own folder, so that neither disturbs the plain debug build. The live-cluster tests
+# are skipped: they time kubectl and a Python server, which the sanitizers only slow down.
+sanitize:
+	LSAN_OPTIONS=suppressions=$(abspath scripts/lsan.supp) $(SWIFT) test --sanitize=address --scratch-path .build-asan --skip LiveClusterTests
+	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan --skip LiveClusterTests
 
 clean:
 	rm -rf .build Benchmarks/.build $(BENCH_DIR) $(DB) $(DB)-wal $(DB)-shm

@@ -93,6 +93,10 @@ public struct RequestArgument: Sendable, Hashable {
       return (.nonResource(verb, path: resource), .cluster, [])
     }
     guard !resource.isEmpty else { throw QuestionError.badRequest("the resource must not be empty") }
+    let parts = resource.split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.count <= 2, !parts.contains("") else {
+      throw QuestionError.badRequest("\"\(resource)\" is not RESOURCE or RESOURCE/SUBRESOURCE (e.g. pods, pods/exec)")
+    }
     var notes: [String] = []
     let r = catalog.resolve(resource, subresource: subresource)
     if r.assumed {

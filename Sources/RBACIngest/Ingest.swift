@@ -25,22 +25,14 @@ public enum Ingest {
 
   /// Reads and normalizes every input. `standardInput` is read only if `-` is among the paths.
   public static func read(
-    paths: [String], options: Options = Options(), standardInput: () -> Data = { FileHandle.standardInput.readDataToEndOfFile() }
+    paths: [String], options: Options = Options(),
+    standardInput: () throws -> Data = { try InputLimits.contents(of: FileHandle.standardInput, name: "-") }
   ) throws -> SnapshotContent {
     let files = try ManifestReader.inputFiles(paths)
     guard !files.isEmpty else { throw IngestError.noInput(paths: paths) }
     var located: [Located] = []
     for file in files {
-      let data: Data
-      if file == "-" {
-        data = standardInput()
-      } else {
-        do {
-          data = try Data(contentsOf: URL(fileURLWithPath: file))
-        } catch {
-          throw IngestError.unreadable(path: file, reason: (error as NSError).localizedDescription)
-        }
-      }
+      let data = file == "-" ? try standardInput() : try InputLimits.contents(ofFile: file)
       located += try ManifestReader.manifests(in: data, file: file)
     }
     return try normalize(located, options: options)

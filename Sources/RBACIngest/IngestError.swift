@@ -10,6 +10,8 @@ public enum IngestError: Error, Equatable, CustomStringConvertible {
   case invalidField(file: String, document: Int, field: String, message: String)
   /// No input files were found under the given paths.
   case noInput(paths: [String])
+  /// An input is larger than rolecall reads (``InputLimits/maximumFileSize``); `bytes` is nil for a stream.
+  case tooLarge(path: String, bytes: Int?, limit: Int)
 
   public var description: String {
     switch self {
@@ -24,6 +26,13 @@ public enum IngestError: Error, Equatable, CustomStringConvertible {
       return "\(file), document \(document), field \(field): \(message)"
     case .noInput(let paths):
       return "no .yaml, .yml or .json files found in \(paths.joined(separator: ", "))"
+    case .tooLarge(let path, let bytes, let limit):
+      let size = bytes.map { "is \(mebibytes($0)) MiB" } ?? "holds more than \(mebibytes(limit)) MiB"
+      return "\(path): \(size); rolecall reads at most \(mebibytes(limit)) MiB from one input: split it "
+        + "(e.g. one `kubectl get` per kind)"
     }
   }
 }
+
+private func mebibytes(_ bytes: Int) -> Int { (bytes + (1 << 20) - 1) >> 20 }
+

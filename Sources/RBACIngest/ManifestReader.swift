@@ -52,6 +52,12 @@ public enum ManifestReader {
     guard let text = String(data: bytes, encoding: .utf8) else {
       throw IngestError.syntax(file: file, document: nil, line: nil, message: "not UTF-8 text")
     }
+    // Valid UTF-8 can still be binary (a file of zeros, a UTF-8 encoded image): no YAML or JSON holds a NUL byte.
+    // Scanned through a raw pointer: Data's own per-byte access costs ~20 ns a byte, 0.4 s on a 20 MB dump.
+    if let line = bytes.withUnsafeBytes({ raw in raw.firstIndex(of: 0).map { lineNumber(at: $0, in: raw) } }) {
+      throw IngestError.syntax(
+        file: file, document: nil, line: line, message: "binary data (a NUL byte), not YAML or JSON text")
+    }
     let firstByte = bytes.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
     if firstByte == UInt8(ascii: "{") || firstByte == UInt8(ascii: "[") {
       return try jsonManifests(bytes, file: file)
@@ -62,6 +68,17 @@ public enum ManifestReader {
   private static func jsonManifests(_ data: Data, file: String) throws -> [Located] {
     let source = ObjectSource(file: file, document: 1)
     do {
+      try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws in
+        try JSONCheck.check(raw.bindMemory(to: UInt8.self))
+      }
+    } catch let error as JSONCheck.Failure {
+      if let field = error.path {
+        throw IngestError.invalidField(
+          file: file, document: 1, field: "\(field) (line \(error.line))", message: error.message + duplicateKeyNote)
+      }
+      throw IngestError.syntax(file: file, document: nil, line: error.line, message: error.message)
+    }
+    do {
       if data.first(where: { $0 > 0x20 }) == UInt8(ascii: "[") {
         return try JSONDecoder().decode([Manifest].self, from: data).map { Located(manifest: $0, source: source) }
       }
@@ -71,11 +88,17 @@ public enum ManifestReader {
     }
   }
 
+  /// kubectl refuses duplicate keys (sigs.k8s.io/yaml for YAML, strict field validation for JSON): so does rolecall,
+  /// rather than guess which of the values was meant.
+  private static let duplicateKeyNote = " (kubectl refuses duplicate keys too)"
+
+  /// Each YAML document is parsed, turned into the JSON kubectl would send for it, and decoded as JSON is.
   private static func yamlManifests(_ text: String, file: String) throws -> [Located] {
     var located: [Located] = []
+    var document = 0
+    let size = text.utf8.count
     do {
       let parser = try Parser(yaml: text)
-      var document = 0
       while let node = try parser.nextRoot() {
         document += 1
         // Helm renders empty documents (a `---` followed only by comments); they hold no object.
@@ -87,17 +110,28 @@ public enum ManifestReader {
             file: file, document: document, field: "(document)",
             message: "expected a Kubernetes object (a mapping with apiVersion and kind)")
         }
+        let json: Data
         do {
-          let manifest = try YAMLDecoder().decode(Manifest.self, from: node)
+          json = try YAMLToJSON.convert(node, documentBytes: size)
+        } catch let error as YAMLToJSON.Failure {
+          throw IngestError.syntax(file: file, document: document, line: error.line, message: error.message)
+        }
+        do {
+          let manifest = try JSONDecoder().decode(Manifest.self, from: json)
           located.append(Located(manifest: manifest, source: ObjectSource(file: file, document: document)))
         } catch let error as DecodingError {
           throw describe(error, file: file, document: document, root: node)
         }
       }
     } catch let error as YamlError {
-      throw IngestError.syntax(file: file, document: nil, line: line(of: error), message: summary(of: error))
+      // The parser fails while reading the document after the last one it returned.
+      throw IngestError.syntax(file: file, document: document + 1, line: line(of: error), message: summary(of: error))
     }
     return located
+  }
+
+  private static func lineNumber(at offset: Int, in bytes: UnsafeRawBufferPointer) -> Int {
+    bytes[..<offset].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
   }
 
   // MARK: - Error messages
@@ -189,17 +223,22 @@ public enum ManifestReader {
   private static func line(of error: YamlError) -> Int? {
     switch error {
     case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
+    case .duplicatedKeysInMapping(_, let context): return context.mark.line
     default: return nil
     }
   }
 
   private static func summary(of error: YamlError) -> String {
     switch error {
+    case .parser(_, let problem, _, _) where problem.contains("nesting level"):
+      // libyaml's own words name a C function; say what is wrong with the input instead.
+      return "sequences and mappings nest too deeply"
     case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
       .composer(let context, let problem, _, _):
       return [context.map { "\($0.text)" }, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
     case .duplicatedKeysInMapping(let duplicates, _):
-      return "duplicate keys in a mapping: \(duplicates.joined(separator: ", "))"
+      let keys = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
+      return (duplicates.count == 1 ? "duplicate key " : "duplicate keys ") + keys + duplicateKeyNote
     default:
       return "\(error)".split(separator: "\n").first.map(String.init) ?? "invalid YAML"
     }

@@ -23,10 +23,13 @@ public enum QueryCatalog {
   public static func sql(for nameOrFile: String) throws -> String {
     if let sql = embedded[nameOrFile] { return sql }
     if nameOrFile.hasSuffix(".sql") || nameOrFile.contains("/") {
-      guard let text = try? String(contentsOfFile: nameOrFile, encoding: .utf8) else {
-        throw StoreError.noQuery(name: nameOrFile, available: embedded.keys.sorted())
+      do {
+        return try String(contentsOfFile: nameOrFile, encoding: .utf8)
+      } catch {
+        let reason =
+          FileManager.default.fileExists(atPath: nameOrFile) ? "not UTF-8 text, or not readable" : "no such file"
+        throw StoreError.unreadableQuery(path: nameOrFile, reason: reason)
       }
-      return text
     }
     throw StoreError.noQuery(name: nameOrFile, available: embedded.keys.sorted())
   }
@@ -40,39 +43,54 @@ public struct QueryResult: Sendable, Hashable {
 
 extension RolecallDatabase {
   /// Runs SQL with named parameters bound, never spliced: `:snapshot` is the snapshot's id, the others come from
-  /// `parameters`. A database opened read-only refuses SQL that writes.
-  public func run(sql: String, parameters: [String: String], snapshot: SnapshotInfo) throws -> QueryResult {
-    try read { db in
-      let statement = try db.makeStatement(sql: sql)
-      var values: [String: (any DatabaseValueConvertible)?] = [:]
-      for name in Self.parameterNames(of: statement) {
-        if name == "snapshot" {
-          values[name] = snapshot.id
-        } else if let value = parameters[name] {
-          values[name] = value
-        } else {
-          throw StoreError.missingParameter(name: name)
-        }
-      }
-      statement.arguments = StatementArguments(values)
-      let columns = statement.columnNames
-      var rows: [[String?]] = []
-      let cursor = try Row.fetchCursor(statement)
-      while let row = try cursor.next() {
-        rows.append(
-          (0..<row.count).map { i in
-            let value = row[i] as DatabaseValue
-            switch value.storage {
-            case .null: return nil
-            case .int64(let n): return String(n)
-            case .double(let d): return String(d)
-            case .string(let s): return s
-            case .blob(let data): return "(\(data.count) bytes)"
-            }
-          })
-      }
-      return QueryResult(columns: columns, rows: rows)
+  /// `parameters`. SQL that writes is refused unless `allowWrites` (and then needs a database opened read-write).
+  public func run(sql: String, parameters: [String: String], snapshot: SnapshotInfo, allowWrites: Bool = false)
+    throws -> QueryResult
+  {
+    if allowWrites {
+      return try write { try Self.execute($0, sql: sql, parameters: parameters, snapshot: snapshot, allowWrites: true) }
     }
+    return try read { try Self.execute($0, sql: sql, parameters: parameters, snapshot: snapshot, allowWrites: false) }
+  }
+
+  private static func execute(
+    _ db: Database, sql: String, parameters: [String: String], snapshot: SnapshotInfo, allowWrites: Bool
+  ) throws -> QueryResult {
+    let statements = try db.allStatements(sql: sql)
+    guard let statement = try statements.next() else { throw StoreError.sqlite("the query holds no SQL statement") }
+    if try statements.next() != nil {
+      throw StoreError.sqlite("the query holds more than one SQL statement; rolecall query runs one")
+    }
+    // SQLite knows whether a statement can write; asking it first gives a message that says what to do.
+    if !statement.isReadonly && !allowWrites { throw StoreError.queryWrites }
+    var values: [String: (any DatabaseValueConvertible)?] = [:]
+    for name in Self.parameterNames(of: statement) {
+      if name == "snapshot" {
+        values[name] = snapshot.id
+      } else if let value = parameters[name] {
+        values[name] = value
+      } else {
+        throw StoreError.missingParameter(name: name)
+      }
+    }
+    statement.arguments = StatementArguments(values)
+    let columns = statement.columnNames
+    var rows: [[String?]] = []
+    let cursor = try Row.fetchCursor(statement)
+    while let row = try cursor.next() {
+      rows.append(
+        (0..<row.count).map { i in
+          let value = row[i] as DatabaseValue
+          switch value.storage {
+          case .null: return nil
+          case .int64(let n): return String(n)
+          case .double(let d): return String(d)
+          case .string(let s): return s
+          case .blob(let data): return "(\(data.count) bytes)"
+          }
+        })
+    }
+    return QueryResult(columns: columns, rows: rows)
   }
 
   /// The names of the statement's `:name` parameters, as SQLite parsed them (so `'system:masters'` in a string

@@ -23,11 +23,7 @@ public final class RolecallDatabase: Sendable {
     let inMemory = path == ":memory:"
     let exists = inMemory || FileManager.default.fileExists(atPath: path)
     if mode == .readOnly && !exists { throw StoreError.noDatabase(path: path) }
-    if !exists {
-      // RBAC data maps a cluster's attack surface: keep it private to its owner from the first byte.
-      guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
-      else { throw StoreError.incompatible(path: path, reason: "cannot create the database file") }
-    }
+    if !exists { try Self.createFile(path) }
     var config = Configuration()
     config.readonly = mode == .readOnly
     config.busyMode = .timeout(30)
@@ -46,7 +42,36 @@ public final class RolecallDatabase: Sendable {
     }
   }
 
+  /// Creates the database file, private to its owner from the first byte (RBAC data maps a cluster's attack
+  /// surface). O_EXCL, never FileManager.createFile: that writes a new file and renames it over the path, which
+  /// would pull the file from under another rolecall that created it a moment earlier and is writing to it.
+  private static func createFile(_ path: String) throws {
+    let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+    if fd >= 0 {
+      close(fd)
+    } else if errno != EEXIST {
+      throw StoreError.incompatible(path: path, reason: "cannot create the database file")
+    }
+  }
+
+  /// Migrates forward, also when another rolecall is migrating the same file at the same moment (two ingests into
+  /// a new database): GRDB's migrator decides what to apply before it takes the write lock, so the later process can
+  /// fail on a table the earlier one has just created. Each migration is one transaction, so a failed attempt leaves
+  /// nothing half-done: look again and carry on from where the other got to, as long as it got somewhere.
   private static func migrate(_ writer: any DatabaseWriter, path: String, readOnly: Bool) throws {
+    var appliedBefore: Set<String>?
+    while true {
+      do {
+        return try migrateOnce(writer, path: path, readOnly: readOnly)
+      } catch let error as DatabaseError where !readOnly {
+        let applied = (try? writer.read { try Migrations.migrator.appliedIdentifiers($0) }) ?? []
+        if applied == appliedBefore { throw error }
+        appliedBefore = applied
+      }
+    }
+  }
+
+  private static func migrateOnce(_ writer: any DatabaseWriter, path: String, readOnly: Bool) throws {
     let migrator = Migrations.migrator
     let (applied, known, complete) = try writer.read { db in
       let applied = try migrator.appliedIdentifiers(db)
@@ -76,6 +101,10 @@ public final class RolecallDatabase: Sendable {
 
   func read<T>(_ body: (Database) throws -> T) throws -> T {
     do { return try writer.read(body) } catch let error as DatabaseError { throw StoreError.sqlite(Self.explain(error)) }
+  }
+
+  func write<T>(_ body: (Database) throws -> T) throws -> T {
+    do { return try writer.write(body) } catch let error as DatabaseError { throw StoreError.sqlite(Self.explain(error)) }
   }
 
   // MARK: - Snapshots
@@ -147,5 +176,27 @@ public final class RolecallDatabase: Sendable {
       return db.changesCount
     }
     if removed == 0 { throw StoreError.noSnapshot(name: name) }
+  }
+}
+
+// MARK: - Test hooks
+
+extension RolecallDatabase {
+  /// Creates a database as an older rolecall left it: the migrations up to and including `migration` applied, then
+  /// `sql` run (to store what that version stored). For tests of migrating forward; never used by rolecall itself.
+  @_spi(Testing) public static func createForTesting(path: String, migratedUpTo migration: String, sql: String) throws {
+    guard Migrations.migrator.migrations.contains(migration) else {
+      throw StoreError.incompatible(path: path, reason: "no migration named \"\(migration)\"")
+    }
+    let queue = try DatabaseQueue(path: path)
+    try Migrations.migrator.migrate(queue, upTo: migration)
+    try queue.write { try $0.execute(sql: sql) }
+  }
+
+  /// Opens a database that may grow to at most `pages` pages, as a full disk would stop it: SQLite's
+  /// `max_page_count`. For tests of running out of space; never used by rolecall itself.
+  @_spi(Testing) public convenience init(path: String, maximumPageCount pages: Int) throws {
+    try self.init(path: path)
+    try writer.write { try $0.execute(sql: "PRAGMA max_page_count = \(pages)") }
   }
 }

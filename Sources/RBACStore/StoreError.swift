@@ -16,6 +16,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
   case noQuery(name: String, available: [String])
   /// A query parameter was not given.
   case missingParameter(name: String)
+  /// A query's SQL would change the database, and writes were not allowed (`rolecall query --write`).
+  case queryWrites
+  /// A SQL file named on the command line cannot be read.
+  case unreadableQuery(path: String, reason: String)
 
   public var description: String {
     switch self {
@@ -35,6 +39,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
       return "no query named \"\(name)\"; available: \(available.joined(separator: ", "))"
     case .missingParameter(let name):
       return "the query needs --param \(name)=VALUE"
+    case .queryWrites:
+      return "the query writes to the database, which queries open read-only: pass --write if that is what you mean"
+    case .unreadableQuery(let path, let reason):
+      return "\(path): cannot read the SQL file: \(reason)"
     }
   }
 }

@@ -179,7 +179,7 @@ private func error(_ text: String) -> String {
 }
 
 @Test func syntaxErrorsNameTheLine() {
-  #expect(error("kind: [a\n").hasPrefix("input.yaml, line 2: syntax error:"))
+  #expect(error("kind: [a\n").hasPrefix("input.yaml, document 1, line 2: syntax error:"))
   #expect(
     (try? Ingest.read(data: Data("{\"kind\": ".utf8), file: "x.json")) == nil)
 }

@@ -162,7 +162,7 @@ private let requests: [(UserInfo, RequestAttributes)] = [
   sqlite.arguments = ["sqlite3", path, "INSERT INTO grdb_migrations VALUES ('v99: from the future')"]
   try sqlite.run()
   sqlite.waitUntilExit()
-  guard sqlite.terminationStatus == 0 else { return }  // no sqlite3 shell: nothing to simulate with
+  try #require(sqlite.terminationStatus == 0, "the sqlite3 shell simulates the newer rolecall")
   #expect(throws: StoreError.self) { try RolecallDatabase(path: path, mode: .readOnly) }
   do {
     _ = try RolecallDatabase(path: path)

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import RBACAnalysis
+import RBACIngest
 import RBACModel
 
 extension Rolecall {
@@ -59,6 +60,7 @@ extension Rolecall {
       guard let user = identity.user else {
         throw UsageError(description: "--as USER is required: rolecall has no current user to assume")
       }
+      guard !user.isEmpty else { throw UsageError(description: "--as must name a user, not be empty") }
       let info = UserInfo.impersonating(user, groups: identity.groups)
       if list {
         try output.print(try analyst.rules(for: info, namespace: scope.namespace ?? RequestArgument.defaultNamespace))
@@ -83,12 +85,13 @@ extension Rolecall {
   }
 }
 
-/// Reads a file, or stdin for `-`.
+/// Reads a file, or stdin for `-`, up to the size ingest reads (a stream of any length is refused, not held).
 func readInput(_ path: String) throws -> Data {
-  if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
+  if path == "-" { return try InputLimits.contents(of: FileHandle.standardInput, name: "-") }
   // FileHandle reads pipes too (`--batch <(...)`), where FileManager.contents(atPath:) gives up.
-  guard let data = try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).readToEnd() ?? Data() else {
+  guard let handle = try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)) else {
     throw UsageError(description: "\(path): cannot read")
   }
-  return data
+  defer { try? handle.close() }
+  return try InputLimits.contents(of: handle, name: path)
 }

@@ -9,9 +9,9 @@ extension Rolecall {
     static let configuration = CommandConfiguration(
       abstract: "Run a shipped SQL query by name, or your own .sql file, against a snapshot.",
       discussion: """
-        The database is opened read-only: SQL that writes is refused. `:snapshot` is bound to the chosen \
-        snapshot's id; every other :name parameter comes from --param name=value and is bound, never spliced. \
-        The schema is documented in docs/schema.md. `rolecall query --list` lists the shipped queries.
+        The database is opened read-only: SQL that writes is refused unless --write is given. `:snapshot` is \
+        bound to the chosen snapshot's id; every other :name parameter comes from --param name=value and is \
+        bound, never spliced. The schema is documented in docs/schema.md. `rolecall query --list` lists the shipped queries.
 
         Examples:
           rolecall query cluster-admins
@@ -26,6 +26,12 @@ extension Rolecall {
 
     @Flag(help: "List the shipped queries.")
     var list = false
+
+    @Flag(
+      help: ArgumentHelp(
+        "Allow SQL that writes (UPDATE, DELETE, ...): the database is then opened read-write.",
+        discussion: "Without it the database is opened read-only and SQL that writes is refused before it runs."))
+    var write = false
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
@@ -42,9 +48,10 @@ extension Rolecall {
         }
         parameters[String(p[..<eq])] = String(p[p.index(after: eq)...])
       }
-      let analyst = try database.analyst()
+      let analyst = try database.analyst(mode: write ? .readWrite : .readOnly)
       let sql = try QueryCatalog.sql(for: query!)
-      try output.print(QueryReport(result: try analyst.database.run(sql: sql, parameters: parameters, snapshot: analyst.snapshot)))
+      let result = try analyst.database.run(sql: sql, parameters: parameters, snapshot: analyst.snapshot, allowWrites: write)
+      try output.print(QueryReport(result: result))
     }
   }
 }

@@ -15,9 +15,9 @@ struct DatabaseOptions: ParsableArguments {
 
   var path: String { db ?? ProcessInfo.processInfo.environment["ROLECALL_DB"] ?? "rolecall.db" }
 
-  /// Opens the database read-only and picks the snapshot.
-  func analyst() throws -> Analyst {
-    let database = try RolecallDatabase(path: path, mode: .readOnly)
+  /// Opens the database (read-only unless a command must write) and picks the snapshot.
+  func analyst(mode: RolecallDatabase.Mode = .readOnly) throws -> Analyst {
+    let database = try RolecallDatabase(path: path, mode: mode)
     return Analyst(database: database, snapshot: try database.snapshot(named: snapshot))
   }
 }
