@@ -86,7 +86,7 @@ public enum PermissionDiff {
 
   /// The atoms that no atom of `other` covers: a `get` next to an old `*` is nothing new.
   static func uncovered(_ atoms: Set<PermissionAtom>, by other: AtomSet) -> [PermissionAtom] {
-    atoms.filter { !other.covers($0) }
+    other.isEmpty ? Array(atoms) : atoms.filter { !other.covers($0) }
   }
 
   /// Drops every atom another atom of the set covers: a new `*` on pods says all a new `get` on pods would.

@@ -199,6 +199,7 @@ public struct AtomSet: Sendable {
 
   /// Whether an atom of the set covers `atom`; with `otherThanItself`, an atom other than `atom` itself.
   public func covers(_ atom: PermissionAtom, otherThanItself: Bool = false) -> Bool {
+    guard !atoms.isEmpty else { return false }
     var found = false
     visitCandidates(of: atom) { candidate in
       guard !(otherThanItself && candidate == atom), atoms.contains(candidate) else { return true }
@@ -210,6 +211,7 @@ public struct AtomSet: Sendable {
 
   /// Every atom of the set that covers `atom`, itself included.
   public func atomsCovering(_ atom: PermissionAtom) -> [PermissionAtom] {
+    guard !atoms.isEmpty else { return [] }
     var found: [PermissionAtom] = []
     visitCandidates(of: atom) { candidate in
       if atoms.contains(candidate) { found.append(candidate) }
