@@ -111,7 +111,7 @@ struct CheckEvaluator {
       let statement = "only \(patterns.map(\.text).joined(separator: ", ")) may \(describe(attributes))"
       var failures: [CheckReport.Failure] = []
       for allowed in try policy().allowedSubjects(attributes, in: scope) where !allowed.implicit {
-        let node = Self.node(allowed.subject)
+        let node = GraphNode(allowed.subject)
         guard !patterns.contains(where: { $0.matches(node) }) else { continue }
         failures.append(
           .init(message: "\(node) may too", evidence: allowed.via.map { Evidence($0) }, notes: notes))
@@ -135,17 +135,10 @@ struct CheckEvaluator {
         sources = [node]
       }
       sources = sources.filter { node in !exempt.contains { $0.matches(node) } }
-      let known = Set(graph.identities)
       var failures: [CheckReport.Failure] = []
       for node in sources.sorted() {
-        var own = steps[node]
-        // An identity no binding names acts through its groups.
-        if own == nil && !known.contains(node) {
-          own = graph.edges(from: node).compactMap { e in steps[e.to].map { $0 + EscalationGraph.cost(e) } }.min()
-        }
-        guard let own else { continue }
-        let path =
-          graph.guidedPaths(from: node, to: target, distance: { $0 == node ? own : steps[$0] }, limit: 1).first ?? []
+        guard let own = graph.steps(from: node, given: steps) else { continue }
+        let path = graph.guidedPaths(from: node, to: target, distances: steps, limit: 1).first ?? []
         failures.append(.init(message: "\(node) reaches \(target) in \(own) step(s)", path: path))
       }
       return (statement, failures)
@@ -180,16 +173,6 @@ struct CheckEvaluator {
       if !r.subresource.isEmpty { text += "/" + r.subresource }
       if !r.name.isEmpty { text += " " + r.name }
       return text + (r.namespace.isEmpty ? "" : " in " + r.namespace)
-    }
-  }
-
-  static func node(_ subject: Subject) -> GraphNode {
-    switch subject.kind {
-    case .group: return .group(subject.name)
-    case .serviceAccount: return .serviceAccount(namespace: subject.namespace, name: subject.name)
-    case .user:
-      if let sa = ServiceAccountName.split(subject.name) { return .serviceAccount(namespace: sa.namespace, name: sa.name) }
-      return .user(subject.name)
     }
   }
 }

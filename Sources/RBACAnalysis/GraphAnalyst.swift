@@ -41,14 +41,11 @@ extension Analyst {
         return PathsReport(from: source, to: target, paths: [])
       }
       let graph = try graph()
-      var steps = stored.steps
-      // An identity no binding names still has its groups: its distance is its best neighbour's.
-      if steps[source] == nil {
-        steps[source] = graph.edges(from: source).compactMap { e in steps[e.to].map { $0 + EscalationGraph.cost(e) } }.min()
+      guard let d = graph.steps(from: source, given: stored.steps), d <= maxDepth else {
+        return PathsReport(from: source, to: target, paths: [])
       }
-      guard let d = steps[source], d <= maxDepth else { return PathsReport(from: source, to: target, paths: []) }
       return PathsReport(
-        from: source, to: target, paths: graph.guidedPaths(from: source, to: target, distance: { steps[$0] }, limit: limit))
+        from: source, to: target, paths: graph.guidedPaths(from: source, to: target, distances: stored.steps, limit: limit))
     }
     return PathsReport(
       from: source, to: target, paths: try graph().shortestPaths(from: source, to: target, maxDepth: maxDepth, limit: limit))
@@ -141,7 +138,7 @@ extension Analyst {
     let distances = try database.storedDistances(of: snapshot, to: .clusterAdmin)?.steps ?? graph.distances(to: .clusterAdmin)
     let entries = found.map { item in
       let path =
-        item.node.flatMap { graph.guidedPaths(from: $0, to: .clusterAdmin, distance: { distances[$0] }, limit: 1).first }
+        item.node.flatMap { graph.guidedPaths(from: $0, to: .clusterAdmin, distances: distances, limit: 1).first }
         ?? []
       return BackdoorsReport.Entry(
         provider: item.provider, kind: item.kind, name: item.name, note: item.note,

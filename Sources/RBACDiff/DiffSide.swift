@@ -28,7 +28,7 @@ public final class DiffSide {
     policy = content.policy()
     graph = EscalationGraph(policy: policy, objects: content.clusterObjects)
     permissions = SubjectPermissions(policy)
-    identities = Set(graph.identities)
+    identities = graph.identitySet
     var all = distances
     for target in Self.targets where all[target] == nil { all[target] = graph.distances(to: target) }
     self.distances = all
@@ -37,10 +37,7 @@ public final class DiffSide {
   /// The steps from `node` to `target`, nil when it cannot reach it. An identity this snapshot does not know (an
   /// account created only in the other one) acts through its groups: its distance is its best neighbour's.
   func steps(_ node: GraphNode, to target: GraphNode) -> Int? {
-    let known = distances[target]!
-    if let steps = known[node] { return steps }
-    if identities.contains(node) { return nil }
-    return graph.edges(from: node).compactMap { edge in known[edge.to].map { $0 + EscalationGraph.cost(edge) } }.min()
+    graph.steps(from: node, given: distances[target]!)
   }
 
   /// One shortest path from `node` to `target`, the first in the graph's fixed order; empty when there is none.

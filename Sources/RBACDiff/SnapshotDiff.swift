@@ -77,7 +77,7 @@ public struct SnapshotDiff: Sendable, Codable {
 
   private func names(_ subjects: [Subject], _ bindingNamespace: String, _ node: GraphNode) -> Bool {
     subjects.contains { subject in
-      subject.matchKey(bindingNamespace: bindingNamespace).map(SubjectPermissions.node) == node
+      subject.matchKey(bindingNamespace: bindingNamespace).map(GraphNode.init) == node
     }
   }
 

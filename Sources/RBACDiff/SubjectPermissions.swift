@@ -19,7 +19,7 @@ public struct SubjectPermissions: Sendable {
       for rule in bound.rules { atomsOfBinding += PermissionAtom.atoms(of: rule, boundIn: namespace) }
       for (i, subject) in bound.subjects.enumerated() {
         guard let key = subject.matchKey(bindingNamespace: namespace) else { continue }
-        let node = Self.node(key)
+        let node = GraphNode(key)
         sites[node, default: []].append((bound, i))
         // A subject named by a binding is a subject of the diff even when its role is missing or empty.
         atoms[node, default: []].formUnion(atomsOfBinding)
@@ -27,16 +27,6 @@ public struct SubjectPermissions: Sendable {
     }
     for bound in policy.clusterRoleBindings { visit(bound, namespace: "") }
     for (ns, bindings) in policy.roleBindings { for bound in bindings { visit(bound, namespace: ns) } }
-  }
-
-  /// The graph's name for the identity a subject key matches.
-  static func node(_ key: SubjectKey) -> GraphNode {
-    switch key {
-    case .group(let name): return .group(name)
-    case .user(let name):
-      if let sa = ServiceAccountName.split(name) { return .serviceAccount(namespace: sa.namespace, name: sa.name) }
-      return .user(name)
-    }
   }
 
   /// Every rule granted to `subject`, as the grant that names it and its atoms: computed once per changed subject.

@@ -25,6 +25,9 @@ public final class EscalationGraph {
       + cluster.awsAuth.map { GraphNode.cloudIdentity(arn: $0.arn) }
   }
 
+  /// ``identities`` as a set, for membership questions.
+  public private(set) lazy var identitySet = Set(identities)
+
   /// The edges out of a node.
   public func edges(from node: GraphNode) -> [Edge] {
     if let known = cache[node] { return known }
@@ -193,6 +196,24 @@ public final class EscalationGraph {
     }
     walk(source, [])
     return paths
+  }
+
+  /// The steps from `node` to a target, given every node's distance to it (``distances(to:)``, or as stored at
+  /// ingest: a node that cannot reach it is absent). An identity the snapshot does not know (an account no object or
+  /// binding names) still acts through its groups: its distance is its best neighbour's.
+  public func steps(from node: GraphNode, given distances: [GraphNode: Int]) -> Int? {
+    if let steps = distances[node] { return steps }
+    if identitySet.contains(node) { return nil }
+    return edges(from: node).compactMap { edge in distances[edge.to].map { $0 + Self.cost(edge) } }.min()
+  }
+
+  /// ``guidedPaths(from:to:distance:limit:)`` over `distances`, the source's own distance taken by
+  /// ``steps(from:given:)``.
+  public func guidedPaths(from source: GraphNode, to target: GraphNode, distances: [GraphNode: Int], limit: Int = 5)
+    -> [[Edge]]
+  {
+    guard let own = steps(from: source, given: distances) else { return [] }
+    return guidedPaths(from: source, to: target, distance: { $0 == source ? own : distances[$0] }, limit: limit)
   }
 
   /// The shortest paths when every node's distance to the target is known (``distances(to:)``, stored at

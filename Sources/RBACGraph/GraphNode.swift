@@ -79,6 +79,28 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
   }
 
+  /// The identity a binding subject matches: a user named `system:serviceaccount:NS:NAME` is that account.
+  public init(_ key: SubjectKey) {
+    switch key {
+    case .group(let name): self = .group(name)
+    case .user(let name):
+      if let sa = ServiceAccountName.split(name) {
+        self = .serviceAccount(namespace: sa.namespace, name: sa.name)
+      } else {
+        self = .user(name)
+      }
+    }
+  }
+
+  /// The identity of a subject whose service-account namespace is resolved (a grant's, a who-can answer's).
+  public init(_ subject: Subject) {
+    switch subject.kind {
+    case .group: self = .group(subject.name)
+    case .serviceAccount: self = .serviceAccount(namespace: subject.namespace, name: subject.name)
+    case .user: self.init(SubjectKey.user(subject.name))
+    }
+  }
+
   /// A node that stands for many (sa:N:*, sa:*:*, pods:N): leaving it is not a step of its own.
   public var isHub: Bool {
     switch self {

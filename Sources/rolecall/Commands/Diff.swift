@@ -50,14 +50,12 @@ extension Rolecall {
     @Option(help: "Exit 1 when the diff holds this: admin-gained, new-paths or any.")
     var failOn: SnapshotDiff.FailOn?
 
-    @Option(help: "The database file (default: $ROLECALL_DB, else ./rolecall.db).")
-    var db: String?
+    @OptionGroup var database: DatabaseFileOptions
 
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-      let path = db ?? ProcessInfo.processInfo.environment["ROLECALL_DB"] ?? "rolecall.db"
-      let report = try RolecallDatabase(path: path, mode: .readOnly).diff(
+      let report = try RolecallDatabase(path: database.path, mode: .readOnly).diff(
         from: from, to: to, subject: subject, namespace: namespace)
       try output.print(report)
       if let failOn, report.diff.fails(on: failOn) { throw ExitCode(1) }

@@ -89,8 +89,7 @@ extension Rolecall {
     @Option(name: .shortAndLong, help: "The namespace of namespaced objects that name none (as kubectl apply -n).")
     var namespace: String = "default"
 
-    @Option(help: "The database file (default: $ROLECALL_DB, else ./rolecall.db).")
-    var db: String?
+    @OptionGroup var databaseFile: DatabaseFileOptions
 
     @Flag(name: .shortAndLong, help: "Print no summary.")
     var quiet = false
@@ -122,7 +121,7 @@ extension Rolecall {
       }
     }
 
-    private var databasePath: String { db ?? ProcessInfo.processInfo.environment["ROLECALL_DB"] ?? "rolecall.db" }
+    private var databasePath: String { databaseFile.path }
 
     /// `--label` values, which win over the labels a base snapshot or a cluster gives.
     private func labelled(_ content: SnapshotContent) -> SnapshotContent {
