@@ -25,13 +25,6 @@ extension Ingest {
     try normalize(decoded.flatMap(\.items), options: options)
   }
 
-  /// Reads several in-memory documents, each as if it were a file of that name, into one snapshot's content.
-  public static func read(documents: [(name: String, data: Data)], options: Options = Options()) throws
-    -> SnapshotContent
-  {
-    try normalize(documents.map { try decode(data: $0.data, name: $0.name) }, options: options)
-  }
-
   private static func count(_ manifest: Manifest) -> Int {
     if case .list(let items) = manifest { return items.reduce(0) { $0 + count($1) } }
     return 1

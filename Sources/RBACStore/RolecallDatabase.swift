@@ -161,12 +161,13 @@ public final class RolecallDatabase: Sendable {
 
   /// The named snapshot, or the latest when `name` is nil.
   public func snapshot(named name: String?) throws -> SnapshotInfo {
+    // One read: the snapshot and its labels as of the same moment.
     let found = try read { db in
-      try name.map { try SnapshotInfo.fetchOne(db, sql: "SELECT * FROM snapshot WHERE name = ?", arguments: [$0]) }
-        ?? SnapshotInfo.fetchOne(db, sql: "SELECT * FROM snapshot ORDER BY id DESC LIMIT 1")
+      try (name.map { try SnapshotInfo.fetchOne(db, sql: "SELECT * FROM snapshot WHERE name = ?", arguments: [$0]) }
+        ?? SnapshotInfo.fetchOne(db, sql: "SELECT * FROM snapshot ORDER BY id DESC LIMIT 1")).map { try Self.withLabels($0, db) }
     }
     guard let found else { throw StoreError.noSnapshot(name: name) }
-    return try read { try Self.withLabels(found, $0) }
+    return found
   }
 
   /// Deletes a snapshot and everything in it.

@@ -13,9 +13,7 @@ extension RolecallDatabase {
     try read { db in
       let id = snapshot.id
       var content = SnapshotContent()
-      func source(_ row: Row, _ file: Int) -> ObjectSource {
-        ObjectSource(file: row[file] ?? "", document: row[file + 1] ?? 0)
-      }
+      let source = ClusterRows.source
 
       var rules: [Int64: (rules: [PolicyRule], origins: [String])] = [:]
       let ruleRows = try Row.fetchCursor(
@@ -85,45 +83,12 @@ extension RolecallDatabase {
         }
       }
 
-      content.serviceAccounts = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT namespace, name, automount_token, source_file, source_document FROM service_account
-          WHERE snapshot_id = ? ORDER BY namespace, name
-          """, arguments: [id]
-      ).map { Sourced(ServiceAccount(namespace: $0[0], name: $0[1], automountServiceAccountToken: $0[2]), from: source($0, 3)) }
-      content.namespaces = try Row.fetchAll(
-        db,
-        sql: "SELECT name, labels, source_file, source_document FROM namespace WHERE snapshot_id = ? ORDER BY name",
-        arguments: [id]
-      ).map { Sourced(Namespace(name: $0[0], labels: JSONText.decodeMap($0[1])), from: source($0, 2)) }
-      content.workloads = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT kind, namespace, name, service_account, automount_token, node_name, on_every_node, privileged,
-            host_path, host_pid, host_network, source_file, source_document FROM workload WHERE snapshot_id = ?
-          ORDER BY namespace, kind, name
-          """, arguments: [id]
-      ).map {
-        Sourced(
-          Workload(
-            kind: $0[0], namespace: $0[1], name: $0[2], serviceAccount: $0[3], automountServiceAccountToken: $0[4],
-            nodeName: $0[5], onEveryNode: $0[6], privileged: $0[7], hostPath: $0[8], hostPID: $0[9],
-            hostNetwork: $0[10]), from: source($0, 11))
-      }
-      content.secrets = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT namespace, name, type, service_account_name, source_file, source_document FROM secret
-          WHERE snapshot_id = ? ORDER BY namespace, name
-          """, arguments: [id]
-      ).map {
-        Sourced(SecretMetadata(namespace: $0[0], name: $0[1], type: $0[2], serviceAccountName: $0[3]), from: source($0, 4))
-      }
-      content.awsAuth = try Row.fetchAll(
-        db, sql: "SELECT source, arn, username, groups FROM aws_auth_mapping WHERE snapshot_id = ? ORDER BY seq",
-        arguments: [id]
-      ).map { AWSAuthMapping(source: $0[0], arn: $0[1], username: $0[2], groups: JSONText.decodeList($0[3])) }
+      let rows = ClusterRows(db: db, snapshot: id)
+      content.serviceAccounts = try rows.serviceAccounts()
+      content.namespaces = try rows.namespaces()
+      content.workloads = try rows.workloads()
+      content.secrets = try rows.secrets()
+      content.awsAuth = try rows.awsAuth()
       content.skippedKinds = snapshot.skippedKinds
       content.labels = snapshot.labels
       content.diagnostics = try Row.fetchAll(
