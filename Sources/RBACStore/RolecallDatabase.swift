@@ -35,10 +35,27 @@ public final class RolecallDatabase: Sendable {
       }
     }
     do {
-      writer = inMemory ? try DatabaseQueue(configuration: config) : try DatabaseQueue(path: path, configuration: config)
-      try Self.migrate(writer, path: path, readOnly: mode == .readOnly)
+      // Several rolecalls opening one new file at once contend for the lock that switching to WAL and the first
+      // migration take; SQLite reports that as busy at once rather than through the busy timeout: wait and retry.
+      writer = try Self.retryingWhileBusy {
+        let queue = inMemory ? try DatabaseQueue(configuration: config) : try DatabaseQueue(path: path, configuration: config)
+        try Self.migrate(queue, path: path, readOnly: mode == .readOnly)
+        return queue
+      }
     } catch let error as DatabaseError {
       throw StoreError.incompatible(path: path, reason: Self.explain(error))
+    }
+  }
+
+  /// Runs `body` again while SQLite answers busy, for as long as the busy timeout would have waited (30 s).
+  static func retryingWhileBusy<T>(_ body: () throws -> T) throws -> T {
+    let deadline = Date().addingTimeInterval(30)
+    while true {
+      do {
+        return try body()
+      } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+        usleep(50_000)
+      }
     }
   }
 
@@ -115,20 +132,33 @@ public final class RolecallDatabase: Sendable {
     throws -> SnapshotInfo
   {
     do {
-      return try writer.write { db in
-        let snapshotName = try name ?? Self.freshName(db, date: date)
-        if try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM snapshot WHERE name = ?)", arguments: [snapshotName])
-          == true
-        {
-          throw StoreError.snapshotExists(name: snapshotName)
+      // IMMEDIATE: the write lock is taken (through the busy timeout) before the first read, so a concurrent ingest
+      // that commits meanwhile cannot turn this transaction's later write into an immediate "busy".
+      return try writer.writeWithoutTransaction { db in
+        var info: SnapshotInfo?
+        try db.inTransaction(.immediate) {
+          info = try Self.insertSnapshot(db, content, name: name, sources: sources, date: date)
+          return .commit
         }
-        try SnapshotWriter(db: db).write(content, name: snapshotName, createdAt: date, sources: sources)
-        return try Self.withLabels(
-          SnapshotInfo.fetchOne(db, sql: "SELECT * FROM snapshot WHERE name = ?", arguments: [snapshotName])!, db)
+        return info!
       }
     } catch let error as DatabaseError {
       throw StoreError.sqlite(Self.explain(error))
     }
+  }
+
+  private static func insertSnapshot(
+    _ db: Database, _ content: SnapshotContent, name: String?, sources: [String], date: Date
+  ) throws -> SnapshotInfo {
+    let snapshotName = try name ?? Self.freshName(db, date: date)
+    if try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM snapshot WHERE name = ?)", arguments: [snapshotName])
+      == true
+    {
+      throw StoreError.snapshotExists(name: snapshotName)
+    }
+    try SnapshotWriter(db: db).write(content, name: snapshotName, createdAt: date, sources: sources)
+    return try Self.withLabels(
+      SnapshotInfo.fetchOne(db, sql: "SELECT * FROM snapshot WHERE name = ?", arguments: [snapshotName])!, db)
   }
 
   private static func freshName(_ db: Database, date: Date) throws -> String {
