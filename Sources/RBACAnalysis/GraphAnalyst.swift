@@ -71,7 +71,7 @@ extension Analyst {
     }.map { risk in
       AuditReport.Entry(
         identity: risk.identity, score: risk.score, stepsToClusterAdmin: risk.stepsToClusterAdmin,
-        firstStep: risk.firstStep.map { "\($0.from) -[\($0.primitive)]-> \($0.to)" },
+        firstStep: risk.firstStep?.description,
         findings: zip(risk.findings, risk.evidence).map { finding, evidence in
           AuditReport.Finding(id: finding, evidence: evidence, accepted: baseline.accepts(risk.identity, finding))
         },
@@ -143,7 +143,7 @@ extension Analyst {
       return BackdoorsReport.Entry(
         provider: item.provider, kind: item.kind, name: item.name, note: item.note,
         stepsToClusterAdmin: item.node.flatMap { distances[$0] },
-        path: path.map { "\($0.from) -[\($0.primitive)]-> \($0.to)" })
+        path: path.map(\.description))
     }
     let providers = Set(entries.map { $0.provider })
     let invisible = catalog.invisible.filter { providers.isEmpty || providers.contains($0.provider) }

@@ -41,19 +41,14 @@ public struct ClusterIndex: Sendable {
     for bound in bindings {
       if !bound.ref.namespace.isEmpty { namespaces.insert(bound.ref.namespace) }
       for subject in bound.subjects {
-        switch subject.kind {
-        case .user:
-          if let sa = ServiceAccountName.split(subject.name) {
-            accounts[sa.namespace, default: []].insert(sa.name)
-          } else {
-            users.insert(subject.name)
-          }
-        case .group: groups.insert(subject.name)
-        case .serviceAccount:
-          // A binding may name an account the dump does not hold (a partial export, or one not created yet: whoever
-          // may create it inherits the binding), so bound accounts are identities too.
-          let ns = subject.namespace.isEmpty ? bound.ref.namespace : subject.namespace
-          if !ns.isEmpty { accounts[ns, default: []].insert(subject.name) }
+        // A binding may name an account the dump does not hold (a partial export, or one not created yet: whoever
+        // may create it inherits the binding), so bound accounts are identities too.
+        guard let key = subject.matchKey(bindingNamespace: bound.ref.namespace) else { continue }
+        switch GraphNode(key) {
+        case .serviceAccount(let ns, let name): accounts[ns, default: []].insert(name)
+        case .user(let name): users.insert(name)
+        case .group(let name): groups.insert(name)
+        default: continue
         }
       }
     }

@@ -76,3 +76,8 @@ extension GraphNode: Codable {
     try container.encode(description)
   }
 }
+
+extension Edge: CustomStringConvertible {
+  /// `from -[primitive]-> to`: how every report writes a step.
+  public var description: String { "\(from) -[\(primitive)]-> \(to)" }
+}

@@ -44,7 +44,7 @@ public struct CheckReport: Report {
     var lines: [String] {
       evidence.map(PathsReport.describe)
         + path.map { edge in
-          "\(edge.from) -[\(edge.primitive)]-> \(edge.to)"
+          "\(edge)"
             + (edge.evidence.first.map { ": " + PathsReport.describe($0) } ?? "")
         } + notes.map { "note: " + $0 }
     }

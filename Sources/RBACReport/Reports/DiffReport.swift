@@ -41,7 +41,7 @@ public struct DiffReport: Report {
   static func firstStepLine(_ p: PathChange) -> String? {
     guard let step = p.firstStep else { return nil }
     let evidence = step.evidence.first.map { ": " + PathsReport.describe($0) } ?? ""
-    return "first step: \(step.from) -[\(step.primitive)]-> \(step.to)\(evidence)"
+    return "first step: \(step)\(evidence)"
   }
 
   static func adminLine(_ a: AdminChange) -> String {
