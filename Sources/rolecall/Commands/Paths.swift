@@ -10,9 +10,9 @@ extension Rolecall {
     static let configuration = CommandConfiguration(
       abstract: "Show the shortest escalation paths from a subject to cluster-admin, a node, or another subject.",
       discussion: """
-        Nodes are identities (user:NAME, group:NAME, sa:NAMESPACE:NAME, aws:ARN for aws-auth IAM identities) and \\
-        two targets: cluster-admin (system:masters, or every verb on every resource cluster-wide) and node (root on \\
-        a node). Each step names its primitive (`rolecall primitives` lists them) and the binding, role and rule \\
+        Nodes are identities (user:NAME, group:NAME, sa:NAMESPACE:NAME, aws:ARN for aws-auth IAM identities) and \
+        two targets: cluster-admin (system:masters, or every verb on every resource cluster-wide) and node (root on \
+        a node). Each step names its primitive (`rolecall primitives` lists them) and the binding, role and rule \
         that make it possible.
 
         Examples:
@@ -47,9 +47,9 @@ extension Rolecall {
     static let configuration = CommandConfiguration(
       abstract: "Rank service accounts, users and groups by how close they are to cluster-admin.",
       discussion: """
-        Findings: admin-equivalent (one step), reaches-cluster-admin (in N steps), reads-all-secrets, \\
-        creates-pods-everywhere, wildcard-rule, reaches-node. Each service account lists the workloads that run as \\
-        it. Identities managed by Kubernetes or a provider are tagged, never hidden. A baseline file accepts known \\
+        Findings: admin-equivalent (one step), reaches-cluster-admin (in N steps), reads-all-secrets, \
+        creates-pods-everywhere, wildcard-rule, reaches-node. Each service account lists the workloads that run as \
+        it. Identities managed by Kubernetes or a provider are tagged, never hidden. A baseline file accepts known \
         findings, one per line: IDENTITY (all its findings) or IDENTITY FINDING; # starts a comment.
 
         Exit code 1 when any finding is not accepted, so that a pipeline can gate on it.
@@ -77,8 +77,8 @@ extension Rolecall {
     static let configuration = CommandConfiguration(
       abstract: "List the provider-managed identities in the snapshot, their power, and the admins RBAC cannot show.",
       discussion: """
-        Matches users, groups, service accounts, ClusterRoles and ClusterRoleBindings against the catalog in \\
-        data/provider-identities.yaml (EKS, GKE, AKS, OpenShift, Rancher, kubeadm, ...) and the IAM identities of \\
+        Matches users, groups, service accounts, ClusterRoles and ClusterRoleBindings against the catalog in \
+        data/provider-identities.yaml (EKS, GKE, AKS, OpenShift, Rancher, kubeadm, ...) and the IAM identities of \
         EKS aws-auth; -o wide shows each one's shortest path to cluster-admin.
         """)
 
