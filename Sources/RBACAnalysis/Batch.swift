@@ -208,12 +208,16 @@ public enum Batch {
     var out: [UInt8] = []
     for (i, (user, request)) in requests.enumerated() {
       lines.appending(i, policy.allows(user, request) ? "\"allowed\":true" : "\"allowed\":false", to: &out)
-      if out.count > 1 << 16 {
-        write(out)
-        out.removeAll(keepingCapacity: true)
-      }
+      flushIfFull(&out, write)
     }
     write(out)
+  }
+
+  /// Writes the answers gathered so far once they pass 64 KiB: one write per line would cost a system call each.
+  static func flushIfFull(_ out: inout [UInt8], _ write: ([UInt8]) -> Void) {
+    guard out.count > 1 << 16 else { return }
+    write(out)
+    out.removeAll(keepingCapacity: true)
   }
 
   /// One subject of a `who-can --batch` answer.
@@ -250,8 +254,8 @@ public enum Batch {
           })
       }
       lines.appending(i, "\"subjects\":" + Renderer.json(subjects), to: &out)
-      write(out)
-      out.removeAll(keepingCapacity: true)
+      flushIfFull(&out, write)
     }
+    write(out)
   }
 }
