@@ -24,7 +24,6 @@ extension Analyst {
 /// any run of characters; a pattern without one names a single identity in any spelling `perms` takes.
 struct SubjectPattern {
   let text: String
-  private let parts: [Substring]
 
   init(_ text: String) {
     if !text.contains("*"), let node = GraphNode(parsing: text) {
@@ -32,21 +31,9 @@ struct SubjectPattern {
     } else {
       self.text = text
     }
-    parts = self.text.split(separator: "*", omittingEmptySubsequences: false)
   }
 
-  func matches(_ node: GraphNode) -> Bool {
-    let name = node.description
-    guard parts.count > 1 else { return name == text }
-    guard name.hasPrefix(parts[0]), name.hasSuffix(parts[parts.count - 1]) else { return false }
-    var rest = name.dropFirst(parts[0].count).dropLast(parts[parts.count - 1].count)
-    guard name.count >= parts[0].count + parts[parts.count - 1].count else { return false }
-    for part in parts.dropFirst().dropLast() where !part.isEmpty {
-      guard let range = rest.range(of: part) else { return false }
-      rest = rest[range.upperBound...]
-    }
-    return true
-  }
+  func matches(_ node: GraphNode) -> Bool { Glob.matches(text, node.description) }
 }
 
 /// Loads what the assertions need once (the policy, the graph, distances, the audit) and answers them.

@@ -9,12 +9,7 @@ import RBACStore
 
 extension RolecallDatabase {
   /// One snapshot as `diff` reads it: its objects as stored, and the escalation distances stored at ingest (a
-  /// snapshot written without them has them computed here).
-  public func diffSide(_ snapshot: SnapshotInfo) throws -> DiffSide {
-    let (content, distances) = try diffInput(snapshot)
-    return DiffSide(name: snapshot.name, content: content, distances: distances)
-  }
-
+  /// snapshot written without them has them computed by ``DiffSide``).
   private func diffInput(_ snapshot: SnapshotInfo) throws -> (SnapshotContent, [GraphNode: [GraphNode: Int]]) {
     var distances: [GraphNode: [GraphNode: Int]] = [:]
     for target in DiffSide.targets {

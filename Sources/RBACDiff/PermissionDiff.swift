@@ -32,17 +32,11 @@ public struct PermissionChange: Sendable, Hashable, Codable {
   /// `resource.group/subresource` as kubectl prints it, or the URLs.
   public var target: String {
     nonResourceURLs.isEmpty
-      ? PermissionChange.target(apiGroup: apiGroup, resource: resource)
+      ? EffectivePermission.target(apiGroup: apiGroup, resource: resource)
       : "nonResourceURLs [" + nonResourceURLs.joined(separator: " ") + "]"
   }
 
   public var scope: String { namespace.map { "in " + $0 } ?? "cluster-wide" }
-
-  static func target(apiGroup: String, resource: String) -> String {
-    guard !apiGroup.isEmpty else { return resource }
-    guard let slash = resource.firstIndex(of: "/") else { return resource + "." + apiGroup }
-    return resource[..<slash] + "." + apiGroup + resource[slash...]
-  }
 }
 
 /// What one subject gained and lost.

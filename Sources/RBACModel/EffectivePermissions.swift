@@ -17,7 +17,11 @@ public struct EffectivePermission: Sendable, Hashable, Codable {
 
   /// `resource.group/subresource` as kubectl prints it, or the URL.
   public var target: String {
-    if !nonResourceURL.isEmpty { return nonResourceURL }
+    nonResourceURL.isEmpty ? Self.target(apiGroup: apiGroup, resource: resource) : nonResourceURL
+  }
+
+  /// `resource.group/subresource` as kubectl prints a resource of a group (the core group adds nothing).
+  public static func target(apiGroup: String, resource: String) -> String {
     guard !apiGroup.isEmpty else { return resource }
     guard let slash = resource.firstIndex(of: "/") else { return resource + "." + apiGroup }
     return resource[..<slash] + "." + apiGroup + resource[slash...]

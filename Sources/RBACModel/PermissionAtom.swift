@@ -7,7 +7,7 @@
 /// a list of verbs or several rules) never shows as a change; only what the API server would allow does. Each
 /// field may hold a wildcard or pattern of the RBAC language, and ``covers(_:)`` decides whether one atom allows
 /// every request another allows.
-public struct PermissionAtom: Sendable, Hashable, Codable, Comparable {
+public struct PermissionAtom: Sendable, Hashable, Codable {
   /// Where the permission holds: empty for cluster-wide (a ClusterRoleBinding), else the RoleBinding's namespace.
   public let namespace: String
   public let verb: String
@@ -65,14 +65,6 @@ public struct PermissionAtom: Sendable, Hashable, Codable, Comparable {
   }
 
   public var isNonResource: Bool { !nonResourceURL.isEmpty }
-
-  public static func < (a: PermissionAtom, b: PermissionAtom) -> Bool {
-    if (a.namespace, a.isNonResource ? 1 : 0) != (b.namespace, b.isNonResource ? 1 : 0) {
-      return (a.namespace, a.isNonResource ? 1 : 0) < (b.namespace, b.isNonResource ? 1 : 0)
-    }
-    return (a.apiGroup, a.resource, a.nonResourceURL, a.resourceName ?? "", a.verb)
-      < (b.apiGroup, b.resource, b.nonResourceURL, b.resourceName ?? "", b.verb)
-  }
 }
 
 // MARK: - Breaking rules into atoms

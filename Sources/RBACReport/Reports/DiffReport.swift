@@ -31,9 +31,8 @@ public struct DiffReport: Report {
     }
     if p.members > 0 { text += membersText(p.members, p.memberExamples) }
     if p.through > 0 {
-      let shown = p.throughExamples.map(\.description).joined(separator: ", ")
       text += "; \(p.through) more identit\(p.through == 1 ? "y" : "ies") now \(p.kind == .disappeared ? "lost their path" : "go") "
-        + "through it (\(shown)\(p.through > p.throughExamples.count ? ", ..." : ""))"
+        + "through it " + examples(p.through, p.throughExamples)
     }
     return text
   }
@@ -49,9 +48,13 @@ public struct DiffReport: Report {
       + (a.members > 0 ? membersText(a.members, a.memberExamples) : "")
   }
 
-  static func membersText(_ count: Int, _ examples: [GraphNode]) -> String {
-    let shown = examples.map(\.description).joined(separator: ", ")
-    return ", and with it \(count) member(s) (\(shown)\(count > examples.count ? ", ..." : ""))"
+  static func membersText(_ count: Int, _ shown: [GraphNode]) -> String {
+    ", and with it \(count) member(s) " + examples(count, shown)
+  }
+
+  /// `(a, b, c, ...)`: the first few of `count` identities.
+  static func examples(_ count: Int, _ shown: [GraphNode]) -> String {
+    "(" + shown.map(\.description).joined(separator: ", ") + (count > shown.count ? ", ..." : "") + ")"
   }
 
   static func objectLine(_ o: ObjectChange) -> String {
@@ -94,7 +97,7 @@ public struct DiffReport: Report {
     if !diff.admins.isEmpty {
       out += "\nadmin-equivalent (\(diff.admins.count)):\n"
       for a in diff.admins {
-        out += "  \(a.became ? "+" : "-") " + Self.adminLine(a) + "\n"
+        out += "  \(Self.sign(gained: a.became)) " + Self.adminLine(a) + "\n"
         out += "      " + (wide ? PathsReport.describe(a.evidence) : Self.via(a.evidence)) + "\n"
       }
     }
