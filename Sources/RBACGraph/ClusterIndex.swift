@@ -20,6 +20,8 @@ public struct ClusterIndex: Sendable {
   public let adminClusterRoles: [String]
   /// ClusterRoles that, bound in a namespace, let their holder run pods or mint tokens there.
   public let podPowerClusterRoles: [String]
+  /// Per namespace, its Roles with the same power: settled once, not for every identity that may bind in it.
+  public let podPowerRoles: [String: [String]]
   /// Per service account username, whether it mounts tokens by default (nil when unknown).
   let automount: [String: Bool]
 
@@ -78,6 +80,10 @@ public struct ClusterIndex: Sendable {
       role.rules.contains(where: \.isFullWildcard)
     }.map(\.name).sorted()
     self.podPowerClusterRoles = policy.clusterRoles.values.filter { Self.hasPodPower($0.rules) }.map(\.name).sorted()
+    self.podPowerRoles = policy.roles.compactMapValues { roles in
+      let names = roles.values.filter { Self.hasPodPower($0.rules) }.map(\.name).sorted()
+      return names.isEmpty ? nil : names
+    }
     self.automount = automount
   }
 

@@ -228,8 +228,9 @@ public final class EscalationGraph {
     }
   }
 
-  /// How many steps each node needs to reach `target` (absent when it cannot), over the whole graph.
-  public func distances(to target: GraphNode) -> [GraphNode: Int] {
+  /// Every edge reachable from the identities (and `node`), by the node it leads to: built once, then each target's
+  /// distances are one backward search over it.
+  private lazy var reverseEdges: [GraphNode: [Edge]] = {
     var reverse: [GraphNode: [Edge]] = [:]
     var pending = identities + [.node]
     prefetch(pending)
@@ -240,6 +241,12 @@ public final class EscalationGraph {
         if visited.insert(edge.to).inserted { pending.append(edge.to) }
       }
     }
+    return reverse
+  }()
+
+  /// How many steps each node needs to reach `target` (absent when it cannot), over the whole graph.
+  public func distances(to target: GraphNode) -> [GraphNode: Int] {
+    let reverse = reverseEdges
     var distance: [GraphNode: Int] = [target: 0]
     var done = Set<GraphNode>()
     var queue = Deque([target])

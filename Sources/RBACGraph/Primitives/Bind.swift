@@ -51,7 +51,7 @@ extension Primitive {
       }
       let candidates =
         context.cluster.podPowerClusterRoles.map { ("clusterroles", $0) }
-        + context.cluster.podPowerRoles(in: ns).map { ("roles", $0) }
+        + (context.cluster.podPowerRoles[ns] ?? []).map { ("roles", $0) }
       let bound = bindRules.lazy.filter { $0.binding.kind == .clusterRoleBinding || $0.binding.namespace == ns }
         .compactMap { bind in
           candidates.first { resource, role in
@@ -69,10 +69,6 @@ extension Primitive {
 }
 
 extension ClusterIndex {
-  func podPowerRoles(in namespace: String) -> [String] {
-    (policy.roles[namespace] ?? [:]).values.filter { Self.hasPodPower($0.rules) }.map(\.name).sorted()
-  }
-
   static func hasPodPower(_ rules: [PolicyRule]) -> Bool {
     rules.contains { rule in
       rule.allows(.resource("create", "pods", namespace: "x"))
