@@ -56,8 +56,7 @@ struct CheckEvaluator {
 
   private mutating func graph() throws -> EscalationGraph {
     if let graphCache { return graphCache }
-    let built = EscalationGraph(
-      policy: try policy(), objects: try analyst.database.clusterObjects(of: analyst.snapshot))
+    let built = try analyst.graph(policy: try policy())
     graphCache = built
     return built
   }
@@ -65,8 +64,7 @@ struct CheckEvaluator {
   /// Steps to `target` for every node that reaches it: stored at ingest for cluster-admin and node.
   private mutating func distances(to target: GraphNode) throws -> [GraphNode: Int] {
     if let known = distanceCache[target] { return known }
-    let found =
-      try analyst.database.storedDistances(of: analyst.snapshot, to: target)?.steps ?? graph().distances(to: target)
+    let found = try analyst.distances(to: target, in: try graph())
     distanceCache[target] = found
     return found
   }
@@ -134,7 +132,7 @@ struct CheckEvaluator {
       let patterns = identities.map(SubjectPattern.init)
       let statement = "no identity matching \(patterns.map(\.text).joined(separator: ", ")) scores above \(score)"
         + (baseline.map { " (baseline \($0))" } ?? "")
-      let audit = try analyst.audit(baseline: try baseline.map(Baseline.init(contentsOf:)) ?? Baseline())
+      let audit = try analyst.audit(baseline: try baseline.map(Baseline.init(contentsOf:)) ?? Baseline(), graph: try graph())
       var failures: [CheckReport.Failure] = []
       for entry in audit.entries where entry.score > score && patterns.contains(where: { $0.matches(entry.identity) }) {
         let open = entry.findings.filter { !$0.accepted }

@@ -26,16 +26,23 @@ public enum GraphQuestionError: Error, Equatable, CustomStringConvertible {
 }
 
 extension Analyst {
-  /// The escalation graph of the snapshot.
-  public func graph() throws -> EscalationGraph {
-    EscalationGraph(policy: try database.policy(of: snapshot, scope: .all), objects: try database.clusterObjects(of: snapshot))
+  /// The escalation graph of the snapshot, over `policy` when the caller has already loaded it.
+  public func graph(policy: Policy? = nil) throws -> EscalationGraph {
+    EscalationGraph(
+      policy: try policy ?? database.policy(of: snapshot, scope: .all), objects: try database.clusterObjects(of: snapshot))
+  }
+
+  /// Steps to `target` (cluster-admin or node) for every node that reaches it: as stored at ingest, or computed over
+  /// `graph` for a snapshot written without them.
+  func distances(to target: GraphNode, in graph: EscalationGraph) throws -> [GraphNode: Int] {
+    try database.storedDistances(of: snapshot, to: target)?.steps ?? graph.distances(to: target)
   }
 
   /// `paths --from A --to B`.
   public func paths(from: String, to: String = "cluster-admin", maxDepth: Int = 8, limit: Int = 5) throws -> PathsReport {
     guard let source = GraphNode(parsing: from) else { throw GraphQuestionError.badNode(from) }
     guard let target = GraphNode(parsing: to) else { throw GraphQuestionError.badNode(to) }
-    if target == .clusterAdmin || target == .node, let stored = try database.storedDistances(of: snapshot, to: target) {
+    if let stored = try database.storedDistances(of: snapshot, to: target) {
       // A known identity that cannot reach the target needs no graph at all.
       if stored.known.contains(source) && stored.steps[source] == nil {
         return PathsReport(from: source, to: target, paths: [])
@@ -53,7 +60,11 @@ extension Analyst {
 
   /// `audit`: every identity with a finding, ranked, tagged, and with accepted findings marked.
   public func audit(baseline: Baseline = Baseline()) throws -> AuditReport {
-    let graph = try graph()
+    try audit(baseline: baseline, graph: try graph())
+  }
+
+  /// `audit` over a graph the caller has already built (`check` shares one among its assertions).
+  func audit(baseline: Baseline, graph: EscalationGraph) throws -> AuditReport {
     let catalog = ProviderCatalog.shipped
     func rank(_ node: GraphNode) -> Int {
       switch node {
@@ -64,8 +75,7 @@ extension Analyst {
       }
     }
     let entries = graph.risks(
-      toAdmin: try database.storedDistances(of: snapshot, to: .clusterAdmin)?.steps,
-      toNode: try database.storedDistances(of: snapshot, to: .node)?.steps
+      toAdmin: try distances(to: .clusterAdmin, in: graph), toNode: try distances(to: .node, in: graph)
     ).sorted {
       (rank($0.identity), -$0.score, $0.identity.description) < (rank($1.identity), -$1.score, $1.identity.description)
     }.map { risk in
@@ -135,7 +145,7 @@ extension Analyst {
           match.note + " (\(bound.role.kind.rawValue) \(bound.role.name) to \(to.joined(separator: ", ")))", nil))
       }
     }
-    let distances = try database.storedDistances(of: snapshot, to: .clusterAdmin)?.steps ?? graph.distances(to: .clusterAdmin)
+    let distances = try distances(to: .clusterAdmin, in: graph)
     let entries = found.map { item in
       let path =
         item.node.flatMap { graph.guidedPaths(from: $0, to: .clusterAdmin, distances: distances, limit: 1).first }

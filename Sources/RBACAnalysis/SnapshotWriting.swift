@@ -14,7 +14,7 @@ extension RolecallDatabase {
     var content = content
     let graph = EscalationGraph(policy: content.policy(), objects: content.clusterObjects)
     var distances: [String: [String: Int]] = [:]
-    for target in [GraphNode.clusterAdmin, .node] {
+    for target in Self.storedTargets {
       // Every identity gets a row, -1 when it cannot reach the target, so that a question about it needs no search.
       var steps = Dictionary(uniqueKeysWithValues: graph.identities.map { ($0.description, -1) })
       for (node, n) in graph.distances(to: target) { steps[node.description] = n }
@@ -24,9 +24,14 @@ extension RolecallDatabase {
     return try writeSnapshot(content, name: name, sources: sources)
   }
 
-  /// The stored distances to a target, or nil when the snapshot has none.
+  /// The targets whose distances ingest stores.
+  static let storedTargets: [GraphNode] = [.clusterAdmin, .node]
+
+  /// The stored distances to a target, or nil when the snapshot has none (or the target is not one ingest stores).
   func storedDistances(of snapshot: SnapshotInfo, to target: GraphNode) throws -> StoredDistances? {
-    guard let stored = try distances(of: snapshot, to: target.description) else { return nil }
+    guard Self.storedTargets.contains(target), let stored = try distances(of: snapshot, to: target.description) else {
+      return nil
+    }
     var result = StoredDistances()
     for (text, steps) in stored {
       guard let node = GraphNode(parsing: text) else { continue }

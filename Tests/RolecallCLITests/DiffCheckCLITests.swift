@@ -236,6 +236,15 @@ private func policy(_ yaml: String) throws -> String {
   #expect(try rolecall("check", holding, "--snapshot", "pr-42").status == 0)
 }
 
+@Test func noPathToAnIdentitySearchesTheGraph() throws {
+  // Ingest stores distances to cluster-admin and node only: a path to an identity is searched, never read as none.
+  let file = try policy("- no-path: {from: \"group:payments-oncall\", to: \"sa:kube-system:metrics-server\"}\n")
+  let result = try rolecall("check", file, "--snapshot", "pr-42")
+  #expect(result.status == 1)
+  #expect(result.stdout.contains("group:payments-oncall reaches sa:kube-system:metrics-server in 1 step(s)"))
+  #expect(try rolecall("check", file, "--snapshot", "prod").status == 0)
+}
+
 @Test func onlyListsEverySubjectOutsideTheList() throws {
   let file = try policy("- only: {verb: create, resource: pods/exec, namespace: kube-system, subjects: [\"sa:kube-system:*\"]}\n")
   let result = try json(try rolecall("check", file, "--snapshot", "pr-42", "-o", "json")) as! [String: Any]
