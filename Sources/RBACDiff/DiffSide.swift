@@ -51,7 +51,7 @@ public final class DiffSide {
     let d = distances[target]!
     var found: [Edge] = []
     if let own = steps(node, to: target) {
-      found = graph.edges(from: node).filter { edge in d[edge.to] == own - EscalationGraph.cost(edge) }
+      found = graph.edges(from: node, closerThan: own, distance: { d[$0] })
     }
     closer[target, default: [:]][node] = found
     return found

@@ -224,8 +224,14 @@ public final class EscalationGraph {
     guard source != target, distance(source) != nil else { return [] }
     return Self.enumerate(from: source, to: target, limit: limit) { node in
       guard let d = distance(node) else { return [] }
-      return edges(from: node).filter { edge in distance(edge.to) == d - Self.cost(edge) }
+      return edges(from: node, closerThan: d, distance: distance)
     }
+  }
+
+  /// The edges out of `node`, `steps` from the target, that lead one step closer to it: the first steps of its
+  /// shortest paths.
+  public func edges(from node: GraphNode, closerThan steps: Int, distance: (GraphNode) -> Int?) -> [Edge] {
+    edges(from: node).filter { edge in distance(edge.to) == steps - Self.cost(edge) }
   }
 
   /// Every edge reachable from the identities (and `node`), by the node it leads to: built once, then each target's

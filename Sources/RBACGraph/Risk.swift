@@ -42,7 +42,7 @@ extension EscalationGraph {
       let steps = toAdmin[node]
       var first: Edge?
       if let steps {
-        first = edges(from: node).first { toAdmin[$0.to] == steps - Self.cost($0) }
+        first = edges(from: node, closerThan: steps, distance: { toAdmin[$0] }).first
         findings.append(steps == 1 ? .adminEquivalent : .reachesClusterAdmin)
         evidence.append(first.map { Evidence(note: "\($0.primitive) -> \($0.to)") } ?? Evidence())
       }
