@@ -100,7 +100,7 @@ public enum ClusterSource {
     try checkKubeconfig(kubectl)
     let call = try await kubectl.run(["config", "get-contexts", "-o", "name"], context: nil, contactsServer: false)
     guard call.succeeded else {
-      throw ClusterError.kubectlFailed(command: call.command, status: "\(call.status)", message: call.errorLine)
+      throw call.failed
     }
     let names = String(decoding: call.stdout, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init)
     guard !names.isEmpty else { throw ClusterError.noContexts }
@@ -136,7 +136,7 @@ public enum ClusterSource {
       let message = view.stderr.lowercased()
       if let requested, message.contains("context") { throw ClusterError.unknownContext(requested) }
       if message.contains("current-context") { throw ClusterError.noCurrentContext }
-      throw ClusterError.kubectlFailed(command: view.command, status: "\(view.status)", message: view.errorLine)
+      throw view.failed
     }
     // Every later call names the context, so that a `kubectl config use-context` elsewhere cannot switch
     // clusters halfway through the read.
@@ -145,7 +145,7 @@ public enum ClusterSource {
       switch KubectlFailure(call.stderr) {
       case .unauthorized: return .unauthorized(context: context, server: server)
       case .unreachable(let detail): return .unreachable(context: context, server: server, detail: detail)
-      default: return .kubectlFailed(command: call.command, status: "\(call.status)", message: call.errorLine)
+      default: return call.failed
       }
     }
 
@@ -171,17 +171,13 @@ public enum ClusterSource {
       onEvent(.started(kind: kind.resource, index: i + 1, total: ClusterKind.all.count))
       let listed = try await call(kind.arguments(chunkSize: chunkSize), context: context)
       guard listed.succeeded else {
+        func skip(_ reason: String) {
+          skipped.append(kind.resource)
+          warnings.append(reason + ": the analysis is partial; missing: \(kind.affects)")
+        }
         switch KubectlFailure(listed.stderr) {
-        case .forbidden:
-          skipped.append(kind.resource)
-          warnings.append(
-            "cannot list \(kind.resource) in context \"\(context)\" (Forbidden): the analysis is partial; "
-              + "missing: \(kind.affects)")
-        case .noResourceType:
-          skipped.append(kind.resource)
-          warnings.append(
-            "the server of context \"\(context)\" does not serve \(kind.resource): the analysis is partial; "
-              + "missing: \(kind.affects)")
+        case .forbidden: skip("cannot list \(kind.resource) in context \"\(context)\" (Forbidden)")
+        case .noResourceType: skip("the server of context \"\(context)\" does not serve \(kind.resource)")
         case .notFound where kind.resource == "configmaps/aws-auth":
           break  // Not an EKS cluster, or one that maps IAM identities with access entries instead.
         default:

@@ -30,6 +30,8 @@ public struct Kubectl: Sendable {
     var status: TerminationStatus
 
     var succeeded: Bool { status.isSuccess }
+    /// The error for a call that failed in a way rolecall has no more specific words for.
+    var failed: ClusterError { .kubectlFailed(command: command, status: "\(status)", message: errorLine) }
     /// The line of stderr that states the error, for messages: kubectl ends with it, after any `Warning:` lines
     /// and klog lines (`E1123 12:00:00.000000 ...`) that repeat it with less context.
     var errorLine: String {
