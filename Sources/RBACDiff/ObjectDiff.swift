@@ -24,18 +24,18 @@ public struct ObjectChange: Sendable, Hashable, Codable {
 public enum ObjectDiff {
   public static func compare(_ old: SnapshotContent, _ new: SnapshotContent) -> [ObjectChange] {
     var changes: [ObjectChange] = []
-    changes += compare("ClusterRole", old.clusterRoles, new.clusterRoles, key: { ("", $0.name) }) { a, b in
+    changes += compare(old.clusterRoles, new.clusterRoles) { a, b in
       rules(a.rules, b.rules) + labels(a.labels, b.labels)
         + (a.aggregationRule == b.aggregationRule ? [] : ["aggregationRule changed"])
     }
-    changes += compare("Role", old.roles, new.roles, key: { ($0.namespace, $0.name) }) { rules($0.rules, $1.rules) }
-    changes += compare("ClusterRoleBinding", old.clusterRoleBindings, new.clusterRoleBindings, key: { ("", $0.name) }) {
+    changes += compare(old.roles, new.roles) { rules($0.rules, $1.rules) }
+    changes += compare(old.clusterRoleBindings, new.clusterRoleBindings) {
       binding($0.roleRef, $0.subjects, $1.roleRef, $1.subjects)
     }
-    changes += compare("RoleBinding", old.roleBindings, new.roleBindings, key: { ($0.namespace, $0.name) }) {
+    changes += compare(old.roleBindings, new.roleBindings) {
       binding($0.roleRef, $0.subjects, $1.roleRef, $1.subjects)
     }
-    changes += compare("ServiceAccount", old.serviceAccounts, new.serviceAccounts, key: { ($0.namespace, $0.name) }) {
+    changes += compare(old.serviceAccounts, new.serviceAccounts) {
       field("automountServiceAccountToken", $0.automountServiceAccountToken, $1.automountServiceAccountToken)
     }
     changes += workloads(old.workloads, new.workloads)
@@ -43,31 +43,28 @@ public enum ObjectDiff {
     return changes
   }
 
-  static func compare<T: Hashable>(
-    _ kind: String, _ old: [Sourced<T>], _ new: [Sourced<T>], key: (T) -> (String, String),
-    details: (T, T) -> [String]
+  /// Objects paired by their identity (kind, namespace, name), in that order.
+  static func compare<T: StoredObject & Hashable>(
+    _ old: [Sourced<T>], _ new: [Sourced<T>], details: (T, T) -> [String]
   ) -> [ObjectChange] {
     func index(_ items: [Sourced<T>]) -> [Key: T] {
       var map: [Key: T] = [:]
-      for item in items {
-        let (ns, name) = key(item.object)
-        map[Key(namespace: ns, name: name)] = item.object
-      }
+      for item in items { map[Key(item.object)] = item.object }
       return map
     }
     let before = index(old)
     let after = index(new)
     var changes: [ObjectChange] = []
     for k in Set(before.keys).union(after.keys).sorted() {
+      func change(_ kind: ObjectChange.Kind, _ details: [String]) -> ObjectChange {
+        ObjectChange(kind: k.kind, namespace: k.namespace, name: k.name, change: kind, details: details)
+      }
       switch (before[k], after[k]) {
-      case (nil, .some):
-        changes.append(ObjectChange(kind: kind, namespace: k.namespace, name: k.name, change: .added, details: []))
-      case (.some, nil):
-        changes.append(ObjectChange(kind: kind, namespace: k.namespace, name: k.name, change: .removed, details: []))
+      case (nil, .some): changes.append(change(.added, []))
+      case (.some, nil): changes.append(change(.removed, []))
       case (.some(let a), .some(let b)) where a != b:
         let found = details(a, b)
-        guard !found.isEmpty else { continue }
-        changes.append(ObjectChange(kind: kind, namespace: k.namespace, name: k.name, change: .modified, details: found))
+        if !found.isEmpty { changes.append(change(.modified, found)) }
       default: continue
       }
     }
@@ -75,8 +72,13 @@ public enum ObjectDiff {
   }
 
   struct Key: Hashable, Comparable {
-    var namespace: String, name: String
-    static func < (a: Key, b: Key) -> Bool { (a.namespace, a.name) < (b.namespace, b.name) }
+    var kind: String, namespace: String, name: String
+
+    init<T: StoredObject>(_ object: T) {
+      (kind, namespace, name) = (object.kindName, object.objectNamespace, object.objectName)
+    }
+
+    static func < (a: Key, b: Key) -> Bool { (a.kind, a.namespace, a.name) < (b.kind, b.namespace, b.name) }
   }
 
   /// Rules compared as a set: reordering them is no change.
@@ -118,28 +120,29 @@ public enum ObjectDiff {
   }
 
   static func workloads(_ old: [Sourced<Workload>], _ new: [Sourced<Workload>]) -> [ObjectChange] {
-    let kinds = Set(old.map(\.object.kind)).union(new.map(\.object.kind)).sorted()
-    return kinds.flatMap { kind in
-      compare(
-        kind, old.filter { $0.object.kind == kind }, new.filter { $0.object.kind == kind },
-        key: { ($0.namespace, $0.name) }
-      ) { a, b in
-        field("serviceAccountName", a.serviceAccount, b.serviceAccount)
-          + field("automountServiceAccountToken", a.automountServiceAccountToken, b.automountServiceAccountToken)
-          + field("nodeName", a.nodeName, b.nodeName) + field("privileged", a.privileged, b.privileged)
-          + field("hostPath", a.hostPath, b.hostPath) + field("hostPID", a.hostPID, b.hostPID)
-          + field("hostNetwork", a.hostNetwork, b.hostNetwork)
-      }
+    compare(old, new) { a, b in
+      field("serviceAccountName", a.serviceAccount, b.serviceAccount)
+        + field("automountServiceAccountToken", a.automountServiceAccountToken, b.automountServiceAccountToken)
+        + field("nodeName", a.nodeName, b.nodeName) + field("privileged", a.privileged, b.privileged)
+        + field("hostPath", a.hostPath, b.hostPath) + field("hostPID", a.hostPID, b.hostPID)
+        + field("hostNetwork", a.hostNetwork, b.hostNetwork)
     }
   }
 
-  /// aws-auth entries by ARN: the IAM identities that log in as Kubernetes users and groups.
+  /// An aws-auth entry, known by its ARN: the IAM identity that logs in as Kubernetes users and groups.
+  struct AWSAuthEntry: StoredObject, Hashable {
+    var mapping: AWSAuthMapping
+    var kindName: String { "aws-auth" }
+    var objectNamespace: String { "kube-system" }
+    var objectName: String { mapping.arn }
+  }
+
   static func awsAuth(_ old: [AWSAuthMapping], _ new: [AWSAuthMapping]) -> [ObjectChange] {
-    let wrap = { (m: [AWSAuthMapping]) in m.map { Sourced($0, from: ObjectSource(file: "", document: 0)) } }
-    return compare("aws-auth", wrap(old), wrap(new), key: { ("kube-system", $0.arn) }) { a, b in
-      field("username", a.username, b.username)
-        + (a.groups == b.groups
-          ? [] : ["groups: [\(a.groups.joined(separator: " "))] -> [\(b.groups.joined(separator: " "))]"])
+    let wrap = { (m: [AWSAuthMapping]) in m.map { Sourced(AWSAuthEntry(mapping: $0), from: ObjectSource(file: "", document: 0)) } }
+    return compare(wrap(old), wrap(new)) { a, b in
+      field("username", a.mapping.username, b.mapping.username)
+        + (a.mapping.groups == b.mapping.groups
+          ? [] : ["groups: [\(a.mapping.groups.joined(separator: " "))] -> [\(b.mapping.groups.joined(separator: " "))]"])
     }
   }
 }

@@ -71,25 +71,21 @@ public enum Ingest {
       content.diagnostics = []
       content.distances = nil
       content.labels["base"] = name
-      func seed<T>(_ list: [Sourced<T>], _ key: (T) -> String) {
+      func seed<T: StoredObject>(_ list: [Sourced<T>]) {
         for (i, item) in list.enumerated() {
-          positions[key(item.object)] = i
-          fromBase.insert(key(item.object))
+          positions[item.object.identityKey] = i
+          fromBase.insert(item.object.identityKey)
         }
       }
-      seed(content.clusterRoles) { Self.key("ClusterRole", "", $0.name) }
-      seed(content.roles) { Self.key("Role", $0.namespace, $0.name) }
-      seed(content.clusterRoleBindings) { Self.key("ClusterRoleBinding", "", $0.name) }
-      seed(content.roleBindings) { Self.key("RoleBinding", $0.namespace, $0.name) }
-      seed(content.serviceAccounts) { Self.key("ServiceAccount", $0.namespace, $0.name) }
-      seed(content.namespaces) { Self.key("Namespace", "", $0.name) }
-      seed(content.workloads) { Self.key($0.kind, $0.namespace, $0.name) }
-      seed(content.secrets) { Self.key("Secret", $0.namespace, $0.name) }
+      seed(content.clusterRoles)
+      seed(content.roles)
+      seed(content.clusterRoleBindings)
+      seed(content.roleBindings)
+      seed(content.serviceAccounts)
+      seed(content.namespaces)
+      seed(content.workloads)
+      seed(content.secrets)
       content.overlay = SnapshotContent.Overlay(base: name)
-    }
-
-    static func key(_ kind: String, _ namespace: String, _ name: String) -> String {
-      kind + "\u{0}" + namespace + "\u{0}" + name
     }
 
     mutating func add(_ manifest: Manifest, from source: ObjectSource, path: [String]) throws {
@@ -102,7 +98,7 @@ public enum Ingest {
         let ns = namespace(raw.metadata)
         let name = try required(raw.metadata.name, "metadata.name", source, path)
         let role = Role(namespace: ns, name: name, rules: (raw.rules ?? []).map(\.rule))
-        upsert("Role", ns, name, Sourced(role, from: source), \.roles)
+        upsert(Sourced(role, from: source), \.roles)
       case .clusterRole(let raw):
         let name = try required(raw.metadata.name, "metadata.name", source, path)
         let aggregation = raw.aggregationRule.map { rule in
@@ -118,26 +114,26 @@ public enum Ingest {
         let role = ClusterRole(
           name: name, labels: raw.metadata.labels ?? [:], rules: (raw.rules ?? []).map(\.rule),
           aggregationRule: aggregation)
-        upsert("ClusterRole", "", name, Sourced(role, from: source), \.clusterRoles)
+        upsert(Sourced(role, from: source), \.clusterRoles)
       case .roleBinding(let raw):
         let ns = namespace(raw.metadata)
         let name = try required(raw.metadata.name, "metadata.name", source, path)
         let binding = RoleBinding(
           namespace: ns, name: name, roleRef: try roleRef(raw, source, path),
           subjects: try subjects(raw, "RoleBinding \"\(ns)/\(name)\"", source, path))
-        upsert("RoleBinding", ns, name, Sourced(binding, from: source), \.roleBindings)
+        upsert(Sourced(binding, from: source), \.roleBindings)
       case .clusterRoleBinding(let raw):
         let name = try required(raw.metadata.name, "metadata.name", source, path)
         let binding = ClusterRoleBinding(
           name: name, roleRef: try roleRef(raw, source, path),
           subjects: try subjects(raw, "ClusterRoleBinding \"\(name)\"", source, path))
-        upsert("ClusterRoleBinding", "", name, Sourced(binding, from: source), \.clusterRoleBindings)
+        upsert(Sourced(binding, from: source), \.clusterRoleBindings)
       case .serviceAccount(let raw):
         let ns = namespace(raw.metadata)
         let name = try required(raw.metadata.name, "metadata.name", source, path)
         let account = ServiceAccount(
           namespace: ns, name: name, automountServiceAccountToken: raw.automountServiceAccountToken)
-        upsert("ServiceAccount", ns, name, Sourced(account, from: source), \.serviceAccounts)
+        upsert(Sourced(account, from: source), \.serviceAccounts)
       case .workload(let kind, let raw):
         let ns = namespace(raw.metadata)
         let name = try required(raw.metadata.name, "metadata.name", source, path)
@@ -150,14 +146,14 @@ public enum Ingest {
           onEveryNode: kind == "DaemonSet", privileged: spec?.privileged ?? false,
           hostPath: spec?.volumes?.contains { $0.hostPath != nil } ?? false, hostPID: spec?.hostPID ?? false,
           hostNetwork: spec?.hostNetwork ?? false)
-        upsert(kind, ns, name, Sourced(workload, from: source), \.workloads)
+        upsert(Sourced(workload, from: source), \.workloads)
       case .secret(let raw):
         let ns = namespace(raw.metadata)
         let name = try required(raw.metadata.name, "metadata.name", source, path)
         let secret = SecretMetadata(
           namespace: ns, name: name, type: raw.type ?? "Opaque",
           serviceAccountName: raw.metadata.annotations?["kubernetes.io/service-account.name"])
-        upsert("Secret", ns, name, Sourced(secret, from: source), \.secrets)
+        upsert(Sourced(secret, from: source), \.secrets)
       case .awsAuth(let raw):
         guard namespace(raw.metadata) == "kube-system" else {
           content.skippedKinds["v1/ConfigMap", default: 0] += 1
@@ -169,17 +165,17 @@ public enum Ingest {
         content.awsAuth = AWSAuth.mappings(raw.data ?? [:], source: source, diagnostics: &content.diagnostics)
       case .namespace(let raw):
         let name = try required(raw.metadata.name, "metadata.name", source, path)
-        upsert(
-          "Namespace", "", name, Sourced(Namespace(name: name, labels: raw.metadata.labels ?? [:]), from: source),
-          \.namespaces)
+        upsert(Sourced(Namespace(name: name, labels: raw.metadata.labels ?? [:]), from: source), \.namespaces)
       }
     }
 
-    private mutating func upsert<T>(
-      _ kind: String, _ namespace: String, _ name: String, _ object: Sourced<T>,
-      _ list: WritableKeyPath<SnapshotContent, [Sourced<T>]>
+    private mutating func upsert<T: StoredObject>(
+      _ object: Sourced<T>, _ list: WritableKeyPath<SnapshotContent, [Sourced<T>]>
     ) {
-      let key = Self.key(kind, namespace, name)
+      let key = object.object.identityKey
+      let kind = object.object.kindName
+      let namespace = object.object.objectNamespace
+      let name = object.object.objectName
       let label = namespace.isEmpty ? name : namespace + "/" + name
       if fromBase.remove(key) != nil {
         content.overlay?.replaced.append("\(kind) \"\(label)\"")
