@@ -52,11 +52,7 @@ extension RolecallDatabase {
           current = (row[1], row[2], row[3], [], [])
         }
         guard let verbs: String = row[4] else { continue }
-        current!.rules.append(
-          PolicyRule(
-            verbs: JSONText.decodeList(verbs), apiGroups: JSONText.decodeList(row[5]),
-            resources: JSONText.decodeList(row[6]), resourceNames: JSONText.decodeList(row[7]),
-            nonResourceURLs: JSONText.decodeList(row[8])))
+        current!.rules.append(Self.rule(row, from: 4, verbs: verbs))
         if let origin: String = row[9] { current!.origins.append(origin) }
       }
       flush()
@@ -96,6 +92,14 @@ extension RolecallDatabase {
       return Policy(
         clusterRoles: clusterRoles, roles: roles, clusterRoleBindings: clusterRoleBindings, roleBindings: roleBindings)
     }
+  }
+
+  /// The rule whose `verbs, api_groups, resources, resource_names, non_resource_urls` columns start at `column`.
+  static func rule(_ row: Row, from column: Int, verbs: String? = nil) -> PolicyRule {
+    PolicyRule(
+      verbs: JSONText.decodeList(verbs ?? row[column]), apiGroups: JSONText.decodeList(row[column + 1]),
+      resources: JSONText.decodeList(row[column + 2]), resourceNames: JSONText.decodeList(row[column + 3]),
+      nonResourceURLs: JSONText.decodeList(row[column + 4]))
   }
 
   /// Whether any binding subject of the snapshot names this identity, or a ServiceAccount object is it.

@@ -24,11 +24,7 @@ extension RolecallDatabase {
           """, arguments: [id])
       while let row = try ruleRows.next() {
         let role: Int64 = row[0]
-        rules[role, default: ([], [])].rules.append(
-          PolicyRule(
-            verbs: JSONText.decodeList(row[1]), apiGroups: JSONText.decodeList(row[2]),
-            resources: JSONText.decodeList(row[3]), resourceNames: JSONText.decodeList(row[4]),
-            nonResourceURLs: JSONText.decodeList(row[5])))
+        rules[role, default: ([], [])].rules.append(Self.rule(row, from: 1))
         if let origin: String = row[6] { rules[role]!.origins.append(origin) }
       }
       for row in try Row.fetchAll(
