@@ -231,7 +231,12 @@ public final class EscalationGraph {
   /// The edges out of `node`, `steps` from the target, that lead one step closer to it: the first steps of its
   /// shortest paths.
   public func edges(from node: GraphNode, closerThan steps: Int, distance: (GraphNode) -> Int?) -> [Edge] {
-    edges(from: node).filter { edge in distance(edge.to) == steps - Self.cost(edge) }
+    edges(from: node).filter { Self.leadsCloser($0, from: steps, distance: distance) }
+  }
+
+  /// Whether `edge`, out of a node `steps` from the target, leads one step closer to it.
+  public static func leadsCloser(_ edge: Edge, from steps: Int, distance: (GraphNode) -> Int?) -> Bool {
+    distance(edge.to) == steps - cost(edge)
   }
 
   /// Every edge reachable from the identities (and `node`), by the node it leads to: built once, then each target's

@@ -42,7 +42,7 @@ extension EscalationGraph {
       let steps = toAdmin[node]
       var first: Edge?
       if let steps {
-        first = edges(from: node, closerThan: steps, distance: { toAdmin[$0] }).first
+        first = edges(from: node).first { Self.leadsCloser($0, from: steps, distance: { toAdmin[$0] }) }
         findings.append(steps == 1 ? .adminEquivalent : .reachesClusterAdmin)
         evidence.append(first.map { Evidence(note: "\($0.primitive) -> \($0.to)") } ?? Evidence())
       }
