@@ -121,7 +121,7 @@ struct CheckEvaluator {
       }
       sources = sources.filter { node in !exempt.contains { $0.matches(node) } }
       var failures: [CheckReport.Failure] = []
-      for node in sources.sorted() {
+      for node in sources.sortedByName() {
         guard let own = graph.steps(from: node, given: steps) else { continue }
         let path = graph.guidedPaths(from: node, to: target, distances: steps, limit: 1).first ?? []
         failures.append(.init(message: "\(node) reaches \(target) in \(own) step(s)", path: path))

@@ -3,14 +3,13 @@
 import RBACGraph
 import RBACModel
 
-/// One snapshot as a diff reads it: its objects, the policy and escalation graph they define, what each subject is
-/// granted, and every identity's distance to the graph's targets.
+/// One snapshot as a diff reads it: its objects, the policy and escalation graph they define, and every identity's
+/// distance to the graph's targets.
 public final class DiffSide {
   public let name: String
   public let content: SnapshotContent
   public let policy: Policy
   public let graph: EscalationGraph
-  public let permissions: SubjectPermissions
   let identities: Set<GraphNode>
   private var distances: [GraphNode: [GraphNode: Int]]
   /// Per target, the edges out of a node that lead one step closer: many identities' paths share their tails
@@ -27,7 +26,6 @@ public final class DiffSide {
     self.content = content
     policy = content.policy()
     graph = EscalationGraph(policy: policy, objects: content.clusterObjects)
-    permissions = SubjectPermissions(policy)
     identities = graph.identitySet
     var all = distances
     for target in Self.targets where all[target] == nil { all[target] = graph.distances(to: target) }

@@ -46,7 +46,10 @@ public enum PathDiff {
   /// - Parameter only: when given, just these identities, each on its own line (nothing folded into a group or a
   ///   cause outside the set): what `diff --subject` and `--namespace` ask for.
   public static func compare(_ old: DiffSide, _ new: DiffSide, only: Set<GraphNode>? = nil) -> [PathChange] {
-    let identities = (only ?? old.identities.union(new.identities)).sorted()
+    let identities = (only ?? old.identities.union(new.identities)).sortedByName()
+    // An identity one snapshot does not know takes its distance there from its edges: computed on every core first.
+    old.graph.prefetch(identities.filter { !old.identities.contains($0) })
+    new.graph.prefetch(identities.filter { !new.identities.contains($0) })
     // First every identity's change of distance, then the graph edges its path needs, computed on every core.
     var kinds: [GraphNode: [(node: GraphNode, kind: PathChange.Kind, before: Int?, after: Int?)]] = [:]
     for target in DiffSide.targets {
@@ -132,7 +135,7 @@ public enum PathDiff {
     var found: [GraphNode: AdminChange] = [:]
     var via: [GraphNode: SubjectKey] = [:]
     var order: [GraphNode] = []
-    for node in (only ?? old.identities.union(new.identities)).sorted() {
+    for node in (only ?? old.identities.union(new.identities)).sortedByName() {
       let before = old.adminReason(node)
       let after = new.adminReason(node)
       guard (before == nil) != (after == nil), let reason = after ?? before else { continue }

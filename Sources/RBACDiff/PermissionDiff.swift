@@ -49,8 +49,21 @@ public struct SubjectChanges: Sendable, Hashable, Codable {
 /// Compares what subjects are granted in two snapshots, atom by atom, so that only what the API server would allow
 /// differently shows: a role split in two or a binding renamed is no change.
 public enum PermissionDiff {
-  public static func compare(_ old: SubjectPermissions, _ new: SubjectPermissions) -> [SubjectChanges] {
-    let subjects = Set(old.atoms.keys).union(new.atoms.keys).sorted()
+  public static func compare(_ old: Policy, _ new: Policy) -> [SubjectChanges] {
+    // Both sides are broken into atoms of one vocabulary, each on its own core.
+    let vocabulary = AtomVocabulary()
+    var sides = [SubjectPermissions?](repeating: nil, count: 2)
+    sides.withUnsafeMutableBufferPointer { buffer in
+      nonisolated(unsafe) let slots = buffer
+      DispatchQueue.concurrentPerform(iterations: 2) { i in
+        slots[i] = SubjectPermissions(i == 0 ? old : new, vocabulary: vocabulary)
+      }
+    }
+    return compare(sides[0]!, sides[1]!, words: vocabulary.words)
+  }
+
+  static func compare(_ old: SubjectPermissions, _ new: SubjectPermissions, words: Words) -> [SubjectChanges] {
+    let subjects = Set(old.atoms.keys).union(new.atoms.keys).sortedByName()
     var results = [SubjectChanges?](repeating: nil, count: subjects.count)
     let chunks = 64
     results.withUnsafeMutableBufferPointer { buffer in
@@ -58,34 +71,36 @@ public enum PermissionDiff {
       nonisolated(unsafe) let slots = buffer
       DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
         for i in stride(from: chunk, to: subjects.count, by: chunks) {
-          slots[i] = compare(subjects[i], old, new)
+          slots[i] = compare(subjects[i], old, new, words)
         }
       }
     }
     return results.compactMap { $0 }
   }
 
-  static func compare(_ subject: GraphNode, _ old: SubjectPermissions, _ new: SubjectPermissions) -> SubjectChanges? {
+  static func compare(_ subject: GraphNode, _ old: SubjectPermissions, _ new: SubjectPermissions, _ words: Words)
+    -> SubjectChanges?
+  {
     let before = old.atoms[subject] ?? []
     let after = new.atoms[subject] ?? []
     guard before != after else { return nil }
-    let gained = minimal(uncovered(after.subtracting(before), by: AtomSet(set: before)))
-    let lost = minimal(uncovered(before.subtracting(after), by: AtomSet(set: after)))
+    let gained = minimal(uncovered(after.subtracting(before), by: AtomSet(set: before, words: words)), words)
+    let lost = minimal(uncovered(before.subtracting(after), by: AtomSet(set: after, words: words)), words)
     guard !gained.isEmpty || !lost.isEmpty else { return nil }
     return SubjectChanges(
       subject: subject,
-      gained: gained.isEmpty ? [] : lines(gained, overlapWith: before, rules: new.rules(of: subject)),
-      lost: lost.isEmpty ? [] : lines(lost, overlapWith: after, rules: old.rules(of: subject)))
+      gained: gained.isEmpty ? [] : lines(gained, overlapWith: before, rules: new.rules(of: subject), words),
+      lost: lost.isEmpty ? [] : lines(lost, overlapWith: after, rules: old.rules(of: subject), words))
   }
 
   /// The atoms that no atom of `other` covers: a `get` next to an old `*` is nothing new.
-  static func uncovered(_ atoms: Set<PermissionAtom>, by other: AtomSet) -> [PermissionAtom] {
+  static func uncovered(_ atoms: Set<InternedAtom>, by other: AtomSet) -> [InternedAtom] {
     other.isEmpty ? Array(atoms) : atoms.filter { !other.covers($0) }
   }
 
   /// Drops every atom another atom of the set covers: a new `*` on pods says all a new `get` on pods would.
-  static func minimal(_ atoms: [PermissionAtom]) -> [PermissionAtom] {
-    let set = AtomSet(atoms)
+  static func minimal(_ atoms: [InternedAtom], _ words: Words) -> [InternedAtom] {
+    let set = AtomSet(atoms, words: words)
     return atoms.filter { !set.covers($0, otherThanItself: true) }
   }
 
@@ -93,38 +108,38 @@ public enum PermissionDiff {
   /// together. Each line carries what of `other` it covers (the overlap) and the rules of `rules` it comes from.
   ///
   /// Evidence is found by exact lookup: a line's atom is an atom of the rule that grants it, since any other atom
-  /// of the same snapshot covering it would have made it redundant (``minimal(_:)``) or no change at all.
+  /// of the same snapshot covering it would have made it redundant (``minimal(_:_:)``) or no change at all.
   static func lines(
-    _ atoms: [PermissionAtom], overlapWith other: Set<PermissionAtom>,
-    rules: [(grant: Grant, atoms: [PermissionAtom])] = []
+    _ atoms: [InternedAtom], overlapWith other: Set<InternedAtom>,
+    rules: [(grant: Grant, atoms: [InternedAtom])] = [], _ words: Words
   ) -> [PermissionChange] {
     struct Target: Hashable {
-      var namespace: String, apiGroup: String, resource: String, url: String, name: String?
+      var namespace: Word, apiGroup: Word, resource: Word, url: Word, name: Word
     }
     struct Line: Hashable {
-      var namespace: String, apiGroup: String, resource: String, isURL: Bool, verbs: [String]
+      var namespace: Word, apiGroup: Word, resource: Word, isURL: Bool, verbs: [Word]
     }
-    let changed = AtomSet(atoms)
-    var grantsOf: [PermissionAtom: [Int]] = [:]
+    let changed = AtomSet(atoms, words: words)
+    var grantsOf: [InternedAtom: [Int]] = [:]
     for (r, rule) in rules.enumerated() {
       for atom in rule.atoms where changed.atoms.contains(atom) { grantsOf[atom, default: []].append(r) }
     }
-    var overlapOf: [PermissionAtom: [PermissionAtom]] = [:]
+    var overlapOf: [InternedAtom: [InternedAtom]] = [:]
     for old in other {
       for atom in changed.atomsCovering(old) { overlapOf[atom, default: []].append(old) }
     }
-    var verbs: [Target: [PermissionAtom]] = [:]
+    var verbs: [Target: [InternedAtom]] = [:]
     for atom in atoms {
       let key = Target(
         namespace: atom.namespace, apiGroup: atom.apiGroup, resource: atom.resource, url: atom.nonResourceURL,
         name: atom.resourceName)
       verbs[key, default: []].append(atom)
     }
-    var names: [Line: [(name: String?, url: String, atoms: [PermissionAtom])]] = [:]
+    var names: [Line: [(name: Word, url: Word, atoms: [InternedAtom])]] = [:]
     for (target, group) in verbs {
       let line = Line(
-        namespace: target.namespace, apiGroup: target.apiGroup, resource: target.resource, isURL: !target.url.isEmpty,
-        verbs: group.map(\.verb).sorted())
+        namespace: target.namespace, apiGroup: target.apiGroup, resource: target.resource,
+        isURL: target.url != .empty, verbs: group.map(\.verb).sorted(by: words.precedes))
       names[line, default: []].append((target.name, target.url, group))
     }
     // A rule backs many lines (one per resource it names): its evidence is formatted once.
@@ -139,20 +154,22 @@ public enum PermissionDiff {
       let lineAtoms = entries.flatMap(\.atoms)
       let held = Set(lineAtoms.flatMap { overlapOf[$0] ?? [] })
       let granting = Set(lineAtoms.flatMap { grantsOf[$0] ?? [] }).sorted()
+      let namespace = words[line.namespace]
       let change = PermissionChange(
-        namespace: line.namespace.isEmpty ? nil : line.namespace, verbs: line.verbs, apiGroup: line.apiGroup,
-        resource: line.resource, resourceNames: entries.compactMap(\.name).sorted(),
-        nonResourceURLs: line.isURL ? entries.map(\.url).sorted() : [],
-        overlap: held.isEmpty ? [] : summaries(Array(held), within: line.namespace),
+        namespace: namespace.isEmpty ? nil : namespace, verbs: line.verbs.map { words[$0] },
+        apiGroup: words[line.apiGroup], resource: words[line.resource],
+        resourceNames: entries.compactMap { words.name($0.name) }.sorted(),
+        nonResourceURLs: line.isURL ? entries.map { words[$0.url] }.sorted() : [],
+        overlap: held.isEmpty ? [] : summaries(Array(held), within: namespace, words),
         evidence: unique(granting.map(evidence)))
-      return (key: [change.namespace ?? "", change.target, change.summary], change: change)
+      return (key: [namespace, change.target, change.summary], change: change)
     }.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map(\.change)
   }
 
   /// Atoms as short lines (`get,list pods`), for the overlap of a change whose scope is `namespace`: a line of
   /// another scope (a namespace's, within a cluster-wide change) says where it holds.
-  static func summaries(_ atoms: [PermissionAtom], within namespace: String) -> [String] {
-    lines(atoms, overlapWith: []).map { line in
+  static func summaries(_ atoms: [InternedAtom], within namespace: String, _ words: Words) -> [String] {
+    lines(atoms, overlapWith: [], words).map { line in
       var text = line.verbs.joined(separator: ",") + " " + line.target
       if !line.resourceNames.isEmpty { text += " [" + line.resourceNames.joined(separator: ",") + "]" }
       if (line.namespace ?? "") != namespace { text += " " + line.scope }

@@ -30,7 +30,7 @@ public struct SnapshotDiff: Sendable, Codable {
   public init(_ old: DiffSide, _ new: DiffSide, filter: Filter = Filter()) {
     from = old.name
     to = new.name
-    permissions = PermissionDiff.compare(old.permissions, new.permissions)
+    permissions = PermissionDiff.compare(old.policy, new.policy)
     objects = ObjectDiff.compare(old.content, new.content)
     paths = []
     admins = []

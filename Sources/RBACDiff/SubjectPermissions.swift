@@ -7,20 +7,31 @@ import RBACModel
 ///
 /// Only the subject the binding names is credited, not its members: when a group gains a permission, the group's
 /// line says so once rather than every service account repeating it (the path and admin sections follow members).
-public struct SubjectPermissions: Sendable {
-  public private(set) var atoms: [GraphNode: Set<PermissionAtom>] = [:]
+struct SubjectPermissions: Sendable {
+  private(set) var atoms: [GraphNode: Set<InternedAtom>] = [:]
+  /// Every binding with its role's rules in words and the namespace it grants in (empty: cluster-wide).
+  private var bindings: [(bound: Policy.Bound, rules: [InternedRule], namespace: Word)] = []
   /// The bindings that name each subject, with the index of the subject entry: where evidence is looked up.
-  private var sites: [GraphNode: [(bound: Policy.Bound, subject: Int)]] = [:]
+  private var sites: [GraphNode: [(binding: Int, subject: Int)]] = [:]
 
-  public init(_ policy: Policy) {
-    var atomsOfBinding: [PermissionAtom] = []
+  init(_ policy: Policy, vocabulary: AtomVocabulary) {
+    // Many bindings share a role, and every RoleBinding of a namespace its name: each is numbered once.
+    var rulesOf: [RoleKey: [InternedRule]] = [:]
+    var namespaces: [String: Word] = ["": .empty]
+    var atomsOfBinding: [InternedAtom] = []
     func visit(_ bound: Policy.Bound, namespace: String) {
+      let rules = rulesOf[bound.role] ?? vocabulary.intern(bound.rules)
+      rulesOf[bound.role] = rules
+      let scope = namespaces[namespace] ?? vocabulary.intern(namespace)
+      namespaces[namespace] = scope
+      let binding = bindings.count
+      bindings.append((bound, rules, scope))
       atomsOfBinding.removeAll(keepingCapacity: true)
-      for rule in bound.rules { atomsOfBinding += PermissionAtom.atoms(of: rule, boundIn: namespace) }
+      for rule in rules { atomsOfBinding += rule.atoms(boundIn: scope) }
       for (i, subject) in bound.subjects.enumerated() {
         guard let key = subject.matchKey(bindingNamespace: namespace) else { continue }
         let node = GraphNode(key)
-        sites[node, default: []].append((bound, i))
+        sites[node, default: []].append((binding, i))
         // A subject named by a binding is a subject of the diff even when its role is missing or empty.
         atoms[node, default: []].formUnion(atomsOfBinding)
       }
@@ -30,12 +41,10 @@ public struct SubjectPermissions: Sendable {
   }
 
   /// Every rule granted to `subject`, as the grant that names it and its atoms: computed once per changed subject.
-  public func rules(of subject: GraphNode) -> [(grant: Grant, atoms: [PermissionAtom])] {
-    (sites[subject] ?? []).flatMap { bound, s in
-      let namespace = bound.ref.kind == .roleBinding ? bound.ref.namespace : ""
-      return bound.rules.indices.map { r in
-        (bound.grant(subject: s, rule: r), PermissionAtom.atoms(of: bound.rules[r], boundIn: namespace))
-      }
+  func rules(of subject: GraphNode) -> [(grant: Grant, atoms: [InternedAtom])] {
+    (sites[subject] ?? []).flatMap { b, s in
+      let (bound, rules, namespace) = bindings[b]
+      return rules.indices.map { r in (bound.grant(subject: s, rule: r), rules[r].atoms(boundIn: namespace)) }
     }
   }
 }

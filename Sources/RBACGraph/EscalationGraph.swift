@@ -21,7 +21,7 @@ public final class EscalationGraph {
     let accounts = cluster.serviceAccounts.flatMap { ns, names in
       names.map { GraphNode.serviceAccount(namespace: ns, name: $0) }
     }
-    return accounts.sorted() + cluster.users.sorted().map(GraphNode.user) + cluster.groups.sorted().map(GraphNode.group)
+    return accounts.sortedByName() + cluster.users.sorted().map(GraphNode.user) + cluster.groups.sorted().map(GraphNode.group)
       + cluster.awsAuth.map { GraphNode.cloudIdentity(arn: $0.arn) }
   }
 

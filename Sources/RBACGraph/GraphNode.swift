@@ -111,3 +111,11 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
 
   public static func < (a: GraphNode, b: GraphNode) -> Bool { a.description < b.description }
 }
+
+extension Sequence where Element == GraphNode {
+  /// The nodes in ``GraphNode/<(_:_:)`` order, each name built once rather than at every comparison: what sorting
+  /// every identity of a large cluster costs.
+  public func sortedByName() -> [GraphNode] {
+    map { (name: $0.description, node: $0) }.sorted { $0.name < $1.name }.map(\.node)
+  }
+}

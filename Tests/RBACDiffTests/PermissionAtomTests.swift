@@ -1,5 +1,6 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
+@testable import RBACDiff
 import RBACModel
 import Testing
 
@@ -58,17 +59,36 @@ func nonResourceURLCovers(url: String, other: String, expected: Bool) {
   #expect(!PermissionAtom.scopeCovers("prod", "dev"))
 }
 
+/// The atoms of `rule` bound in `namespace`, as strings.
+private func atoms(of rule: PolicyRule, boundIn namespace: String) -> [PermissionAtom] {
+  let vocabulary = AtomVocabulary()
+  let interned = vocabulary.intern([rule])[0].atoms(boundIn: vocabulary.intern(namespace))
+  let words = vocabulary.words
+  return interned.map(words.atom)
+}
+
 @Test func aRuleBoundInANamespaceGrantsNoURLs() {
   let rule = PolicyRule(verbs: ["get"], apiGroups: [""], resources: ["pods"], nonResourceURLs: ["/healthz"])
-  #expect(PermissionAtom.atoms(of: rule, boundIn: "prod").allSatisfy { !$0.isNonResource })
-  #expect(PermissionAtom.atoms(of: rule, boundIn: "").contains { $0.nonResourceURL == "/healthz" })
+  #expect(atoms(of: rule, boundIn: "prod").allSatisfy { !$0.isNonResource })
+  #expect(atoms(of: rule, boundIn: "").contains { $0.nonResourceURL == "/healthz" })
 }
 
 @Test func atomsAreTheProductOfTheRule() {
   let rule = PolicyRule(verbs: ["get", "list"], apiGroups: ["", "apps"], resources: ["pods"], resourceNames: ["a", "b"])
-  let atoms = PermissionAtom.atoms(of: rule, boundIn: "prod")
+  let atoms = atoms(of: rule, boundIn: "prod")
   #expect(atoms.count == 8)
+  #expect(Set(atoms).count == 8)
   #expect(atoms.allSatisfy { $0.namespace == "prod" && $0.resourceName != nil })
+}
+
+@Test func internedAtomsReadBackAsTheirStrings() {
+  let vocabulary = AtomVocabulary()
+  let atom = PermissionAtom(namespace: "prod", verb: "get", apiGroup: "apps", resource: "deployments/scale")
+  let url = PermissionAtom(namespace: "", verb: "get", nonResourceURL: "/healthz")
+  let interned = [atom, url].map(vocabulary.intern)
+  #expect(interned.map(vocabulary.words.atom) == [atom, url])
+  #expect(interned[0] != interned[1])
+  #expect(vocabulary.intern(atom) == interned[0])  // the same strings, the same words
 }
 
 @Test func resourceAndURLAtomsNeverCoverEachOther() {
@@ -98,6 +118,10 @@ func nonResourceURLCovers(url: String, other: String, expected: Bool) {
       pool.append(PermissionAtom(namespace: "", verb: verb, nonResourceURL: url))
     }
   }
+  // Every string is numbered before the sets are built, as a diff numbers both sides before comparing.
+  let vocabulary = AtomVocabulary()
+  for atom in pool { _ = vocabulary.intern(atom) }
+  let words = vocabulary.words
   // A fixed linear congruential sequence keeps the test repeatable.
   var state: UInt64 = 0x5EED
   func next() -> UInt64 {
@@ -106,11 +130,12 @@ func nonResourceURLCovers(url: String, other: String, expected: Bool) {
   }
   for _ in 0..<200 {
     let subset = pool.filter { _ in next() % 7 == 0 }
-    let set = AtomSet(subset)
+    let set = AtomSet(subset.map(vocabulary.intern), words: words)
     for atom in pool {
-      #expect(set.covers(atom) == subset.contains { $0.covers(atom) }, "\(atom) by \(subset.filter { $0.covers(atom) })")
-      #expect(set.covers(atom, otherThanItself: true) == subset.contains { $0 != atom && $0.covers(atom) })
-      #expect(Set(set.atomsCovering(atom)) == Set(subset.filter { $0.covers(atom) }))
+      let interned = vocabulary.intern(atom)
+      #expect(set.covers(interned) == subset.contains { $0.covers(atom) }, "\(atom) by \(subset.filter { $0.covers(atom) })")
+      #expect(set.covers(interned, otherThanItself: true) == subset.contains { $0 != atom && $0.covers(atom) })
+      #expect(Set(set.atomsCovering(interned).map(words.atom)) == Set(subset.filter { $0.covers(atom) }))
     }
   }
 }

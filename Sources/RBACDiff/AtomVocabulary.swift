@@ -1,0 +1,285 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import Dispatch
+import RBACModel
+
+/// One string of a permission atom (a namespace, verb, API group, resource, object name or URL) as its number in an
+/// ``AtomVocabulary``.
+struct Word: Hashable, Sendable {
+  let index: Int32
+
+  /// The empty string: cluster-wide scope, the core API group, no resource (a URL atom), no URL (a resource atom).
+  static let empty = Word(index: 0)
+  /// `*`.
+  static let all = Word(index: 1)
+  /// No resource name: every name.
+  static let everyName = Word(index: -1)
+}
+
+/// Numbers the strings the atoms of both snapshots of a diff are made of, so that atoms hash, compare and copy as
+/// six integers: a diff of two large clusters puts millions of atoms in sets, and with strings most of its time
+/// went to hashing, comparing and reference counting them.
+///
+/// Both sides of a diff are broken into atoms at once, so words are added from two threads; the diff then reads a
+/// frozen copy (``words``) with no lock.
+final class AtomVocabulary: @unchecked Sendable {
+  private let queue = DispatchQueue(label: "rolecall.atom-vocabulary")
+  private var table = Words()
+  private var numbers: [String: Word] = [:]
+
+  init() {
+    for text in ["", Wildcard.all] { _ = add(text) }
+  }
+
+  /// The words of one role's rules, numbered in one turn of the lock.
+  func intern(_ rules: [PolicyRule]) -> [InternedRule] {
+    queue.sync {
+      rules.map { rule in
+        InternedRule(
+          verbs: rule.verbs.map(add), apiGroups: rule.apiGroups.map(add), resources: rule.resources.map(addResource),
+          resourceNames: rule.resourceNames.map(add), nonResourceURLs: rule.nonResourceURLs.map(add))
+      }
+    }
+  }
+
+  func intern(_ text: String) -> Word { queue.sync { add(text) } }
+
+  /// The atom of `atom`'s strings, numbering any new one.
+  func intern(_ atom: PermissionAtom) -> InternedAtom {
+    queue.sync {
+      InternedAtom(
+        namespace: add(atom.namespace), verb: add(atom.verb), apiGroup: add(atom.apiGroup),
+        resource: addResource(atom.resource), resourceName: atom.resourceName.map(add) ?? .everyName,
+        nonResourceURL: add(atom.nonResourceURL))
+    }
+  }
+
+  /// Every word numbered so far, to read without the lock once no more are added.
+  var words: Words { queue.sync { table } }
+
+  private func add(_ text: String) -> Word {
+    if let known = numbers[text] { return known }
+    let word = Word(index: Int32(table.strings.count))
+    numbers[text] = word
+    table.strings.append(text)
+    table.subresourcePattern.append(nil)
+    return word
+  }
+
+  /// A resource, and for `resource/sub` the pattern `*/sub` that would cover it: the lookup of what covers an atom
+  /// then never builds a string.
+  private func addResource(_ resource: String) -> Word {
+    let word = add(resource)
+    if !resource.hasPrefix(Wildcard.all), let slash = resource.firstIndex(of: "/") {
+      let pattern = add(Wildcard.all + resource[slash...])
+      table.subresourcePattern[Int(word.index)] = pattern
+    }
+    return word
+  }
+}
+
+/// The strings of an ``AtomVocabulary``, by number.
+struct Words: Sendable {
+  fileprivate(set) var strings: [String] = []
+  /// Per word of a resource `resource/sub`, the word of the pattern `*/sub`.
+  fileprivate(set) var subresourcePattern: [Word?] = []
+
+  subscript(word: Word) -> String { strings[Int(word.index)] }
+
+  func name(_ word: Word) -> String? { word == .everyName ? nil : self[word] }
+
+  /// The atom as strings: what the covering rules of ``PermissionAtom`` are written for.
+  func atom(_ atom: InternedAtom) -> PermissionAtom {
+    PermissionAtom(
+      namespace: self[atom.namespace], verb: self[atom.verb], apiGroup: self[atom.apiGroup],
+      resource: self[atom.resource], resourceName: name(atom.resourceName),
+      nonResourceURL: self[atom.nonResourceURL])
+  }
+
+  /// Orders words by their strings.
+  func precedes(_ a: Word, _ b: Word) -> Bool { self[a] < self[b] }
+}
+
+/// A ``PolicyRule`` in words.
+struct InternedRule: Sendable {
+  var verbs: [Word]
+  var apiGroups: [Word]
+  var resources: [Word]
+  var resourceNames: [Word]
+  var nonResourceURLs: [Word]
+
+  /// The atoms of the rule bound in `namespace` (``Word/empty`` for a ClusterRoleBinding).
+  ///
+  /// Non-resource URLs are granted only cluster-wide: a non-resource request carries no namespace, so upstream
+  /// never consults RoleBindings for it, and the URLs of a rule bound by a RoleBinding grant nothing.
+  func atoms(boundIn namespace: Word) -> [InternedAtom] {
+    var atoms: [InternedAtom] = []
+    let names = resourceNames.isEmpty ? [Word.everyName] : resourceNames
+    for verb in verbs {
+      for group in apiGroups {
+        for resource in resources {
+          for name in names {
+            atoms.append(
+              InternedAtom(
+                namespace: namespace, verb: verb, apiGroup: group, resource: resource, resourceName: name,
+                nonResourceURL: .empty))
+          }
+        }
+      }
+      guard namespace == .empty else { continue }
+      for url in nonResourceURLs {
+        atoms.append(
+          InternedAtom(
+            namespace: .empty, verb: verb, apiGroup: .empty, resource: .empty, resourceName: .everyName,
+            nonResourceURL: url))
+      }
+    }
+    return atoms
+  }
+}
+
+/// A ``PermissionAtom`` in words.
+struct InternedAtom: Hashable, Sendable {
+  var namespace: Word
+  var verb: Word
+  var apiGroup: Word
+  var resource: Word
+  var resourceName: Word
+  var nonResourceURL: Word
+
+  var isNonResource: Bool { nonResourceURL != .empty }
+
+  func hash(into hasher: inout Hasher) {
+    // Three 64-bit values hash faster than six 32-bit ones.
+    func pair(_ a: Word, _ b: Word) -> UInt64 {
+      UInt64(UInt32(bitPattern: a.index)) << 32 | UInt64(UInt32(bitPattern: b.index))
+    }
+    hasher.combine(pair(namespace, verb))
+    hasher.combine(pair(apiGroup, resource))
+    hasher.combine(pair(resourceName, nonResourceURL))
+  }
+}
+
+/// A set of atoms that answers "does any of them cover this one?" by looking up the few atoms that could, rather
+/// than scanning: what covers a resource atom differs from it only by wildcards (`*` namespace-wide scope, verb,
+/// group, resource, `*/sub`, every name), so at most a few dozen candidates exist, fewer when the set holds no
+/// wildcard of a kind. Covering itself is decided by ``PermissionAtom/covers(_:)``'s rules; this only finds
+/// where to look.
+struct AtomSet {
+  let atoms: Set<InternedAtom>
+  private let words: Words
+  private let clusterWide: Bool
+  private let anyVerb: Bool
+  private let anyGroup: Bool
+  private let anyResource: Bool
+  private let subresourcePatterns: Set<Word>
+  private let everyName: Bool
+  /// Non-resource atoms with a pattern URL (`*`, `/api/*`) or every verb: few, and scanned.
+  private let urlPatterns: [InternedAtom]
+
+  init<S: Sequence>(_ atoms: S, words: Words) where S.Element == InternedAtom {
+    self.init(set: Set(atoms), words: words)
+  }
+
+  /// A set taken as it is (no copy of its storage).
+  init(set: Set<InternedAtom>, words: Words) {
+    self.atoms = set
+    self.words = words
+    var clusterWide = false, anyVerb = false, anyGroup = false, anyResource = false, everyName = false
+    var patterns = Set<Word>()
+    var urls: [InternedAtom] = []
+    for atom in set {
+      if atom.isNonResource {
+        if words[atom.nonResourceURL].hasSuffix(Wildcard.all) || atom.verb == .all { urls.append(atom) }
+        continue
+      }
+      clusterWide = clusterWide || atom.namespace == .empty
+      anyVerb = anyVerb || atom.verb == .all
+      anyGroup = anyGroup || atom.apiGroup == .all
+      anyResource = anyResource || atom.resource == .all
+      everyName = everyName || atom.resourceName == .everyName
+      if words[atom.resource].hasPrefix("*/") { patterns.insert(atom.resource) }
+    }
+    (self.clusterWide, self.anyVerb, self.anyGroup, self.anyResource, self.everyName) =
+      (clusterWide, anyVerb, anyGroup, anyResource, everyName)
+    subresourcePatterns = patterns
+    urlPatterns = urls
+  }
+
+  var isEmpty: Bool { atoms.isEmpty }
+
+  /// Whether an atom of the set covers `atom`; with `otherThanItself`, an atom other than `atom` itself.
+  func covers(_ atom: InternedAtom, otherThanItself: Bool = false) -> Bool {
+    guard !atoms.isEmpty else { return false }
+    var found = false
+    visitCandidates(of: atom) { candidate in
+      guard !(otherThanItself && candidate == atom), atoms.contains(candidate) else { return true }
+      found = true
+      return false
+    }
+    return found
+  }
+
+  /// Every atom of the set that covers `atom`, itself included.
+  func atomsCovering(_ atom: InternedAtom) -> [InternedAtom] {
+    guard !atoms.isEmpty else { return [] }
+    var found: [InternedAtom] = []
+    visitCandidates(of: atom) { candidate in
+      if atoms.contains(candidate) { found.append(candidate) }
+      return true
+    }
+    return found
+  }
+
+  /// Calls `visit` with every atom that would cover `atom` and could be in the set (URL patterns: those of the
+  /// set that do), until it returns false.
+  private func visitCandidates(of atom: InternedAtom, _ visit: (InternedAtom) -> Bool) {
+    if atom.isNonResource {
+      guard visit(atom) else { return }
+      let url = words[atom.nonResourceURL]
+      for pattern in urlPatterns where pattern != atom {
+        guard PermissionAtom.verbCovers(words[pattern.verb], words[atom.verb]),
+          PermissionAtom.nonResourceURLCovers(words[pattern.nonResourceURL], url)
+        else { continue }
+        guard visit(pattern) else { return }
+      }
+      return
+    }
+    let namespaces = Choices(atom.namespace, clusterWide && atom.namespace != .empty ? .empty : nil)
+    let verbs = Choices(atom.verb, anyVerb && atom.verb != .all ? .all : nil)
+    let groups = Choices(atom.apiGroup, anyGroup && atom.apiGroup != .all ? .all : nil)
+    let pattern = words.subresourcePattern[Int(atom.resource.index)].flatMap { subresourcePatterns.contains($0) ? $0 : nil }
+    let resources = Choices(atom.resource, anyResource && atom.resource != .all ? .all : nil, pattern)
+    let names = Choices(atom.resourceName, everyName && atom.resourceName != .everyName ? .everyName : nil)
+    for namespace in namespaces {
+      for verb in verbs {
+        for group in groups {
+          for resource in resources {
+            for name in names {
+              let candidate = InternedAtom(
+                namespace: namespace, verb: verb, apiGroup: group, resource: resource, resourceName: name,
+                nonResourceURL: .empty)
+              guard visit(candidate) else { return }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/// Up to three alternatives of one field, without allocating.
+private struct Choices: Sequence, IteratorProtocol {
+  private var pending: (Word?, Word?, Word?)
+
+  init(_ first: Word, _ second: Word?, _ third: Word? = nil) { pending = (first, second, third) }
+
+  mutating func next() -> Word? {
+    while pending.0 != nil || pending.1 != nil || pending.2 != nil {
+      let head = pending.0
+      pending = (pending.1, pending.2, nil)
+      if let head { return head }
+    }
+    return nil
+  }
+}
