@@ -8,14 +8,23 @@ import RBACReport
 import RBACStore
 
 extension RolecallDatabase {
-  /// One snapshot as `diff` reads it: its objects as stored, and the escalation distances stored at ingest (a
-  /// snapshot written without them has them computed by ``DiffSide``).
-  private func diffInput(_ snapshot: SnapshotInfo) throws -> (SnapshotContent, [GraphNode: [GraphNode: Int]]) {
-    var distances: [GraphNode: [GraphNode: Int]] = [:]
+  /// One snapshot as `diff` reads it: its objects as stored, and the escalation distances and first steps stored at
+  /// ingest (a snapshot written without them has them computed by ``DiffSide``).
+  private func diffInput(_ snapshot: SnapshotInfo) throws -> DiffInput {
+    var input = DiffInput(content: try content(of: snapshot))
     for target in DiffSide.targets {
-      if let stored = try storedDistances(of: snapshot, to: target) { distances[target] = stored.steps }
+      if let stored = try storedDistances(of: snapshot, to: target) { input.distances[target] = stored.steps }
+      if let steps = try firstSteps(of: snapshot, to: target.description) {
+        input.firstSteps[target] = FirstSteps(stored: steps)
+      }
     }
-    return (try content(of: snapshot), distances)
+    return input
+  }
+
+  private struct DiffInput {
+    var content: SnapshotContent
+    var distances: [GraphNode: [GraphNode: Int]] = [:]
+    var firstSteps: [GraphNode: FirstSteps] = [:]
   }
 
   /// Compares two stored snapshots; `to` nil means the latest. `subject` (as `perms` takes it) and `namespace`
@@ -29,17 +38,21 @@ extension RolecallDatabase {
       filter.subject = node
     }
     let infos = [try snapshot(named: from), try snapshot(named: to)]
-    let inputs = try infos.map(diffInput)
-    // Reading is serial (one connection); building each side's policy, graph and atoms is independent work.
-    var sides = [DiffSide?](repeating: nil, count: 2)
+    // Each snapshot is read on a connection of its own and built into its side on a core of its own.
+    let readers = path == ":memory:" ? [self, self] : [self, try RolecallDatabase(path: path, mode: .readOnly)]
+    var sides = [Result<DiffSide, any Error>?](repeating: nil, count: 2)
     sides.withUnsafeMutableBufferPointer { buffer in
       nonisolated(unsafe) let slots = buffer
       DispatchQueue.concurrentPerform(iterations: 2) { i in
-        slots[i] = DiffSide(name: infos[i].name, content: inputs[i].0, distances: inputs[i].1)
+        slots[i] = Result {
+          let input = try readers[i].diffInput(infos[i])
+          return DiffSide(
+            name: infos[i].name, content: input.content, distances: input.distances, firstSteps: input.firstSteps)
+        }
       }
     }
-    let old = sides[0]!
-    let new = sides[1]!
+    let old = try sides[0]!.get()
+    let new = try sides[1]!.get()
     var files: [String: String] = [:]
     // Gains are shown with the new snapshot's bindings, losses with the old one's: the new file wins a tie.
     for side in [old, new] {

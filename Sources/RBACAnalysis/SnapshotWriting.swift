@@ -14,13 +14,17 @@ extension RolecallDatabase {
     var content = content
     let graph = EscalationGraph(policy: content.policy(), objects: content.clusterObjects)
     var distances: [String: [String: Int]] = [:]
+    var firstSteps: [String: [StoredStep]] = [:]
     for target in Self.storedTargets {
       // Every identity gets a row, -1 when it cannot reach the target, so that a question about it needs no search.
       var steps = Dictionary(uniqueKeysWithValues: graph.identities.map { ($0.description, -1) })
-      for (node, n) in graph.distances(to: target) { steps[node.description] = n }
+      let reaching = graph.distances(to: target)
+      for (node, n) in reaching { steps[node.description] = n }
       distances[target.description] = steps
+      firstSteps[target.description] = FirstSteps(graph: graph, distances: reaching).stored
     }
     content.distances = distances
+    content.firstSteps = firstSteps
     return try writeSnapshot(content, name: name, sources: sources)
   }
 

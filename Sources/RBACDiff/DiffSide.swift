@@ -12,6 +12,8 @@ public final class DiffSide {
   public let graph: EscalationGraph
   let identities: Set<GraphNode>
   private var distances: [GraphNode: [GraphNode: Int]]
+  /// Per target, the first steps stored at ingest; a target without them has its paths searched in the graph.
+  private let firstSteps: [GraphNode: FirstSteps]
   /// Per target, the edges out of a node that lead one step closer: many identities' paths share their tails
   /// (a hub with thousands of edges), so each node is sorted out once.
   private var closer: [GraphNode: [GraphNode: [Edge]]] = [:]
@@ -19,10 +21,16 @@ public final class DiffSide {
   /// The targets whose paths a diff compares.
   public static let targets: [GraphNode] = [.clusterAdmin, .node]
 
-  /// - Parameter distances: per target, the steps stored at ingest (nodes that cannot reach absent); the targets
-  ///   not given are computed over the whole graph.
-  public init(name: String, content: SnapshotContent, distances: [GraphNode: [GraphNode: Int]] = [:]) {
+  /// - Parameters:
+  ///   - distances: per target, the steps stored at ingest (nodes that cannot reach absent); the targets not given
+  ///     are computed over the whole graph.
+  ///   - firstSteps: per target, the first steps stored with those distances.
+  public init(
+    name: String, content: SnapshotContent, distances: [GraphNode: [GraphNode: Int]] = [:],
+    firstSteps: [GraphNode: FirstSteps] = [:]
+  ) {
     self.name = name
+    self.firstSteps = firstSteps
     self.content = content
     policy = content.policy()
     graph = EscalationGraph(policy: policy, objects: content.clusterObjects)
@@ -36,6 +44,32 @@ public final class DiffSide {
   /// account created only in the other one) acts through its groups: its distance is its best neighbour's.
   func steps(_ node: GraphNode, to target: GraphNode) -> Int? {
     graph.steps(from: node, given: distances[target]!)
+  }
+
+  /// How `node` reaches `target` on the first of its shortest paths: the first step, and the nodes the path passes
+  /// after it (the target left out). Nil and empty when it cannot reach it.
+  func route(_ node: GraphNode, to target: GraphNode) -> (first: Edge?, through: [GraphNode]) {
+    guard let stored = firstSteps[target] else {
+      let path = shortestPath(node, to: target)
+      return (path.first, path.dropLast().map(\.to))
+    }
+    guard node != target, steps(node, to: target) != nil else { return (nil, []) }
+    // An identity this snapshot does not know has no stored step: its own is taken from its edges.
+    guard let first = stored.step(from: node) ?? edgesCloser(node, to: target).min(by: EscalationGraph.pathOrder)
+    else { return (nil, []) }
+    var through: [GraphNode] = []
+    var current = first.to
+    while current != target, let next = stored.next[current] {
+      through.append(current)
+      current = next
+    }
+    return (first, through)
+  }
+
+  /// Computes on every core the edges that the routes of `nodes` need, unless the stored first steps spare them.
+  func prepareRoutes(from nodes: [GraphNode]) {
+    guard Self.targets.contains(where: { firstSteps[$0] == nil }) else { return }
+    graph.prefetch(nodes)
   }
 
   /// One shortest path from `node` to `target`, the first in the graph's fixed order; empty when there is none.

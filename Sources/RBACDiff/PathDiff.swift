@@ -61,18 +61,18 @@ public enum PathDiff {
       }
     }
     let all = kinds.values.flatMap { $0 }
-    old.graph.prefetch(all.filter { $0.kind == .disappeared }.map(\.node))
-    new.graph.prefetch(all.filter { $0.kind != .disappeared }.map(\.node))
+    old.prepareRoutes(from: all.filter { $0.kind == .disappeared }.map(\.node))
+    new.prepareRoutes(from: all.filter { $0.kind != .disappeared }.map(\.node))
     var changes: [PathChange] = []
     for target in DiffSide.targets {
       var found: [GraphNode: PathChange] = [:]
-      var paths: [GraphNode: [Edge]] = [:]
+      var through: [GraphNode: [GraphNode]] = [:]
       var order: [GraphNode] = []
       for (node, kind, before, after) in kinds[target] ?? [] {
-        let path = (kind == .disappeared ? old : new).shortestPath(node, to: target)
-        paths[node] = path
+        let route = (kind == .disappeared ? old : new).route(node, to: target)
+        through[node] = route.through
         found[node] = PathChange(
-          identity: node, target: target, kind: kind, stepsBefore: before, stepsAfter: after, firstStep: path.first,
+          identity: node, target: target, kind: kind, stepsBefore: before, stepsAfter: after, firstStep: route.first,
           members: 0, memberExamples: [], through: 0, throughExamples: [])
         order.append(node)
       }
@@ -81,7 +81,7 @@ public enum PathDiff {
       for node in order where only == nil {
         if let group = explainingGroup(of: node, found[node]!, in: found) {
           cause[node] = (group, true)
-        } else if let next = paths[node]!.dropLast().map(\.to).first(where: { $0 != node && found[$0]?.kind == found[node]!.kind }) {
+        } else if let next = through[node]!.first(where: { $0 != node && found[$0]?.kind == found[node]!.kind }) {
           cause[node] = (next, false)
         }
       }

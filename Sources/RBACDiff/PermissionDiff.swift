@@ -65,32 +65,44 @@ public enum PermissionDiff {
   static func compare(_ old: SubjectPermissions, _ new: SubjectPermissions, words: Words) -> [SubjectChanges] {
     let subjects = Set(old.atoms.keys).union(new.atoms.keys).sortedByName()
     var results = [SubjectChanges?](repeating: nil, count: subjects.count)
-    let chunks = 64
+    let chunks = Swift.min(16, Swift.max(subjects.count, 1))
     results.withUnsafeMutableBufferPointer { buffer in
       // Subjects are independent and both sides are only read: each chunk writes its own slots, on every core.
+      // Chunks are runs of neighbours (the accounts of a namespace), which share bindings and roles: each chunk
+      // formats a grant's evidence once.
       nonisolated(unsafe) let slots = buffer
       DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-        for i in stride(from: chunk, to: subjects.count, by: chunks) {
-          slots[i] = compare(subjects[i], old, new, words)
+        var formatted = (old: EvidenceCache(), new: EvidenceCache())
+        for i in chunk * subjects.count / chunks..<(chunk + 1) * subjects.count / chunks {
+          slots[i] = compare(subjects[i], old, new, words, &formatted)
         }
       }
     }
     return results.compactMap { $0 }
   }
 
-  static func compare(_ subject: GraphNode, _ old: SubjectPermissions, _ new: SubjectPermissions, _ words: Words)
-    -> SubjectChanges?
-  {
+  static func compare(
+    _ subject: GraphNode, _ old: SubjectPermissions, _ new: SubjectPermissions, _ words: Words,
+    _ formatted: inout (old: EvidenceCache, new: EvidenceCache)
+  ) -> SubjectChanges? {
     let before = old.atoms[subject] ?? []
     let after = new.atoms[subject] ?? []
     guard before != after else { return nil }
     let gained = minimal(uncovered(after.subtracting(before), by: AtomSet(set: before, words: words)), words)
     let lost = minimal(uncovered(before.subtracting(after), by: AtomSet(set: after, words: words)), words)
     guard !gained.isEmpty || !lost.isEmpty else { return nil }
-    return SubjectChanges(
-      subject: subject,
-      gained: gained.isEmpty ? [] : lines(gained, overlapWith: before, rules: new.rules(of: subject), words),
-      lost: lost.isEmpty ? [] : lines(lost, overlapWith: after, rules: old.rules(of: subject), words))
+    var changes = SubjectChanges(subject: subject, gained: [], lost: [])
+    if !gained.isEmpty {
+      changes.gained = lines(gained, overlapWith: before, rules: new.rules(of: subject), words) {
+        formatted.new.evidence(of: $0, in: new)
+      }
+    }
+    if !lost.isEmpty {
+      changes.lost = lines(lost, overlapWith: after, rules: old.rules(of: subject), words) {
+        formatted.old.evidence(of: $0, in: old)
+      }
+    }
+    return changes
   }
 
   /// The atoms that no atom of `other` covers: a `get` next to an old `*` is nothing new.
@@ -110,8 +122,8 @@ public enum PermissionDiff {
   /// Evidence is found by exact lookup: a line's atom is an atom of the rule that grants it, since any other atom
   /// of the same snapshot covering it would have made it redundant (``minimal(_:_:)``) or no change at all.
   static func lines(
-    _ atoms: [InternedAtom], overlapWith other: Set<InternedAtom>,
-    rules: [(grant: Grant, atoms: [InternedAtom])] = [], _ words: Words
+    _ atoms: [InternedAtom], overlapWith other: Set<InternedAtom>, rules: [GrantedRule] = [], _ words: Words,
+    evidence: (GrantedRule) -> Evidence = { _ in preconditionFailure("no rules, no evidence") }
   ) -> [PermissionChange] {
     struct Target: Hashable {
       var namespace: Word, apiGroup: Word, resource: Word, url: Word, name: Word
@@ -142,14 +154,6 @@ public enum PermissionDiff {
         isURL: target.url != .empty, verbs: group.map(\.verb).sorted(by: words.precedes))
       names[line, default: []].append((target.name, target.url, group))
     }
-    // A rule backs many lines (one per resource it names): its evidence is formatted once.
-    var evidenceOf: [Int: Evidence] = [:]
-    func evidence(_ r: Int) -> Evidence {
-      if let known = evidenceOf[r] { return known }
-      let made = Evidence(rules[r].grant)
-      evidenceOf[r] = made
-      return made
-    }
     return names.map { line, entries in
       let lineAtoms = entries.flatMap(\.atoms)
       let held = Set(lineAtoms.flatMap { overlapOf[$0] ?? [] })
@@ -161,7 +165,7 @@ public enum PermissionDiff {
         resourceNames: entries.compactMap { words.name($0.name) }.sorted(),
         nonResourceURLs: line.isURL ? entries.map { words[$0.url] }.sorted() : [],
         overlap: held.isEmpty ? [] : summaries(Array(held), within: namespace, words),
-        evidence: unique(granting.map(evidence)))
+        evidence: unique(granting.map { evidence(rules[$0]) }))
       return (key: [namespace, change.target, change.summary], change: change)
     }.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map(\.change)
   }
@@ -180,5 +184,23 @@ public enum PermissionDiff {
   static func unique(_ evidence: [Evidence]) -> [Evidence] {
     var seen = Set<Evidence>()
     return evidence.filter { seen.insert($0).inserted }
+  }
+}
+
+/// Evidence already formatted, by binding and rule of one snapshot: a rule backs many lines (one per resource it
+/// names), and a binding often names several subjects.
+struct EvidenceCache {
+  private struct Key: Hashable {
+    var binding: Int
+    var rule: Int
+  }
+  private var known: [Key: Evidence] = [:]
+
+  mutating func evidence(of granted: GrantedRule, in side: SubjectPermissions) -> Evidence {
+    let key = Key(binding: granted.binding, rule: granted.rule)
+    if let found = known[key] { return found }
+    let made = side.evidence(of: granted)
+    known[key] = made
+    return made
   }
 }

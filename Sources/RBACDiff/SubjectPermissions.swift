@@ -40,11 +40,26 @@ struct SubjectPermissions: Sendable {
     for (ns, bindings) in policy.roleBindings { for bound in bindings { visit(bound, namespace: ns) } }
   }
 
-  /// Every rule granted to `subject`, as the grant that names it and its atoms: computed once per changed subject.
-  func rules(of subject: GraphNode) -> [(grant: Grant, atoms: [InternedAtom])] {
+  /// Every rule granted to `subject`, with its atoms: computed once per changed subject.
+  func rules(of subject: GraphNode) -> [GrantedRule] {
     (sites[subject] ?? []).flatMap { b, s in
-      let (bound, rules, namespace) = bindings[b]
-      return rules.indices.map { r in (bound.grant(subject: s, rule: r), rules[r].atoms(boundIn: namespace)) }
+      let (_, rules, namespace) = bindings[b]
+      return rules.indices.map { r in
+        GrantedRule(binding: b, subject: s, rule: r, atoms: rules[r].atoms(boundIn: namespace))
+      }
     }
   }
+
+  /// The binding, role and rule behind a granted rule, as every report shows them.
+  func evidence(of granted: GrantedRule) -> Evidence {
+    Evidence(bindings[granted.binding].bound.grant(subject: granted.subject, rule: granted.rule))
+  }
+}
+
+/// One rule of one binding, granted to a subject the binding names (its `subject` entry), with its atoms.
+struct GrantedRule {
+  var binding: Int
+  var subject: Int
+  var rule: Int
+  var atoms: [InternedAtom]
 }

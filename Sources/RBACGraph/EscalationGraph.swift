@@ -190,7 +190,7 @@ public final class EscalationGraph {
         paths.append(prefix)
         return
       }
-      for edge in next(node).sorted(by: { ($0.to.description, $0.primitive) < ($1.to.description, $1.primitive) }) {
+      for edge in next(node).sorted(by: pathOrder) {
         walk(edge.to, prefix + [edge])
       }
     }
@@ -232,6 +232,18 @@ public final class EscalationGraph {
   /// shortest paths.
   public func edges(from node: GraphNode, closerThan steps: Int, distance: (GraphNode) -> Int?) -> [Edge] {
     edges(from: node).filter { Self.leadsCloser($0, from: steps, distance: distance) }
+  }
+
+  /// The first step of the first shortest path out of `node`, `steps` from the target: what
+  /// ``enumerate(from:to:limit:next:)`` takes first, and what ingest stores (``FirstSteps``).
+  public func firstStep(from node: GraphNode, closerThan steps: Int, distance: (GraphNode) -> Int?) -> Edge? {
+    edges(from: node, closerThan: steps, distance: distance).min(by: Self.pathOrder)
+  }
+
+  /// The order paths are walked in: by the node a step leads to, then by primitive. Fixed, so that the same first
+  /// path comes out wherever it is found: at ingest, by a search, or by a diff.
+  public static func pathOrder(_ a: Edge, _ b: Edge) -> Bool {
+    (a.to.description, a.primitive) < (b.to.description, b.primitive)
   }
 
   /// Whether `edge`, out of a node `steps` from the target, leads one step closer to it.

@@ -76,6 +76,9 @@ public struct SnapshotContent: Sendable {
   /// Steps from each escalation-graph node (by its description) to `cluster-admin` and to `node`; nil when not
   /// computed. The analysis layer fills it before the snapshot is written.
   public var distances: [String: [String: Int]]? = nil
+  /// Per target (as ``distances``), the first step of one shortest path from each node that reaches it; nil when
+  /// not computed. Filled with the distances.
+  public var firstSteps: [String: [StoredStep]]? = nil
   /// Set when the content was built on a stored snapshot (`ingest --base`).
   public var overlay: Overlay? = nil
 
@@ -107,5 +110,19 @@ public struct SnapshotContent: Sendable {
     Policy(
       clusterRoles: clusterRoles.map(\.object), roles: roles.map(\.object),
       clusterRoleBindings: clusterRoleBindings.map(\.object), roleBindings: roleBindings.map(\.object))
+  }
+}
+
+/// The first step of one shortest path from a node to a target, as the store keeps it: the nodes by their
+/// descriptions, the step (an escalation-graph edge) as JSON.
+public struct StoredStep: Sendable, Hashable {
+  public var node: String
+  public var next: String
+  public var step: String
+
+  public init(node: String, next: String, step: String) {
+    self.node = node
+    self.next = next
+    self.step = step
   }
 }

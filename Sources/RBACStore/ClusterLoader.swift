@@ -30,6 +30,24 @@ extension RolecallDatabase {
   }
 }
 
+extension RolecallDatabase {
+  /// The stored first step of each node that reaches `target`, or nil when the snapshot was written without them.
+  public func firstSteps(of snapshot: SnapshotInfo, to target: String) throws -> [StoredStep]? {
+    guard snapshot.firstStepsStored else { return nil }
+    return try read { db in
+      var found: [StoredStep] = []
+      let rows = try Row.fetchCursor(
+        db,
+        sql: """
+          SELECT node, next_node, first_step FROM graph_distance
+          WHERE snapshot_id = ? AND target = ? AND first_step IS NOT NULL
+          """, arguments: [snapshot.id, target])
+      while let row = try rows.next() { found.append(StoredStep(node: row[0], next: row[1], step: row[2])) }
+      return found
+    }
+  }
+}
+
 /// The rows of the objects besides roles and bindings, each with where it was read from: one decoder for the graph's
 /// load (``RolecallDatabase/clusterObjects(of:)``) and the whole snapshot's (``RolecallDatabase/content(of:)``).
 struct ClusterRows {

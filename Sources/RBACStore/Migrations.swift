@@ -190,6 +190,19 @@ enum Migrations {
           ALTER TABLE snapshot ADD COLUMN distances_computed INTEGER NOT NULL DEFAULT 0;
           """)
     }
+    migrator.registerMigration("v5: first steps") { db in
+      try db.execute(
+        sql: """
+          -- The first step of one shortest path from each node that reaches a target (the first in path order: by
+          -- the node it leads to, then by primitive), computed with the distances, so that a diff shows and walks
+          -- paths without evaluating the nodes on the way. NULL where steps is 0 or -1, and in snapshots written
+          -- before v5.
+          ALTER TABLE graph_distance ADD COLUMN next_node TEXT;   -- where the step leads, as the node column
+          ALTER TABLE graph_distance ADD COLUMN first_step TEXT;  -- the step as JSON: from, to, primitive, evidence
+          -- 1 when graph_distance holds this snapshot's first steps.
+          ALTER TABLE snapshot ADD COLUMN first_steps_stored INTEGER NOT NULL DEFAULT 0;
+          """)
+    }
     return migrator
   }
 }

@@ -18,6 +18,8 @@ public struct SnapshotInfo: Sendable, Hashable, Codable, FetchableRecord {
   public var warnings: Int
   /// Whether `graph_distance` holds the snapshot's escalation distances.
   public var distancesComputed: Bool
+  /// Whether `graph_distance` also holds each node's first step.
+  public var firstStepsStored: Bool
   /// Facts about the snapshot's origin, from `snapshot_label`.
   public var labels: [String: String] = [:]
 
@@ -35,5 +37,6 @@ public struct SnapshotInfo: Sendable, Hashable, Codable, FetchableRecord {
     namespaces = row["namespaces"]
     warnings = row["warnings"]
     distancesComputed = row["distances_computed"] ?? false
+    firstStepsStored = row["first_steps_stored"] ?? false
   }
 }

@@ -147,11 +147,21 @@ struct SnapshotWriter {
     }
     if let distances = content.distances {
       let insertDistance = try db.cachedStatement(
-        sql: "INSERT INTO graph_distance (snapshot_id, target, node, steps) VALUES (?, ?, ?, ?)")
+        sql: """
+          INSERT INTO graph_distance (snapshot_id, target, node, steps, next_node, first_step) VALUES (?, ?, ?, ?, ?, ?)
+          """)
       for (target, steps) in distances.sorted(by: { $0.key < $1.key }) {
-        for (node, n) in steps { try insertDistance.execute(arguments: [snapshot, target, node, n]) }
+        var firstSteps: [String: StoredStep] = [:]
+        for step in content.firstSteps?[target] ?? [] { firstSteps[step.node] = step }
+        for (node, n) in steps {
+          let step = firstSteps[node]
+          try insertDistance.execute(arguments: [snapshot, target, node, n, step?.next, step?.step])
+        }
       }
       try db.execute(sql: "UPDATE snapshot SET distances_computed = 1 WHERE id = ?", arguments: [snapshot])
+      if content.firstSteps != nil {
+        try db.execute(sql: "UPDATE snapshot SET first_steps_stored = 1 WHERE id = ?", arguments: [snapshot])
+      }
     }
     let insertDiagnostic = try db.cachedStatement(
       sql: """

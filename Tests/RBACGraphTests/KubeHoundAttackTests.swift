@@ -82,3 +82,19 @@ private func primitives(_ g: EscalationGraph, from node: GraphNode) -> Set<Strin
   // Whoever can exec into the pods of default reaches a node through the privileged ones (CE_PRIV_MOUNT, ...).
   #expect(g.shortestPaths(from: sa("pod-exec-sa"), to: .node).first?.map(\.primitive) == ["pod-exec", "pod-code"])
 }
+
+@Test func storedFirstStepsAreTheFirstStepsOfTheFirstPaths() throws {
+  let g = try kubeHound()
+  for target in [GraphNode.clusterAdmin, .node] {
+    let distances = g.distances(to: target)
+    let computed = FirstSteps(graph: g, distances: distances)
+    let stored = FirstSteps(stored: computed.stored)
+    #expect(computed.next.count == distances.filter { $0.value > 0 }.count)
+    for (node, steps) in distances where steps > 0 {
+      let first = g.guidedPaths(from: node, to: target, distances: distances, limit: 1).first?.first
+      #expect(first != nil && computed.step(from: node) == first, "\(node) -> \(target)")
+      // What the store gives back is the same step, and says where it leads without decoding it.
+      #expect(stored.step(from: node) == first && stored.next[node] == first?.to, "\(node) -> \(target)")
+    }
+  }
+}

@@ -82,8 +82,8 @@ public struct DiffReport: Report {
     guard !diff.isEmpty else { return out + "no changes\n" }
     if !diff.permissions.isEmpty {
       out += "\npermissions (\(diff.permissions.count) subject(s)):\n"
-      for s in diff.permissions {
-        out += "  \(s.subject)\n"
+      out += diff.permissions.renderedConcurrently { s in
+        var out = "  \(s.subject)\n"
         for (changes, gained) in [(s.gained, true), (s.lost, false)] {
           for c in changes {
             out += "    " + Self.changeLine(c, gained: gained)
@@ -92,6 +92,7 @@ public struct DiffReport: Report {
             if wide { for e in c.evidence { out += "        via " + PathsReport.describe(e) + "\n" } }
           }
         }
+        return out
       }
     }
     if !diff.admins.isEmpty {

@@ -18,7 +18,13 @@ struct OutputOptions: ParsableArguments {
 
   /// Prints the report in the chosen format, or in `format` when a command overrides it (`--explain`).
   func print<R: Report>(_ report: R, as format: OutputFormat? = nil) throws {
-    FileHandle.standardOutput.write(Data(try Renderer.render(report, as: format ?? output).utf8))
+    try write(try Renderer.render(report, as: format ?? output))
+  }
+
+  /// Writes the text to stdout as it is stored, without first copying it (a large diff prints tens of megabytes).
+  func write(_ text: String) throws {
+    var text = text
+    try text.withUTF8 { try FileHandle.standardOutput.write(contentsOf: $0) }
   }
 }
 
