@@ -51,8 +51,16 @@ extension RolecallDatabase {
         }
       }
     }
-    let old = try sides[0]!.get()
-    let new = try sides[1]!.get()
+    let report = try Self.report(comparing: try sides[0]!.get(), try sides[1]!.get(), filter: filter)
+    // The sides are millions of small objects that nothing needs any more: another core frees them while the
+    // caller renders the report. Only the box holds them from here on, so they are never freed on this thread.
+    let retired = Retired(sides)
+    sides = []
+    DispatchQueue.global(qos: .utility).async { retired.free() }
+    return report
+  }
+
+  private static func report(comparing old: DiffSide, _ new: DiffSide, filter: SnapshotDiff.Filter) -> DiffReport {
     var files: [String: String] = [:]
     // Gains are shown with the new snapshot's bindings, losses with the old one's: the new file wins a tie.
     for side in [old, new] {
@@ -63,4 +71,13 @@ extension RolecallDatabase {
     }
     return DiffReport(diff: SnapshotDiff(old, new, filter: filter), bindingFiles: files)
   }
+}
+
+/// Holds what is no longer needed until another thread frees it.
+private final class Retired<Value>: @unchecked Sendable {
+  private var value: Value?
+
+  init(_ value: Value) { self.value = value }
+
+  func free() { value = nil }
 }

@@ -13,7 +13,7 @@ public final class DiffSide {
   let identities: Set<GraphNode>
   private var distances: [GraphNode: [GraphNode: Int]]
   /// Per target, the first steps stored at ingest; a target without them has its paths searched in the graph.
-  private let firstSteps: [GraphNode: FirstSteps]
+  private var firstSteps: [GraphNode: FirstSteps]
   /// Per target, the edges out of a node that lead one step closer: many identities' paths share their tails
   /// (a hub with thousands of edges), so each node is sorted out once.
   private var closer: [GraphNode: [GraphNode: [Edge]]] = [:]
@@ -66,8 +66,10 @@ public final class DiffSide {
     return (first, through)
   }
 
-  /// Computes on every core the edges that the routes of `nodes` need, unless the stored first steps spare them.
+  /// Prepares on every core what the routes of `nodes` start with: their stored first steps, decoded, or where a
+  /// target has none stored, their edges.
   func prepareRoutes(from nodes: [GraphNode]) {
+    for target in Self.targets { firstSteps[target]?.decode(nodes) }
     guard Self.targets.contains(where: { firstSteps[$0] == nil }) else { return }
     graph.prefetch(nodes)
   }

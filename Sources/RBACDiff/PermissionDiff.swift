@@ -23,7 +23,10 @@ public struct PermissionChange: Sendable, Hashable, Codable {
   public var evidence: [Evidence]
 
   /// `verbs target [names] scope`, as the table prints it.
-  public var summary: String {
+  public var summary: String { summary(target: target) }
+
+  /// ``summary`` with ``target`` already made.
+  func summary(target: String) -> String {
     var text = verbs.joined(separator: ",") + " " + target
     if !resourceNames.isEmpty { text += " [" + resourceNames.joined(separator: ",") + "]" }
     return text + " " + scope
@@ -155,9 +158,19 @@ public enum PermissionDiff {
       names[line, default: []].append((target.name, target.url, group))
     }
     return names.map { line, entries in
-      let lineAtoms = entries.flatMap(\.atoms)
-      let held = Set(lineAtoms.flatMap { overlapOf[$0] ?? [] })
-      let granting = Set(lineAtoms.flatMap { grantsOf[$0] ?? [] }).sorted()
+      var held = Set<InternedAtom>()
+      var granting: [Int] = []
+      for entry in entries {
+        for atom in entry.atoms {
+          if let covered = overlapOf[atom] { held.formUnion(covered) }
+          if let rules = grantsOf[atom] { granting += rules }
+        }
+      }
+      // A binding that names the subject twice grants each rule twice: the same evidence, shown once.
+      var grants: [GrantedRule] = []
+      for r in Set(granting).sorted() where !grants.contains(where: { $0.isSameRule(as: rules[r]) }) {
+        grants.append(rules[r])
+      }
       let namespace = words[line.namespace]
       let change = PermissionChange(
         namespace: namespace.isEmpty ? nil : namespace, verbs: line.verbs.map { words[$0] },
@@ -165,8 +178,9 @@ public enum PermissionDiff {
         resourceNames: entries.compactMap { words.name($0.name) }.sorted(),
         nonResourceURLs: line.isURL ? entries.map { words[$0.url] }.sorted() : [],
         overlap: held.isEmpty ? [] : summaries(Array(held), within: namespace, words),
-        evidence: unique(granting.map { evidence(rules[$0]) }))
-      return (key: [namespace, change.target, change.summary], change: change)
+        evidence: grants.map(evidence))
+      let target = change.target
+      return (key: [namespace, target, change.summary(target: target)], change: change)
     }.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map(\.change)
   }
 
@@ -181,10 +195,6 @@ public enum PermissionDiff {
     }
   }
 
-  static func unique(_ evidence: [Evidence]) -> [Evidence] {
-    var seen = Set<Evidence>()
-    return evidence.filter { seen.insert($0).inserted }
-  }
 }
 
 /// Evidence already formatted, by binding and rule of one snapshot: a rule backs many lines (one per resource it

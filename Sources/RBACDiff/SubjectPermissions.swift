@@ -62,4 +62,7 @@ struct GrantedRule {
   var subject: Int
   var rule: Int
   var atoms: [InternedAtom]
+
+  /// Whether both are the same rule of the same binding (granted through different subject entries, perhaps).
+  func isSameRule(as other: GrantedRule) -> Bool { binding == other.binding && rule == other.rule }
 }

@@ -1,5 +1,6 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
+import Dispatch
 import Foundation
 import RBACModel
 
@@ -31,6 +32,26 @@ public struct FirstSteps: Sendable {
       next[node] = to
       encoded[node] = row.step
     }
+  }
+
+  /// Decodes the stored steps of `nodes` on every core, ahead of the walks that read them.
+  public mutating func decode(_ nodes: [GraphNode]) {
+    let todo = Array(Set(nodes.filter { steps[$0] == nil && encoded[$0] != nil }))
+    guard !todo.isEmpty else { return }
+    let texts = encoded
+    var decoded = [Edge?](repeating: nil, count: todo.count)
+    let chunks = Swift.min(16, todo.count)
+    decoded.withUnsafeMutableBufferPointer { buffer in
+      // Each chunk writes only its own slots.
+      nonisolated(unsafe) let slots = buffer
+      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        let decoder = JSONDecoder()
+        for i in chunk * todo.count / chunks..<(chunk + 1) * todo.count / chunks {
+          slots[i] = try? decoder.decode(Edge.self, from: Data(texts[todo[i]]!.utf8))
+        }
+      }
+    }
+    for (node, step) in zip(todo, decoded) { steps[node] = step }
   }
 
   /// The step out of `node`, nil when it has none (it is the target, cannot reach it, or is not stored).

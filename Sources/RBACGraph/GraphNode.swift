@@ -42,9 +42,10 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
     case "node": self = .node
     case "sa:*:*": self = .everyAccount
     default:
-      if text.hasPrefix("sa:") && text.hasSuffix(":*") && text.count > 5 {
+      // Counted in bytes (the prefixes are ASCII): counting characters would walk every node's text.
+      if text.hasPrefix("sa:") && text.hasSuffix(":*") && text.utf8.count > 5 {
         self = .namespaceAccounts(String(text.dropFirst(3).dropLast(2)))
-      } else if text.hasPrefix("pods:") && text.count > 5 {
+      } else if text.hasPrefix("pods:") && text.utf8.count > 5 {
         self = .namespacePods(String(text.dropFirst(5)))
       } else if text.hasPrefix("aws:") {
         self = .cloudIdentity(arn: String(text.dropFirst(4)))
