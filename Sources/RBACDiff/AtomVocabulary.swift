@@ -1,6 +1,5 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
-import Dispatch
 import RBACModel
 
 /// One string of a permission atom (a namespace, verb, API group, resource, object name or URL) as its number in an
@@ -23,7 +22,7 @@ struct Word: Hashable, Sendable {
 /// Both sides of a diff are broken into atoms at once, so words are added from two threads; the diff then reads a
 /// frozen copy (``words``) with no lock.
 final class AtomVocabulary: @unchecked Sendable {
-  private let queue = DispatchQueue(label: "rolecall.atom-vocabulary")
+  private let lock = Lock()
   private var table = Words()
   private var numbers: [String: Word] = [:]
 
@@ -33,7 +32,7 @@ final class AtomVocabulary: @unchecked Sendable {
 
   /// The words of one role's rules, numbered in one turn of the lock.
   func intern(_ rules: [PolicyRule]) -> [InternedRule] {
-    queue.sync {
+    lock.withLock {
       rules.map { rule in
         InternedRule(
           verbs: rule.verbs.map(add), apiGroups: rule.apiGroups.map(add), resources: rule.resources.map(addResource),
@@ -42,11 +41,11 @@ final class AtomVocabulary: @unchecked Sendable {
     }
   }
 
-  func intern(_ text: String) -> Word { queue.sync { add(text) } }
+  func intern(_ text: String) -> Word { lock.withLock { add(text) } }
 
   /// The atom of `atom`'s strings, numbering any new one.
   func intern(_ atom: PermissionAtom) -> InternedAtom {
-    queue.sync {
+    lock.withLock {
       InternedAtom(
         namespace: add(atom.namespace), verb: add(atom.verb), apiGroup: add(atom.apiGroup),
         resource: addResource(atom.resource), resourceName: atom.resourceName.map(add) ?? .everyName,
@@ -55,7 +54,7 @@ final class AtomVocabulary: @unchecked Sendable {
   }
 
   /// Every word numbered so far, to read without the lock once no more are added.
-  var words: Words { queue.sync { table } }
+  var words: Words { lock.withLock { table } }
 
   private func add(_ text: String) -> Word {
     if let known = numbers[text] { return known }
@@ -95,9 +94,6 @@ struct Words: Sendable {
       resource: self[atom.resource], resourceName: name(atom.resourceName),
       nonResourceURL: self[atom.nonResourceURL])
   }
-
-  /// Orders words by their strings.
-  func precedes(_ a: Word, _ b: Word) -> Bool { self[a] < self[b] }
 }
 
 /// A ``PolicyRule`` in words.
@@ -148,6 +144,18 @@ struct InternedAtom: Hashable, Sendable {
   var nonResourceURL: Word
 
   var isNonResource: Bool { nonResourceURL != .empty }
+
+  /// Whether both name the same thing in the same scope (every field but the verb).
+  func sameTarget(as other: InternedAtom) -> Bool {
+    namespace == other.namespace && apiGroup == other.apiGroup && resource == other.resource
+      && resourceName == other.resourceName && nonResourceURL == other.nonResourceURL
+  }
+
+  /// Whether both may share a line of a diff: the same scope, group and resource, or both URLs.
+  func sameLine(as other: InternedAtom) -> Bool {
+    namespace == other.namespace && apiGroup == other.apiGroup && resource == other.resource
+      && isNonResource == other.isNonResource
+  }
 
   func hash(into hasher: inout Hasher) {
     // Three 64-bit values hash faster than six 32-bit ones.

@@ -71,23 +71,19 @@ public enum PermissionDiff {
     let chunks = Swift.min(16, Swift.max(subjects.count, 1))
     results.withUnsafeMutableBufferPointer { buffer in
       // Subjects are independent and both sides are only read: each chunk writes its own slots, on every core.
-      // Chunks are runs of neighbours (the accounts of a namespace), which share bindings and roles: each chunk
-      // formats a grant's evidence once.
       nonisolated(unsafe) let slots = buffer
       DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-        var formatted = (old: EvidenceCache(), new: EvidenceCache())
         for i in chunk * subjects.count / chunks..<(chunk + 1) * subjects.count / chunks {
-          slots[i] = compare(subjects[i], old, new, words, &formatted)
+          slots[i] = compare(subjects[i], old, new, words)
         }
       }
     }
     return results.compactMap { $0 }
   }
 
-  static func compare(
-    _ subject: GraphNode, _ old: SubjectPermissions, _ new: SubjectPermissions, _ words: Words,
-    _ formatted: inout (old: EvidenceCache, new: EvidenceCache)
-  ) -> SubjectChanges? {
+  static func compare(_ subject: GraphNode, _ old: SubjectPermissions, _ new: SubjectPermissions, _ words: Words)
+    -> SubjectChanges?
+  {
     let before = old.atoms[subject] ?? []
     let after = new.atoms[subject] ?? []
     guard before != after else { return nil }
@@ -96,14 +92,10 @@ public enum PermissionDiff {
     guard !gained.isEmpty || !lost.isEmpty else { return nil }
     var changes = SubjectChanges(subject: subject, gained: [], lost: [])
     if !gained.isEmpty {
-      changes.gained = lines(gained, overlapWith: before, rules: new.rules(of: subject), words) {
-        formatted.new.evidence(of: $0, in: new)
-      }
+      changes.gained = lines(gained, overlapWith: before, rules: new.rules(of: subject), words, evidence: new.evidence)
     }
     if !lost.isEmpty {
-      changes.lost = lines(lost, overlapWith: after, rules: old.rules(of: subject), words) {
-        formatted.old.evidence(of: $0, in: old)
-      }
+      changes.lost = lines(lost, overlapWith: after, rules: old.rules(of: subject), words, evidence: old.evidence)
     }
     return changes
   }
@@ -128,56 +120,74 @@ public enum PermissionDiff {
     _ atoms: [InternedAtom], overlapWith other: Set<InternedAtom>, rules: [GrantedRule] = [], _ words: Words,
     evidence: (GrantedRule) -> Evidence = { _ in preconditionFailure("no rules, no evidence") }
   ) -> [PermissionChange] {
-    struct Target: Hashable {
-      var namespace: Word, apiGroup: Word, resource: Word, url: Word, name: Word
+    // Grouped by sorting, not hashing: a diff of two large clusters makes half a million lines.
+    // First the verbs of each target (scope, group, resource, URL, name)...
+    let sorted = atoms.sorted { a, b in
+      (a.namespace.index, a.apiGroup.index, a.resource.index, a.nonResourceURL.index, a.resourceName.index, a.verb.index)
+        < (b.namespace.index, b.apiGroup.index, b.resource.index, b.nonResourceURL.index, b.resourceName.index, b.verb.index)
     }
-    struct Line: Hashable {
-      var namespace: Word, apiGroup: Word, resource: Word, isURL: Bool, verbs: [Word]
+    struct Target {
+      var atom: InternedAtom
+      var verbs: [Word]
+      var atoms: Range<Int>
     }
-    let changed = AtomSet(atoms, words: words)
-    var grantsOf: [InternedAtom: [Int]] = [:]
-    for (r, rule) in rules.enumerated() {
-      for atom in rule.atoms where changed.atoms.contains(atom) { grantsOf[atom, default: []].append(r) }
+    var targets: [Target] = []
+    var start = 0
+    for i in sorted.indices {
+      let a = sorted[i]
+      guard i + 1 == sorted.count || !a.sameTarget(as: sorted[i + 1]) else { continue }
+      targets.append(Target(atom: a, verbs: sorted[start...i].map(\.verb), atoms: start..<(i + 1)))
+      start = i + 1
     }
-    var overlapOf: [InternedAtom: [InternedAtom]] = [:]
-    for old in other {
-      for atom in changed.atomsCovering(old) { overlapOf[atom, default: []].append(old) }
-    }
-    var verbs: [Target: [InternedAtom]] = [:]
-    for atom in atoms {
-      let key = Target(
-        namespace: atom.namespace, apiGroup: atom.apiGroup, resource: atom.resource, url: atom.nonResourceURL,
-        name: atom.resourceName)
-      verbs[key, default: []].append(atom)
-    }
-    var names: [Line: [(name: Word, url: Word, atoms: [InternedAtom])]] = [:]
-    for (target, group) in verbs {
-      let line = Line(
-        namespace: target.namespace, apiGroup: target.apiGroup, resource: target.resource,
-        isURL: target.url != .empty, verbs: group.map(\.verb).sorted(by: words.precedes))
-      names[line, default: []].append((target.name, target.url, group))
-    }
-    return names.map { line, entries in
-      var held = Set<InternedAtom>()
-      var granting: [Int] = []
-      for entry in entries {
-        for atom in entry.atoms {
-          if let covered = overlapOf[atom] { held.formUnion(covered) }
-          if let rules = grantsOf[atom] { granting += rules }
-        }
+    // ...then the targets that differ only by name (or URL) and have the same verbs, one line.
+    let order = targets.indices.sorted { x, y in
+      let a = targets[x], b = targets[y]
+      if !a.atom.sameLine(as: b.atom) {
+        return (a.atom.namespace.index, a.atom.apiGroup.index, a.atom.resource.index, a.atom.isNonResource ? 1 : 0)
+          < (b.atom.namespace.index, b.atom.apiGroup.index, b.atom.resource.index, b.atom.isNonResource ? 1 : 0)
       }
+      return a.verbs.lexicographicallyPrecedes(b.verbs, by: { $0.index < $1.index })
+    }
+    var lineOf = [Int](repeating: 0, count: targets.count)
+    var members: [[Int]] = []
+    for (k, t) in order.enumerated() {
+      if k > 0, case let p = order[k - 1], targets[p].atom.sameLine(as: targets[t].atom), targets[p].verbs == targets[t].verbs {
+        members[members.count - 1].append(t)
+      } else {
+        members.append([t])
+      }
+      lineOf[t] = members.count - 1
+    }
+    var lineOfAtom: [InternedAtom: Int] = [:]
+    lineOfAtom.reserveCapacity(sorted.count)
+    for (t, target) in targets.enumerated() { for a in sorted[target.atoms] { lineOfAtom[a] = lineOf[t] } }
+    // What each line's atoms are granted by, and what of `other` they cover.
+    var granting = [[Int]](repeating: [], count: members.count)
+    for (r, rule) in rules.enumerated() {
+      for atom in rule.atoms {
+        if let l = lineOfAtom[atom], granting[l].last != r { granting[l].append(r) }
+      }
+    }
+    var held = [[InternedAtom]](repeating: [], count: members.count)
+    if !other.isEmpty {
+      let changed = AtomSet(set: Set(lineOfAtom.keys), words: words)
+      for old in other {
+        for atom in changed.atomsCovering(old) { held[lineOfAtom[atom]!].append(old) }
+      }
+    }
+    return members.indices.map { l in
+      let first = targets[members[l][0]]
       // A binding that names the subject twice grants each rule twice: the same evidence, shown once.
       var grants: [GrantedRule] = []
-      for r in Set(granting).sorted() where !grants.contains(where: { $0.isSameRule(as: rules[r]) }) {
-        grants.append(rules[r])
-      }
-      let namespace = words[line.namespace]
+      for r in granting[l] where !grants.contains(where: { $0.isSameRule(as: rules[r]) }) { grants.append(rules[r]) }
+      let namespace = words[first.atom.namespace]
+      let covered = Array(Set(held[l]))
       let change = PermissionChange(
-        namespace: namespace.isEmpty ? nil : namespace, verbs: line.verbs.map { words[$0] },
-        apiGroup: words[line.apiGroup], resource: words[line.resource],
-        resourceNames: entries.compactMap { words.name($0.name) }.sorted(),
-        nonResourceURLs: line.isURL ? entries.map { words[$0.url] }.sorted() : [],
-        overlap: held.isEmpty ? [] : summaries(Array(held), within: namespace, words),
+        namespace: namespace.isEmpty ? nil : namespace, verbs: first.verbs.map { words[$0] }.sorted(),
+        apiGroup: words[first.atom.apiGroup], resource: words[first.atom.resource],
+        resourceNames: members[l].compactMap { words.name(targets[$0].atom.resourceName) }.sorted(),
+        nonResourceURLs: first.atom.isNonResource ? members[l].map { words[targets[$0].atom.nonResourceURL] }.sorted() : [],
+        overlap: covered.isEmpty ? [] : summaries(covered, within: namespace, words),
         evidence: grants.map(evidence))
       let target = change.target
       return (key: [namespace, target, change.summary(target: target)], change: change)
@@ -198,19 +208,21 @@ public enum PermissionDiff {
 }
 
 /// Evidence already formatted, by binding and rule of one snapshot: a rule backs many lines (one per resource it
-/// names), and a binding often names several subjects.
-struct EvidenceCache {
+/// names), a binding often names several subjects, and subjects are compared on every core at once.
+final class EvidenceBook: @unchecked Sendable {
   private struct Key: Hashable {
     var binding: Int
     var rule: Int
   }
+  private let lock = Lock()
   private var known: [Key: Evidence] = [:]
 
-  mutating func evidence(of granted: GrantedRule, in side: SubjectPermissions) -> Evidence {
+  func evidence(of granted: GrantedRule, _ format: (GrantedRule) -> Evidence) -> Evidence {
     let key = Key(binding: granted.binding, rule: granted.rule)
-    if let found = known[key] { return found }
-    let made = side.evidence(of: granted)
-    known[key] = made
+    if let found = lock.withLock({ known[key] }) { return found }
+    // Formatted outside the lock: two cores that race format the same evidence twice, which is harmless.
+    let made = format(granted)
+    lock.withLock { known[key] = made }
     return made
   }
 }

@@ -13,6 +13,7 @@ struct SubjectPermissions: Sendable {
   private var bindings: [(bound: Policy.Bound, rules: [InternedRule], namespace: Word)] = []
   /// The bindings that name each subject, with the index of the subject entry: where evidence is looked up.
   private var sites: [GraphNode: [(binding: Int, subject: Int)]] = [:]
+  private let formatted = EvidenceBook()
 
   init(_ policy: Policy, vocabulary: AtomVocabulary) {
     // Many bindings share a role, and every RoleBinding of a namespace its name: each is numbered once.
@@ -52,7 +53,7 @@ struct SubjectPermissions: Sendable {
 
   /// The binding, role and rule behind a granted rule, as every report shows them.
   func evidence(of granted: GrantedRule) -> Evidence {
-    Evidence(bindings[granted.binding].bound.grant(subject: granted.subject, rule: granted.rule))
+    formatted.evidence(of: granted) { Evidence(bindings[$0.binding].bound.grant(subject: $0.subject, rule: $0.rule)) }
   }
 }
 

@@ -104,16 +104,18 @@ public struct DiffReport: Report {
     }
     if !diff.paths.isEmpty {
       out += "\nescalation paths (\(diff.paths.count)):\n"
-      for p in diff.paths {
-        out += "  \(p.kind == .disappeared || p.kind == .longer ? "-" : "+") " + Self.pathLine(p) + "\n"
+      out += diff.paths.renderedConcurrently { p in
+        var out = "  \(p.kind == .disappeared || p.kind == .longer ? "-" : "+") " + Self.pathLine(p) + "\n"
         if let step = Self.firstStepLine(p) { out += "      " + step + "\n" }
+        return out
       }
     }
     if !diff.objects.isEmpty {
       out += "\nobjects (\(diff.objects.count)):\n"
-      for o in diff.objects {
-        out += "  " + Self.objectLine(o) + "\n"
+      out += diff.objects.renderedConcurrently { o in
+        var out = "  " + Self.objectLine(o) + "\n"
         for d in o.details { out += "      " + d + "\n" }
+        return out
       }
     }
     return out
