@@ -51,7 +51,7 @@ extension RolecallDatabase {
         }
       }
     }
-    let report = try Self.report(comparing: try sides[0]!.get(), try sides[1]!.get(), filter: filter)
+    let report = Self.report(comparing: try sides[0]!.get(), try sides[1]!.get(), filter: filter)
     // The sides are millions of small objects that nothing needs any more: another core frees them while the
     // caller renders the report. Only the box holds them from here on, so they are never freed on this thread.
     let retired = Retired(sides)

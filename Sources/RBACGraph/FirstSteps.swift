@@ -63,11 +63,22 @@ public struct FirstSteps: Sendable {
 
   /// Every step as a row to store: the node and where it leads, by their descriptions, and the step as JSON.
   public var stored: [StoredStep] {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = .sortedKeys
-    return steps.compactMap { node, step in
-      guard let json = try? encoder.encode(step) else { return nil }
-      return StoredStep(node: node.description, next: step.to.description, step: String(decoding: json, as: UTF8.self))
+    let steps = Array(self.steps)
+    var rows = [StoredStep?](repeating: nil, count: steps.count)
+    let chunks = Swift.min(16, steps.count)
+    rows.withUnsafeMutableBufferPointer { buffer in
+      // Encoded on every core, each chunk into its own slots: an XL cluster has tens of thousands of steps.
+      nonisolated(unsafe) let slots = buffer
+      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        for i in chunk * steps.count / chunks..<(chunk + 1) * steps.count / chunks {
+          let (node, step) = steps[i]
+          guard let json = try? encoder.encode(step) else { continue }
+          slots[i] = StoredStep(node: node.description, next: step.to.description, step: String(decoding: json, as: UTF8.self))
+        }
+      }
     }
+    return rows.compactMap { $0 }
   }
 }
