@@ -49,6 +49,8 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
         self = .namespacePods(String(text.dropFirst(5)))
       } else if text.hasPrefix("aws:") {
         self = .cloudIdentity(arn: String(text.dropFirst(4)))
+      } else if let stored = Self.parsingDescription(text) {
+        self = stored
       } else if let sa = ServiceAccountName.split(text) {
         self = .serviceAccount(namespace: sa.namespace, name: sa.name)
       } else {
@@ -65,6 +67,23 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
         }
       }
     }
+  }
+
+  /// `sa:NS:NAME`, `user:NAME` and `group:NAME` as ``description`` writes them, read without the general parser's
+  /// splitting: stored distances and first steps hold tens of thousands of them. Anything else (another spelling,
+  /// a `/`, more colons) is left to the general parser, which reads these the same way.
+  private static func parsingDescription(_ text: String) -> GraphNode? {
+    let bytes = text.utf8
+    if bytes.starts(with: "sa:".utf8) {
+      let rest = bytes.dropFirst(3)
+      guard let colon = rest.firstIndex(of: UInt8(ascii: ":")), colon != rest.startIndex else { return nil }
+      let name = rest[rest.index(after: colon)...]
+      guard !name.isEmpty, !name.contains(UInt8(ascii: ":")), !rest.contains(UInt8(ascii: "/")) else { return nil }
+      return .serviceAccount(namespace: String(Substring(rest[..<colon])), name: String(Substring(name)))
+    }
+    if bytes.starts(with: "user:".utf8), bytes.count > 5 { return .user(String(text.dropFirst(5))) }
+    if bytes.starts(with: "group:".utf8), bytes.count > 6 { return .group(String(text.dropFirst(6))) }
+    return nil
   }
 
   /// The identity the API server sees for this node, with the groups it always carries; nil for the targets.
