@@ -27,9 +27,37 @@ public struct PermissionChange: Sendable, Hashable, Codable {
 
   /// ``summary`` with ``target`` already made.
   func summary(target: String) -> String {
-    var text = verbs.joined(separator: ",") + " " + target
-    if !resourceNames.isEmpty { text += " [" + resourceNames.joined(separator: ",") + "]" }
-    return text + " " + scope
+    var text = ""
+    appendSummary(target: target, to: &text)
+    return text
+  }
+
+  /// Writes ``summary`` at the end of `text`, without the pieces a concatenation would make: the table of a diff of
+  /// two large clusters is half a million of them.
+  public func appendSummary(to text: inout String) { appendSummary(target: target, to: &text) }
+
+  func appendSummary(target: String, to text: inout String) {
+    for (i, verb) in verbs.enumerated() {
+      if i > 0 { text.append(",") }
+      text.append(verb)
+    }
+    text.append(" ")
+    text.append(target)
+    if !resourceNames.isEmpty {
+      text.append(" [")
+      for (i, name) in resourceNames.enumerated() {
+        if i > 0 { text.append(",") }
+        text.append(name)
+      }
+      text.append("]")
+    }
+    text.append(" ")
+    if let namespace {
+      text.append("in ")
+      text.append(namespace)
+    } else {
+      text.append("cluster-wide")
+    }
   }
 
   /// `resource.group/subresource` as kubectl prints it, or the URLs.

@@ -65,14 +65,37 @@ public struct DiffReport: Report {
   static func sign(gained: Bool) -> String { gained ? "+" : "-" }
 
   static func changeLine(_ c: PermissionChange, gained: Bool) -> String {
-    var text = sign(gained: gained) + " " + c.summary
-    if !c.overlap.isEmpty { text += " (\(gained ? "already held" : "still holds"): \(c.overlap.joined(separator: "; ")))" }
+    var text = ""
+    appendChangeLine(c, gained: gained, to: &text)
     return text
   }
 
+  /// ``changeLine(_:gained:)`` written at the end of `text`.
+  static func appendChangeLine(_ c: PermissionChange, gained: Bool, to text: inout String) {
+    text.append(sign(gained: gained))
+    text.append(" ")
+    c.appendSummary(to: &text)
+    guard !c.overlap.isEmpty else { return }
+    text.append(gained ? " (already held: " : " (still holds: ")
+    for (i, line) in c.overlap.enumerated() {
+      if i > 0 { text.append("; ") }
+      text.append(line)
+    }
+    text.append(")")
+  }
+
   static func via(_ e: Evidence) -> String {
-    guard let binding = e.binding, let role = e.role else { return e.note ?? "" }
-    return "\(binding) -> \(role)"
+    var text = ""
+    appendVia(e, to: &text)
+    return text
+  }
+
+  /// ``via(_:)`` written at the end of `text`.
+  static func appendVia(_ e: Evidence, to text: inout String) {
+    guard let binding = e.binding, let role = e.role else { return text.append(e.note ?? "") }
+    text.append(binding)
+    text.append(" -> ")
+    text.append(role)
   }
 
   // MARK: - Table
@@ -86,9 +109,14 @@ public struct DiffReport: Report {
         var out = "  \(s.subject)\n"
         for (changes, gained) in [(s.gained, true), (s.lost, false)] {
           for c in changes {
-            out += "    " + Self.changeLine(c, gained: gained)
-            if !wide, let e = c.evidence.first { out += "  via " + Self.via(e) + (c.evidence.count > 1 ? " (+\(c.evidence.count - 1))" : "") }
-            out += "\n"
+            out.append("    ")
+            Self.appendChangeLine(c, gained: gained, to: &out)
+            if !wide, let e = c.evidence.first {
+              out.append("  via ")
+              Self.appendVia(e, to: &out)
+              if c.evidence.count > 1 { out.append(" (+\(c.evidence.count - 1))") }
+            }
+            out.append("\n")
             if wide { for e in c.evidence { out += "        via " + PathsReport.describe(e) + "\n" } }
           }
         }
