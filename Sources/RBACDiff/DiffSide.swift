@@ -67,11 +67,11 @@ public final class DiffSide {
   }
 
   /// Prepares on every core what the routes of `nodes` start with: their stored first steps, decoded, or where a
-  /// target has none stored, their edges.
+  /// target has none stored (or the snapshot does not know the identity), their edges.
   func prepareRoutes(from nodes: [GraphNode]) {
     for target in Self.targets { firstSteps[target]?.decode(nodes) }
-    guard Self.targets.contains(where: { firstSteps[$0] == nil }) else { return }
-    graph.prefetch(nodes)
+    let stored = !Self.targets.contains(where: { firstSteps[$0] == nil })
+    graph.prefetch(stored ? nodes.filter { !identities.contains($0) } : nodes)
   }
 
   /// One shortest path from `node` to `target`, the first in the graph's fixed order; empty when there is none.

@@ -48,8 +48,8 @@ public enum PathDiff {
   public static func compare(_ old: DiffSide, _ new: DiffSide, only: Set<GraphNode>? = nil) -> [PathChange] {
     let identities = (only ?? old.identities.union(new.identities)).sortedByName()
     // An identity one snapshot does not know takes its distance there from its edges: computed on every core first.
-    old.graph.prefetch(identities.filter { !old.identities.contains($0) })
-    new.graph.prefetch(identities.filter { !new.identities.contains($0) })
+    old.graph.prefetchUnknown(identities)
+    new.graph.prefetchUnknown(identities)
     // First every identity's change of distance, then the graph edges its path needs, computed on every core.
     var kinds: [GraphNode: [(node: GraphNode, kind: PathChange.Kind, before: Int?, after: Int?)]] = [:]
     for target in DiffSide.targets {

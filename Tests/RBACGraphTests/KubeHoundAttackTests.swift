@@ -1,5 +1,6 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
+import Foundation
 import RBACGraph
 import RBACIngest
 import RBACModel
@@ -97,4 +98,52 @@ private func primitives(_ g: EscalationGraph, from node: GraphNode) -> Set<Strin
       #expect(stored.step(from: node) == first && stored.next[node] == first?.to, "\(node) -> \(target)")
     }
   }
+}
+
+@Test func identitiesTheSnapshotDoesNotKnowReachWhatTheirOwnEdgesReach() throws {
+  // Accounts and users no binding names act only through the groups they always carry: the distance of one stands
+  // for all with the same groups, and must be what each one's own edges give. The groups are given powers here, so
+  // that the answers are not all "unreachable".
+  var content = try Ingest.read(paths: [fixture("kubehound-attacks"), fixture("bootstrap/cluster-roles.yaml")])
+  let groups = try Ingest.read(
+    data: Data(
+      """
+      apiVersion: rbac.authorization.k8s.io/v1
+      kind: RoleBinding
+      metadata: {name: every-account-creates-pods, namespace: default}
+      roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: create-pods}
+      subjects: [{kind: Group, name: "system:serviceaccounts:default", apiGroup: rbac.authorization.k8s.io}]
+      ---
+      apiVersion: rbac.authorization.k8s.io/v1
+      kind: ClusterRole
+      metadata: {name: read-nodes}
+      rules: [{apiGroups: [""], resources: [nodes/proxy], verbs: [get, create]}]
+      ---
+      apiVersion: rbac.authorization.k8s.io/v1
+      kind: ClusterRoleBinding
+      metadata: {name: everyone-reads-nodes}
+      roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: read-nodes}
+      subjects: [{kind: Group, name: "system:authenticated", apiGroup: rbac.authorization.k8s.io}]
+      """.utf8), file: "groups.yaml")
+  content.roles += groups.roles
+  content.clusterRoles += groups.clusterRoles
+  content.roleBindings += groups.roleBindings
+  content.clusterRoleBindings += groups.clusterRoleBindings
+  let g = EscalationGraph(policy: content.policy(), objects: content.clusterObjects)
+  let unknown: [GraphNode] = [
+    sa("new-1"), sa("new-2"), .serviceAccount(namespace: "elsewhere", name: "a"),
+    .serviceAccount(namespace: "elsewhere", name: "b"), .user("someone-new"), .user("someone-else"),
+  ]
+  #expect(unknown.allSatisfy { !g.identitySet.contains($0) })
+  var reached = 0
+  for target in [GraphNode.clusterAdmin, .node] {
+    let distances = g.distances(to: target)
+    g.prefetchUnknown(unknown)
+    for node in unknown {
+      let own = g.edges(from: node).compactMap { edge in distances[edge.to].map { $0 + EscalationGraph.cost(edge) } }.min()
+      #expect(g.steps(from: node, given: distances) == own, "\(node) -> \(target)")
+      if own != nil { reached += 1 }
+    }
+  }
+  #expect(reached >= unknown.count)  // nodes/proxy takes every one of them to node
 }
