@@ -235,22 +235,33 @@ public enum PermissionDiff {
 
 }
 
-/// Evidence already formatted, by binding and rule of one snapshot: a rule backs many lines (one per resource it
-/// names), a binding often names several subjects, and subjects are compared on every core at once.
+/// Evidence already formatted, by binding and rule of one snapshot, and each role's rules written out once: a rule
+/// backs many lines (one per resource it names), a binding often names several subjects, many bindings share a
+/// role, and subjects are compared on every core at once.
 final class EvidenceBook: @unchecked Sendable {
   private struct Key: Hashable {
-    var binding: Int
+    var of: Int
     var rule: Int
   }
   private let lock = Lock()
   private var known: [Key: Evidence] = [:]
+  private var ruleTexts: [Key: String] = [:]
 
   func evidence(of granted: GrantedRule, _ format: (GrantedRule) -> Evidence) -> Evidence {
-    let key = Key(binding: granted.binding, rule: granted.rule)
-    if let found = lock.withLock({ known[key] }) { return found }
-    // Formatted outside the lock: two cores that race format the same evidence twice, which is harmless.
-    let made = format(granted)
-    lock.withLock { known[key] = made }
+    remembered(Key(of: granted.binding, rule: granted.rule), in: \.known) { format(granted) }
+  }
+
+  func ruleText(role: Int, rule: Int, _ write: () -> String) -> String {
+    remembered(Key(of: role, rule: rule), in: \.ruleTexts, write)
+  }
+
+  /// Made outside the lock: two cores that race make the same text twice, which is harmless.
+  private func remembered<T>(_ key: Key, in table: ReferenceWritableKeyPath<EvidenceBook, [Key: T]>, _ make: () -> T)
+    -> T
+  {
+    if let found = lock.withLock({ self[keyPath: table][key] }) { return found }
+    let made = make()
+    lock.withLock { self[keyPath: table][key] = made }
     return made
   }
 }

@@ -25,13 +25,23 @@ public struct Evidence: Sendable, Hashable, Codable {
 
   /// The evidence of a grant, scoped to where it holds.
   public init(_ grant: Grant, note: String? = nil) {
+    self.init(grant, rule: Self.ruleText(grant), note: note)
+  }
+
+  /// The evidence of a grant whose rule ``ruleText(_:)`` already wrote out: many bindings share one role.
+  public init(_ grant: Grant, rule: String, note: String? = nil) {
     binding = "\(grant.binding.kind.rawValue) \"\(grant.binding.qualifiedName)\""
     role = "\(grant.role.kind.rawValue) \"\(grant.role.qualifiedName)\""
-    var text = "rule \(grant.ruleIndex) " + grant.rule.compactDescription
-    if let origin = grant.aggregatedFrom { text += " (aggregated from ClusterRole \"\(origin)\")" }
-    rule = text
+    self.rule = rule
     namespace = grant.binding.kind == .roleBinding ? grant.binding.namespace : nil
     self.note = note
+  }
+
+  /// `rule N {verbs: [...], ...}`, and the ClusterRole an aggregated rule came from: what evidence says of a rule.
+  public static func ruleText(_ grant: Grant) -> String {
+    var text = "rule \(grant.ruleIndex) " + grant.rule.compactDescription
+    if let origin = grant.aggregatedFrom { text += " (aggregated from ClusterRole \"\(origin)\")" }
+    return text
   }
 
   public static func fact(_ note: String) -> Evidence { Evidence(note: note) }

@@ -93,7 +93,14 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
   public var identity: UserInfo? {
     switch self {
     case .user(let name): return .impersonating(name)
-    case .serviceAccount(let ns, let name): return .impersonating(ServiceAccountName.username(namespace: ns, name: name))
+    case .serviceAccount(let ns, let name):
+      let username = ServiceAccountName.username(namespace: ns, name: name)
+      // What `impersonating` gives an account's username, without splitting the name it has just joined: a diff
+      // asks this of every account of both snapshots. A name it would not split back (a colon) goes the long way.
+      guard !ns.isEmpty, !name.isEmpty, !ns.contains(":"), !name.contains(":") else { return .impersonating(username) }
+      return UserInfo(
+        name: username,
+        groups: [ServiceAccountName.allGroup, ServiceAccountName.namespaceGroup(ns), UserInfo.authenticatedGroup])
     case .group(let name): return UserInfo(name: "", groups: [name])
     case .cloudIdentity, .namespaceAccounts, .everyAccount, .namespacePods, .clusterAdmin, .node: return nil
     }

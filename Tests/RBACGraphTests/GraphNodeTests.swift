@@ -1,6 +1,7 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
 import RBACGraph
+import RBACModel
 import Testing
 
 // Stored distances and first steps name nodes by their descriptions: every description must read back as its node,
@@ -25,5 +26,13 @@ func everyDescriptionReadsBackAsItsNode(node: GraphNode) {
   #expect(GraphNode(parsing: "User:alice") == .user("alice"))
   for bad in ["sa:ci", "sa::x", "sa:ci:", "sa:a:b:c", "user:", "group:", "bob"] {
     #expect(GraphNode(parsing: bad) == nil, "\(bad)")
+  }
+}
+
+@Test func anAccountsIdentityIsWhatImpersonatingItsUsernameGives() {
+  for node in [GraphNode.serviceAccount(namespace: "ci", name: "builder"), .serviceAccount(namespace: "a:b", name: "c")] {
+    guard case .serviceAccount(let ns, let name) = node else { continue }
+    let expected = UserInfo.impersonating(ServiceAccountName.username(namespace: ns, name: name))
+    #expect(node.identity?.name == expected.name && node.identity?.groups == expected.groups, "\(node)")
   }
 }
