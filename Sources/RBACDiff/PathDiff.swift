@@ -47,7 +47,8 @@ public enum PathDiff {
   ///   cause outside the set): what `diff --subject` and `--namespace` ask for.
   public static func compare(_ old: DiffSide, _ new: DiffSide, only: Set<GraphNode>? = nil) -> [PathChange] {
     let identities = (only ?? old.identities.union(new.identities)).sortedByName()
-    // An identity one snapshot does not know takes its distance there from its edges: computed on every core first.
+    // An identity one snapshot does not know takes its distance there from the edges its groups give it: those are
+    // computed on every core first, once per set of groups.
     old.graph.prefetchUnknown(identities)
     new.graph.prefetchUnknown(identities)
     // First every identity's change of distance, then the graph edges its path needs, computed on every core.
