@@ -12,7 +12,7 @@ public struct FirstSteps: Sendable {
   /// Per node, where its first step leads.
   public private(set) var next: [GraphNode: GraphNode] = [:]
   private var steps: [GraphNode: Edge] = [:]
-  /// Steps as stored, decoded when asked for: a diff reads few of them.
+  /// Steps as stored, decoded when asked for (``decode(_:)`` decodes many at once): a pull request's diff reads few.
   private var encoded: [GraphNode: String] = [:]
 
   /// The first steps of every node with a distance to the target: the graph's edges out of it, sorted.

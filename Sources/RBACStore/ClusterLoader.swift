@@ -28,9 +28,7 @@ extension RolecallDatabase {
       return found
     }
   }
-}
 
-extension RolecallDatabase {
   /// The stored first step of each node that reaches `target`, or nil when the snapshot was written without them.
   public func firstSteps(of snapshot: SnapshotInfo, to target: String) throws -> [StoredStep]? {
     guard snapshot.firstStepsStored else { return nil }

@@ -92,7 +92,10 @@ public struct DiffReport: Report {
 
   /// ``via(_:)`` written at the end of `text`.
   static func appendVia(_ e: Evidence, to text: inout String) {
-    guard let binding = e.binding, let role = e.role else { return text.append(e.note ?? "") }
+    guard let binding = e.binding, let role = e.role else {
+      text.append(e.note ?? "")
+      return
+    }
     text.append(binding)
     text.append(" -> ")
     text.append(role)
