@@ -49,41 +49,26 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
         self = .namespacePods(String(text.dropFirst(5)))
       } else if text.hasPrefix("aws:") {
         self = .cloudIdentity(arn: String(text.dropFirst(4)))
-      } else if let stored = Self.parsingDescription(text) {
-        self = stored
       } else if let sa = ServiceAccountName.split(text) {
         self = .serviceAccount(namespace: sa.namespace, name: sa.name)
       } else {
-        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-        guard parts.count == 2, !parts[1].isEmpty else { return nil }
-        switch parts[0].lowercased() {
-        case "user", "u": self = .user(parts[1])
-        case "group", "g": self = .group(parts[1])
+        // `kind:name`, leading colons skipped (as a split would); the name may hold further colons.
+        let body = text.drop(while: { $0 == ":" })
+        guard let colon = body.firstIndex(of: ":") else { return nil }
+        let name = body[body.index(after: colon)...]
+        guard !name.isEmpty else { return nil }
+        switch body[..<colon].lowercased() {
+        case "user", "u": self = .user(String(name))
+        case "group", "g": self = .group(String(name))
         case "sa", "serviceaccount":
-          let ref = parts[1].split(separator: parts[1].contains("/") ? "/" : ":", omittingEmptySubsequences: false)
-          guard ref.count == 2, !ref[0].isEmpty, !ref[1].isEmpty else { return nil }
-          self = .serviceAccount(namespace: String(ref[0]), name: String(ref[1]))
+          guard let ref = ServiceAccountName.split(reference: name, at: name.contains("/") ? "/" : ":") else {
+            return nil
+          }
+          self = .serviceAccount(namespace: ref.namespace, name: ref.name)
         default: return nil
         }
       }
     }
-  }
-
-  /// `sa:NS:NAME`, `user:NAME` and `group:NAME` as ``description`` writes them, read without the general parser's
-  /// splitting: stored distances and first steps hold tens of thousands of them. Anything else (another spelling,
-  /// a `/`, more colons) is left to the general parser, which reads these the same way.
-  private static func parsingDescription(_ text: String) -> GraphNode? {
-    let bytes = text.utf8
-    if bytes.starts(with: "sa:".utf8) {
-      let rest = bytes.dropFirst(3)
-      guard let colon = rest.firstIndex(of: UInt8(ascii: ":")), colon != rest.startIndex else { return nil }
-      let name = rest[rest.index(after: colon)...]
-      guard !name.isEmpty, !name.contains(UInt8(ascii: ":")), !rest.contains(UInt8(ascii: "/")) else { return nil }
-      return .serviceAccount(namespace: String(Substring(rest[..<colon])), name: String(Substring(name)))
-    }
-    if bytes.starts(with: "user:".utf8), bytes.count > 5 { return .user(String(text.dropFirst(5))) }
-    if bytes.starts(with: "group:".utf8), bytes.count > 6 { return .group(String(text.dropFirst(6))) }
-    return nil
   }
 
   /// The identity the API server sees for this node, with the groups it always carries; nil for the targets.
@@ -93,14 +78,7 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
   public var identity: UserInfo? {
     switch self {
     case .user(let name): return .impersonating(name)
-    case .serviceAccount(let ns, let name):
-      let username = ServiceAccountName.username(namespace: ns, name: name)
-      // What `impersonating` gives an account's username, without splitting the name it has just joined: a diff
-      // asks this of every account of both snapshots. A name it would not split back (a colon) goes the long way.
-      guard !ns.isEmpty, !name.isEmpty, !ns.contains(":"), !name.contains(":") else { return .impersonating(username) }
-      return UserInfo(
-        name: username,
-        groups: [ServiceAccountName.allGroup, ServiceAccountName.namespaceGroup(ns), UserInfo.authenticatedGroup])
+    case .serviceAccount(let ns, let name): return .impersonating(ServiceAccountName.username(namespace: ns, name: name))
     case .group(let name): return UserInfo(name: "", groups: [name])
     case .cloudIdentity, .namespaceAccounts, .everyAccount, .namespacePods, .clusterAdmin, .node: return nil
     }

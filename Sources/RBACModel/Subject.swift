@@ -85,9 +85,16 @@ public enum ServiceAccountName {
   /// Splits a service-account username into namespace and name (upstream `SplitUsername`).
   public static func split(_ username: String) -> (namespace: String, name: String)? {
     guard username.hasPrefix(prefix) else { return nil }
-    let rest = username.dropFirst(prefix.count)
-    let parts = rest.split(separator: ":", omittingEmptySubsequences: false)
-    guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
-    return (String(parts[0]), String(parts[1]))
+    return split(reference: username.dropFirst(prefix.count), at: ":")
+  }
+
+  /// `namespace<separator>name`, both non-empty and the separator there once; nil otherwise. Read without building
+  /// the pieces of a general split: stored snapshots name tens of thousands of accounts.
+  public static func split(reference: Substring, at separator: Character) -> (namespace: String, name: String)? {
+    guard let cut = reference.firstIndex(of: separator) else { return nil }
+    let namespace = reference[..<cut]
+    let name = reference[reference.index(after: cut)...]
+    guard !namespace.isEmpty, !name.isEmpty, !name.contains(separator) else { return nil }
+    return (String(namespace), String(name))
   }
 }
