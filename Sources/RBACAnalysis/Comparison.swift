@@ -13,10 +13,9 @@ extension RolecallDatabase {
   private func diffInput(_ snapshot: SnapshotInfo) throws -> DiffInput {
     var input = DiffInput(content: try content(of: snapshot))
     for target in DiffSide.targets {
-      if let stored = try storedDistances(of: snapshot, to: target) { input.distances[target] = stored.steps }
-      if let steps = try firstSteps(of: snapshot, to: target.description) {
-        input.firstSteps[target] = FirstSteps(stored: steps)
-      }
+      guard let stored = try storedDistances(of: snapshot, to: target, firstSteps: true) else { continue }
+      input.distances[target] = stored.steps
+      input.firstSteps[target] = stored.firstSteps
     }
     return input
   }
@@ -40,18 +39,14 @@ extension RolecallDatabase {
     let infos = [try snapshot(named: from), try snapshot(named: to)]
     // Each snapshot is read on a connection of its own and built into its side on a core of its own.
     let readers = path == ":memory:" ? [self, self] : [self, try RolecallDatabase(path: path, mode: .readOnly)]
-    var sides = [Result<DiffSide, any Error>?](repeating: nil, count: 2)
-    sides.withUnsafeMutableBufferPointer { buffer in
-      nonisolated(unsafe) let slots = buffer
-      DispatchQueue.concurrentPerform(iterations: 2) { i in
-        slots[i] = Result {
-          let input = try readers[i].diffInput(infos[i])
-          return DiffSide(
-            name: infos[i].name, content: input.content, distances: input.distances, firstSteps: input.firstSteps)
-        }
+    var sides = [0, 1].concurrentMap { i in
+      Result {
+        let input = try readers[i].diffInput(infos[i])
+        return DiffSide(
+          name: infos[i].name, content: input.content, distances: input.distances, firstSteps: input.firstSteps)
       }
     }
-    let report = Self.report(comparing: try sides[0]!.get(), try sides[1]!.get(), filter: filter)
+    let report = Self.report(comparing: try sides[0].get(), try sides[1].get(), filter: filter)
     // The sides are millions of small objects that nothing needs any more: another core frees them while the
     // caller renders the report. Only the box holds them from here on, so they are never freed on this thread.
     let retired = Retired(sides)

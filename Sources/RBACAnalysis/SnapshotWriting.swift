@@ -14,7 +14,7 @@ extension RolecallDatabase {
     var content = content
     let graph = EscalationGraph(policy: content.policy(), objects: content.clusterObjects)
     var distances: [String: [String: Int]] = [:]
-    var firstSteps: [String: [StoredStep]] = [:]
+    var firstSteps: [String: [String: StoredStep]] = [:]
     for target in Self.storedTargets {
       // Every identity gets a row, -1 when it cannot reach the target, so that a question about it needs no search.
       var steps = Dictionary(uniqueKeysWithValues: graph.identities.map { ($0.description, -1) })
@@ -31,23 +31,31 @@ extension RolecallDatabase {
   /// The targets whose distances ingest stores.
   static let storedTargets: [GraphNode] = [.clusterAdmin, .node]
 
-  /// The stored distances to a target, or nil when the snapshot has none (or the target is not one ingest stores).
-  func storedDistances(of snapshot: SnapshotInfo, to target: GraphNode) throws -> StoredDistances? {
-    guard Self.storedTargets.contains(target), let stored = try distances(of: snapshot, to: target.description) else {
-      return nil
-    }
+  /// The stored distances to a target, or nil when the snapshot has none (or the target is not one ingest stores);
+  /// with `firstSteps`, the first steps stored beside them, read in the same pass.
+  func storedDistances(of snapshot: SnapshotInfo, to target: GraphNode, firstSteps: Bool = false) throws
+    -> StoredDistances?
+  {
+    guard Self.storedTargets.contains(target),
+      let stored = try distances(of: snapshot, to: target.description, firstSteps: firstSteps)
+    else { return nil }
     var result = StoredDistances()
-    for (text, steps) in stored {
-      guard let node = GraphNode(parsing: text) else { continue }
+    var steps: [(node: GraphNode, next: GraphNode, step: String)] = []
+    for row in stored {
+      guard let node = GraphNode(parsing: row.node) else { continue }
       result.known.insert(node)
-      if steps >= 0 { result.steps[node] = steps }
+      if row.steps >= 0 { result.steps[node] = row.steps }
+      if let step = row.firstStep, let next = GraphNode(parsing: step.next) { steps.append((node, next, step.step)) }
     }
+    if firstSteps && snapshot.firstStepsStored { result.firstSteps = FirstSteps(stored: steps) }
     return result
   }
 }
 
-/// Distances stored at ingest: steps for the nodes that reach the target, and every identity the snapshot knows.
+/// Distances stored at ingest: steps for the nodes that reach the target, every identity the snapshot knows, and
+/// when asked for and stored, the first steps.
 struct StoredDistances {
   var steps: [GraphNode: Int] = [:]
   var known: Set<GraphNode> = []
+  var firstSteps: FirstSteps?
 }

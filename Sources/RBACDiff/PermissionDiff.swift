@@ -1,6 +1,5 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
-import Dispatch
 import RBACGraph
 import RBACModel
 
@@ -83,30 +82,14 @@ public enum PermissionDiff {
   public static func compare(_ old: Policy, _ new: Policy) -> [SubjectChanges] {
     // Both sides are broken into atoms of one vocabulary, each on its own core.
     let vocabulary = AtomVocabulary()
-    var sides = [SubjectPermissions?](repeating: nil, count: 2)
-    sides.withUnsafeMutableBufferPointer { buffer in
-      nonisolated(unsafe) let slots = buffer
-      DispatchQueue.concurrentPerform(iterations: 2) { i in
-        slots[i] = SubjectPermissions(i == 0 ? old : new, vocabulary: vocabulary)
-      }
-    }
-    return compare(sides[0]!, sides[1]!, words: vocabulary.words)
+    let sides = [old, new].concurrentMap { SubjectPermissions($0, vocabulary: vocabulary) }
+    return compare(sides[0], sides[1], words: vocabulary.words)
   }
 
   static func compare(_ old: SubjectPermissions, _ new: SubjectPermissions, words: Words) -> [SubjectChanges] {
+    // Subjects are independent and both sides are only read.
     let subjects = Set(old.atoms.keys).union(new.atoms.keys).sortedByName()
-    var results = [SubjectChanges?](repeating: nil, count: subjects.count)
-    let chunks = Swift.min(16, Swift.max(subjects.count, 1))
-    results.withUnsafeMutableBufferPointer { buffer in
-      // Subjects are independent and both sides are only read: each chunk writes its own slots, on every core.
-      nonisolated(unsafe) let slots = buffer
-      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-        for i in chunk * subjects.count / chunks..<(chunk + 1) * subjects.count / chunks {
-          slots[i] = compare(subjects[i], old, new, words)
-        }
-      }
-    }
-    return results.compactMap { $0 }
+    return subjects.concurrentMap { compare($0, old, new, words) }.compactMap { $0 }
   }
 
   static func compare(_ subject: GraphNode, _ old: SubjectPermissions, _ new: SubjectPermissions, _ words: Words)

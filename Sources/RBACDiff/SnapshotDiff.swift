@@ -1,6 +1,5 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
-import Dispatch
 import RBACGraph
 import RBACModel
 
@@ -37,7 +36,7 @@ public struct SnapshotDiff: Sendable, Codable {
     objects = []
     let scope = narrowPermissions(filter, old, new)
     // The object diff needs nothing of the path diff, whose serial parts leave a core idle: they run side by side.
-    let (objectChanges, pathChanges) = sideBySide({ ObjectDiff.compare(old.content, new.content) }) {
+    let (objectChanges, pathChanges) = inParallel({ ObjectDiff.compare(old.content, new.content) }) {
       (PathDiff.compare(old, new, only: scope), PathDiff.compareAdmins(old, new, only: scope))
     }
     (paths, admins) = pathChanges
@@ -117,19 +116,4 @@ public struct SnapshotDiff: Sendable, Codable {
   }
 
   public var isEmpty: Bool { permissions.isEmpty && paths.isEmpty && admins.isEmpty && objects.isEmpty }
-}
-
-/// Runs two independent pieces of work at once, one per core, and returns what each made. Neither may touch what
-/// the other does: the caller vouches for that, since the checker cannot see into a ``DiffSide``'s caches.
-func sideBySide<A, B>(_ first: () -> A, _ second: () -> B) -> (A, B) {
-  withoutActuallyEscaping(first) { first in
-    withoutActuallyEscaping(second) { second in
-      nonisolated(unsafe) let work = (first, second)
-      nonisolated(unsafe) var made: (A?, B?) = (nil, nil)
-      DispatchQueue.concurrentPerform(iterations: 2) { part in
-        if part == 0 { made.0 = work.0() } else { made.1 = work.1() }
-      }
-      return (made.0!, made.1!)
-    }
-  }
 }

@@ -9,28 +9,31 @@ import RBACModel
 /// line says so once rather than every service account repeating it (the path and admin sections follow members).
 struct SubjectPermissions: Sendable {
   private(set) var atoms: [GraphNode: Set<InternedAtom>] = [:]
-  /// Every binding with its role (numbered in the order first met), the role's rules in words, and the namespace it
-  /// grants in (empty: cluster-wide).
-  private var bindings: [(bound: Policy.Bound, role: Int, rules: [InternedRule], namespace: Word)] = []
+  /// Every binding with its role (an index into ``roles``) and the namespace it grants in (empty: cluster-wide).
+  private var bindings: [(bound: Policy.Bound, role: Int, namespace: Word)] = []
+  /// The rules of every role some binding names, in words, in the order first met.
+  private var roles: [[InternedRule]] = []
   /// The bindings that name each subject, with the index of the subject entry: where evidence is looked up.
   private var sites: [GraphNode: [(binding: Int, subject: Int)]] = [:]
   private let formatted = EvidenceBook()
 
   init(_ policy: Policy, vocabulary: AtomVocabulary) {
     // Many bindings share a role, and every RoleBinding of a namespace its name: each is numbered once.
-    var roles: [RoleKey: (index: Int, rules: [InternedRule])] = [:]
+    var roleIndex: [RoleKey: Int] = [:]
     var namespaces: [String: Word] = ["": .empty]
     var atomsOfBinding: [InternedAtom] = []
     func visit(_ bound: Policy.Bound, namespace: String) {
-      let role = roles[bound.role] ?? (roles.count, vocabulary.intern(bound.rules))
-      roles[bound.role] = role
-      let rules = role.rules
+      let role = roleIndex[bound.role] ?? roles.count
+      if role == roles.count {
+        roleIndex[bound.role] = role
+        roles.append(vocabulary.intern(bound.rules))
+      }
       let scope = namespaces[namespace] ?? vocabulary.intern(namespace)
       namespaces[namespace] = scope
       let binding = bindings.count
-      bindings.append((bound, role.index, rules, scope))
+      bindings.append((bound, role, scope))
       atomsOfBinding.removeAll(keepingCapacity: true)
-      for rule in rules { atomsOfBinding += rule.atoms(boundIn: scope) }
+      for rule in roles[role] { atomsOfBinding += rule.atoms(boundIn: scope) }
       for (i, subject) in bound.subjects.enumerated() {
         guard let key = subject.matchKey(bindingNamespace: namespace) else { continue }
         let node = GraphNode(key)
@@ -46,7 +49,8 @@ struct SubjectPermissions: Sendable {
   /// Every rule granted to `subject`, with its atoms: computed once per changed subject.
   func rules(of subject: GraphNode) -> [GrantedRule] {
     (sites[subject] ?? []).flatMap { b, s in
-      let (_, _, rules, namespace) = bindings[b]
+      let (_, role, namespace) = bindings[b]
+      let rules = roles[role]
       return rules.indices.map { r in
         GrantedRule(binding: b, subject: s, rule: r, atoms: rules[r].atoms(boundIn: namespace))
       }
@@ -56,7 +60,7 @@ struct SubjectPermissions: Sendable {
   /// The binding, role and rule behind a granted rule, as every report shows them.
   func evidence(of granted: GrantedRule) -> Evidence {
     formatted.evidence(of: granted) { granted in
-      let (bound, role, _, _) = bindings[granted.binding]
+      let (bound, role, _) = bindings[granted.binding]
       let grant = bound.grant(subject: granted.subject, rule: granted.rule)
       return Evidence(grant, rule: formatted.ruleText(role: role, rule: granted.rule) { Evidence.ruleText(grant) })
     }

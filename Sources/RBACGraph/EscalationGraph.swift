@@ -1,6 +1,5 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
-import Dispatch
 import RBACModel
 
 /// Identities as nodes, escalation primitives as edges, each edge carrying its evidence.
@@ -42,18 +41,7 @@ public final class EscalationGraph {
     let todo = Array(Set(nodes.filter { cache[$0] == nil }))
     guard todo.count > 1 else { return }
     let cluster = self.cluster
-    var results = [[Edge]](repeating: [], count: todo.count)
-    let chunks = 64
-    results.withUnsafeMutableBufferPointer { buffer in
-      // Each chunk writes only its own slots of the buffer.
-      nonisolated(unsafe) let slots = buffer
-      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-        for i in stride(from: chunk, to: todo.count, by: chunks) {
-          slots[i] = Self.computeEdges(from: todo[i], cluster)
-        }
-      }
-    }
-    for (node, edges) in zip(todo, results) { cache[node] = edges }
+    for (node, edges) in zip(todo, todo.concurrentMap { Self.computeEdges(from: $0, cluster) }) { cache[node] = edges }
   }
 
   static func computeEdges(from node: GraphNode, _ cluster: ClusterIndex) -> [Edge] {

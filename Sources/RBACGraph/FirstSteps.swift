@@ -1,6 +1,5 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
-import Dispatch
 import Foundation
 import RBACModel
 
@@ -24,13 +23,11 @@ public struct FirstSteps: Sendable {
     }
   }
 
-  /// Steps as ``stored`` wrote them; a row whose nodes do not parse is left out (its node is then followed through
-  /// the graph).
-  public init(stored rows: [StoredStep]) {
+  /// Steps as ``stored`` wrote them, their nodes read back by the loader.
+  public init(stored rows: [(node: GraphNode, next: GraphNode, step: String)]) {
     for row in rows {
-      guard let node = GraphNode(parsing: row.node), let to = GraphNode(parsing: row.next) else { continue }
-      next[node] = to
-      encoded[node] = row.step
+      next[row.node] = row.next
+      encoded[row.node] = row.step
     }
   }
 
@@ -39,46 +36,28 @@ public struct FirstSteps: Sendable {
     let todo = Array(Set(nodes.filter { steps[$0] == nil && encoded[$0] != nil }))
     guard !todo.isEmpty else { return }
     let texts = encoded
-    var decoded = [Edge?](repeating: nil, count: todo.count)
-    let chunks = Swift.min(16, todo.count)
-    decoded.withUnsafeMutableBufferPointer { buffer in
-      // Each chunk writes only its own slots.
-      nonisolated(unsafe) let slots = buffer
-      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-        let decoder = JSONDecoder()
-        for i in chunk * todo.count / chunks..<(chunk + 1) * todo.count / chunks {
-          slots[i] = try? decoder.decode(Edge.self, from: Data(texts[todo[i]]!.utf8))
-        }
-      }
-    }
+    let decoded = todo.concurrentMap { Self.decode(texts[$0]!) }
     for (node, step) in zip(todo, decoded) { steps[node] = step }
   }
 
   /// The step out of `node`, nil when it has none (it is the target, cannot reach it, or is not stored).
   public func step(from node: GraphNode) -> Edge? {
     if let known = steps[node] { return known }
-    guard let text = encoded[node] else { return nil }
-    return try? JSONDecoder().decode(Edge.self, from: Data(text.utf8))
+    return encoded[node].flatMap(Self.decode)
   }
 
-  /// Every step as a row to store: the node and where it leads, by their descriptions, and the step as JSON.
-  public var stored: [StoredStep] {
-    let steps = Array(self.steps)
-    var rows = [StoredStep?](repeating: nil, count: steps.count)
-    let chunks = Swift.min(16, steps.count)
-    rows.withUnsafeMutableBufferPointer { buffer in
-      // Encoded on every core, each chunk into its own slots: an XL cluster has tens of thousands of steps.
-      nonisolated(unsafe) let slots = buffer
-      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        for i in chunk * steps.count / chunks..<(chunk + 1) * steps.count / chunks {
-          let (node, step) = steps[i]
-          guard let json = try? encoder.encode(step) else { continue }
-          slots[i] = StoredStep(node: node.description, next: step.to.description, step: String(decoding: json, as: UTF8.self))
-        }
-      }
+  private static func decode(_ text: String) -> Edge? { try? JSONDecoder().decode(Edge.self, from: Data(text.utf8)) }
+
+  /// Every step as the store keeps it, by the description of the node it leaves: where it leads, and the step as
+  /// JSON.
+  public var stored: [String: StoredStep] {
+    // Encoded on every core: an XL cluster has tens of thousands of steps.
+    let rows = Array(steps).concurrentMap { node, step -> (String, StoredStep)? in
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = .sortedKeys
+      guard let json = try? encoder.encode(step) else { return nil }
+      return (node.description, StoredStep(next: step.to.description, step: String(decoding: json, as: UTF8.self)))
     }
-    return rows.compactMap { $0 }
+    return Dictionary(uniqueKeysWithValues: rows.compactMap { $0 })
   }
 }

@@ -76,9 +76,9 @@ public struct SnapshotContent: Sendable {
   /// Steps from each escalation-graph node (by its description) to `cluster-admin` and to `node`; nil when not
   /// computed. The analysis layer fills it before the snapshot is written.
   public var distances: [String: [String: Int]]? = nil
-  /// Per target (as ``distances``), the first step of one shortest path from each node that reaches it; nil when
-  /// not computed. Filled with the distances.
-  public var firstSteps: [String: [StoredStep]]? = nil
+  /// Per target (as ``distances``), the first step of one shortest path from each node (by its description) that
+  /// reaches it; nil when not computed. Filled with the distances.
+  public var firstSteps: [String: [String: StoredStep]]? = nil
   /// Set when the content was built on a stored snapshot (`ingest --base`).
   public var overlay: Overlay? = nil
 
@@ -113,15 +113,13 @@ public struct SnapshotContent: Sendable {
   }
 }
 
-/// The first step of one shortest path from a node to a target, as the store keeps it: the nodes by their
-/// descriptions, the step (an escalation-graph edge) as JSON.
+/// The first step of one shortest path from a node to a target, as the store keeps it: the node it leads to by its
+/// description, the step (an escalation-graph edge) as JSON.
 public struct StoredStep: Sendable, Hashable {
-  public var node: String
   public var next: String
   public var step: String
 
-  public init(node: String, next: String, step: String) {
-    self.node = node
+  public init(next: String, step: String) {
     self.next = next
     self.step = step
   }

@@ -16,34 +16,38 @@ extension RolecallDatabase {
   }
 
   /// The stored steps from each graph node to `target` (`cluster-admin` or `node`), or nil when the snapshot was
-  /// written without them.
-  public func distances(of snapshot: SnapshotInfo, to target: String) throws -> [String: Int]? {
+  /// written without them; with `firstSteps`, each row's first step too where the snapshot has them (v5 on).
+  public func distances(of snapshot: SnapshotInfo, to target: String, firstSteps: Bool = false) throws
+    -> [StoredDistance]?
+  {
     guard snapshot.distancesComputed else { return nil }
+    let steps = firstSteps && snapshot.firstStepsStored
     return try read { db in
-      var found: [String: Int] = [:]
-      let rows = try Row.fetchCursor(
-        db, sql: "SELECT node, steps FROM graph_distance WHERE snapshot_id = ? AND target = ?",
-        arguments: [snapshot.id, target])
-      while let row = try rows.next() { found[row[0]] = row[1] }
-      return found
-    }
-  }
-
-  /// The stored first step of each node that reaches `target`, or nil when the snapshot was written without them.
-  public func firstSteps(of snapshot: SnapshotInfo, to target: String) throws -> [StoredStep]? {
-    guard snapshot.firstStepsStored else { return nil }
-    return try read { db in
-      var found: [StoredStep] = []
+      var found: [StoredDistance] = []
       let rows = try Row.fetchCursor(
         db,
-        sql: """
-          SELECT node, next_node, first_step FROM graph_distance
-          WHERE snapshot_id = ? AND target = ? AND first_step IS NOT NULL
-          """, arguments: [snapshot.id, target])
-      while let row = try rows.next() { found.append(StoredStep(node: row[0], next: row[1], step: row[2])) }
+        sql: steps
+          ? "SELECT node, steps, next_node, first_step FROM graph_distance WHERE snapshot_id = ? AND target = ?"
+          : "SELECT node, steps FROM graph_distance WHERE snapshot_id = ? AND target = ?",
+        arguments: [snapshot.id, target])
+      while let row = try rows.next() {
+        var distance = StoredDistance(node: row[0], steps: row[1])
+        if steps, let next: String = row[2], let step: String = row[3] {
+          distance.firstStep = StoredStep(next: next, step: step)
+        }
+        found.append(distance)
+      }
       return found
     }
   }
+}
+
+/// One row of `graph_distance`: a node, its steps to the target (-1: an identity that cannot reach it), and the
+/// first step of one shortest path when it was asked for and stored.
+public struct StoredDistance: Sendable {
+  public var node: String
+  public var steps: Int
+  public var firstStep: StoredStep?
 }
 
 /// The rows of the objects besides roles and bindings, each with where it was read from: one decoder for the graph's

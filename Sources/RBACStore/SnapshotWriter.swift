@@ -151,8 +151,7 @@ struct SnapshotWriter {
           INSERT INTO graph_distance (snapshot_id, target, node, steps, next_node, first_step) VALUES (?, ?, ?, ?, ?, ?)
           """)
       for (target, steps) in distances.sorted(by: { $0.key < $1.key }) {
-        var firstSteps: [String: StoredStep] = [:]
-        for step in content.firstSteps?[target] ?? [] { firstSteps[step.node] = step }
+        let firstSteps = content.firstSteps?[target] ?? [:]
         for (node, n) in steps {
           let step = firstSteps[node]
           try insertDistance.execute(arguments: [snapshot, target, node, n, step?.next, step?.step])

@@ -18,12 +18,8 @@ struct OutputOptions: ParsableArguments {
 
   /// Prints the report in the chosen format, or in `format` when a command overrides it (`--explain`).
   func print<R: Report>(_ report: R, as format: OutputFormat? = nil) throws {
-    try write(try Renderer.render(report, as: format ?? output))
-  }
-
-  /// Writes the text to stdout as it is stored, without first copying it (a large diff prints tens of megabytes).
-  func write(_ text: String) throws {
-    var text = text
+    var text = try Renderer.render(report, as: format ?? output)
+    // Written as it is stored, without a copy: a large diff prints tens of megabytes.
     try text.withUTF8 { try FileHandle.standardOutput.write(contentsOf: $0) }
   }
 }
