@@ -18,12 +18,39 @@ public struct ClusterIndex: Sendable {
   public let podSecurity: [String: String]
   /// ClusterRoles with a rule that allows every verb on every resource of every group.
   public let adminClusterRoles: [String]
+  /// ClusterRoles whose rules could give an escalation edge (``grantsPower(_:)``): what `bind` may lead to.
+  public let powerfulClusterRoles: Set<String>
   /// ClusterRoles that, bound in a namespace, let their holder run pods or mint tokens there.
   public let podPowerClusterRoles: [String]
   /// Per namespace, its Roles with the same power: settled once, not for every identity that may bind in it.
   public let podPowerRoles: [String: [String]]
   /// Per service account username, whether it mounts tokens by default (nil when unknown).
   let automount: [String: Bool]
+
+  // Lookups by name, so that a rule's resourceNames find their objects directly and a grant in one namespace costs
+  // work in that namespace only: no primitive walks every namespace, pod or secret for every identity.
+
+  /// Per namespace, its Pods by name (controllers' pods have generated names that no rule names in advance).
+  public let pods: [String: [String: Workload]]
+  /// Per Pod name, the namespaces that hold a Pod of that name: where a cluster-wide rule's resourceNames lead.
+  public let podNamespaces: [String: [String]]
+  /// Per kind, per object name, the namespaces that hold one (Deployment "api" in ns1 and ns2).
+  public let workloadNamespaces: [String: [String: [String]]]
+  /// Per kind, the namespaces that hold at least one object of it, sorted.
+  public let namespacesWithKind: [String: [String]]
+  /// Per namespace, token Secret name → the service account whose token it holds.
+  public let tokenOwners: [String: [String: String]]
+  /// Per token Secret name, the namespaces that hold a token Secret of that name.
+  public let tokenNamespaces: [String: [String]]
+  /// Per service account name, the namespaces that hold an account of that name.
+  public let accountNamespaces: [String: [String]]
+  /// Per namespace, its service accounts, for membership questions.
+  public let accountSets: [String: Set<String>]
+  /// The first namespace that runs pods and admits privileged ones: where a cluster-wide power over pods reaches
+  /// the node.
+  public let privilegedWorkloadNamespace: String?
+  /// The first namespace that admits privileged pods: where a cluster-wide power to make pods reaches the node.
+  public let privilegedNamespace: String?
 
   public init(policy: Policy, objects: ClusterObjects) {
     self.policy = policy
@@ -79,12 +106,51 @@ public struct ClusterIndex: Sendable {
     self.adminClusterRoles = policy.clusterRoles.values.filter { role in
       role.rules.contains(where: \.isFullWildcard)
     }.map(\.name).sorted()
+    self.powerfulClusterRoles = Set(policy.clusterRoles.values.filter { Self.grantsPower($0.rules) }.map(\.name))
     self.podPowerClusterRoles = policy.clusterRoles.values.filter { Self.hasPodPower($0.rules) }.map(\.name).sorted()
     self.podPowerRoles = policy.roles.compactMapValues { roles in
       let names = roles.values.filter { Self.hasPodPower($0.rules) }.map(\.name).sorted()
       return names.isEmpty ? nil : names
     }
     self.automount = automount
+    var pods: [String: [String: Workload]] = [:]
+    var byKind: [String: [String: Set<String>]] = [:]
+    for w in objects.workloads {
+      if w.kind == "Pod" { pods[w.namespace, default: [:]][w.name] = w }
+      byKind[w.kind, default: [:]][w.name, default: []].insert(w.namespace)
+    }
+    self.pods = pods
+    self.podNamespaces = Self.namespacesByName(pods.mapValues { Array($0.keys) })
+    self.workloadNamespaces = byKind.mapValues { $0.mapValues { $0.sorted() } }
+    self.namespacesWithKind = byKind.mapValues { Set($0.values.joined()).sorted() }
+    self.tokenOwners = tokens.mapValues { owners in
+      Dictionary(owners.flatMap { owner, secrets in secrets.map { ($0, owner) } }, uniquingKeysWith: { a, _ in a })
+    }
+    self.tokenNamespaces = Self.namespacesByName(tokenOwners.mapValues { Array($0.keys) })
+    self.accountNamespaces = Self.namespacesByName(serviceAccounts)
+    self.accountSets = serviceAccounts.mapValues(Set.init)
+    let podSecurity = self.podSecurity
+    func admits(_ ns: String) -> Bool { Self.admitsPrivileged(podSecurity[ns]) }
+    self.privilegedWorkloadNamespace = self.workloads.keys.sorted().first(where: admits)
+    self.privilegedNamespace = self.namespaces.first(where: admits)
+  }
+
+  /// Whether a Pod Security enforce level (nil: no label, the cluster default) admits privileged pods.
+  static func admitsPrivileged(_ level: String?) -> Bool {
+    let level = level ?? "privileged"
+    return level != "baseline" && level != "restricted"
+  }
+
+  /// Inverts "namespace → names" into "name → namespaces", each list sorted.
+  private static func namespacesByName(_ names: [String: [String]]) -> [String: [String]] {
+    var found: [String: [String]] = [:]
+    for (ns, list) in names { for name in list { found[name, default: []].append(ns) } }
+    return found.mapValues { $0.sorted() }
+  }
+
+  /// Whether namespace `ns` holds an object of `kind` named `name`.
+  func holds(_ kind: String, _ name: String, in ns: String) -> Bool {
+    workloadNamespaces[kind]?[name]?.sortedContains(ns) ?? false
   }
 
   /// Whether pods of this workload carry its service account's token: the pod's setting wins, then the account's.
@@ -94,10 +160,7 @@ public struct ClusterIndex: Sendable {
   }
 
   /// Whether Pod Security admission lets a privileged pod into the namespace.
-  func allowsPrivilegedPods(in namespace: String) -> Bool {
-    let level = podSecurity[namespace] ?? "privileged"
-    return level != "baseline" && level != "restricted"
-  }
+  func allowsPrivilegedPods(in namespace: String) -> Bool { Self.admitsPrivileged(podSecurity[namespace]) }
 }
 
 extension PolicyRule {
@@ -105,5 +168,19 @@ extension PolicyRule {
   public var isFullWildcard: Bool {
     verbs.contains(Wildcard.all) && apiGroups.contains(Wildcard.all) && resources.contains(Wildcard.all)
       && resourceNames.isEmpty
+  }
+}
+
+extension Array where Element == String {
+  /// Binary search in a sorted list: a name held in thousands of namespaces (a StatefulSet's `web-0`) is found
+  /// without walking them.
+  func sortedContains(_ value: String) -> Bool {
+    var low = 0
+    var high = count
+    while low < high {
+      let mid = (low + high) / 2
+      if self[mid] < value { low = mid + 1 } else { high = mid }
+    }
+    return low < count && self[low] == value
   }
 }

@@ -47,7 +47,11 @@ public final class EscalationGraph {
   static func computeEdges(from node: GraphNode, _ cluster: ClusterIndex) -> [Edge] {
     switch node {
     case .clusterAdmin:
-      return []
+      // Allowed everything, cluster-admin may run a privileged pod on any node it chooses.
+      return [
+        Edge(from: node, to: .node, primitive: "admin-node",
+          evidence: [.fact("cluster-admin may create a privileged pod pinned to any node")])
+      ]
     case .node:
       return nodeTakeoverEdges(cluster)
     case .everyAccount:
@@ -62,23 +66,70 @@ public final class EscalationGraph {
       }
     case .namespacePods(let ns):
       return podCodeEdges(ns, cluster)
+    case .everyPod:
+      return cluster.workloads.keys.sorted().map { ns in
+        Edge(from: node, to: .namespacePods(ns), primitive: "any-pod",
+          evidence: [.fact("a cluster-wide grant holds in namespace \(ns), which runs pods")])
+      }
+    case .namespaceTokens(let ns):
+      return (cluster.tokenOwners[ns] ?? [:]).sorted { $0.key < $1.key }.compactMap { secret, owner in
+        Edge(from: node, to: .serviceAccount(namespace: ns, name: owner), primitive: "token-secret",
+          evidence: [.fact("token secret \(ns)/\(secret) belongs to \(owner)")])
+      }.uniqued(by: \.to)
+    case .everyToken:
+      return cluster.tokenOwners.keys.sorted().map { ns in
+        Edge(from: node, to: .namespaceTokens(ns), primitive: "token-secret",
+          evidence: [.fact("a cluster-wide grant holds in namespace \(ns), which holds token secrets")])
+      }
+    case .existingWorkloads(let resource):
+      return existingWorkloadEdges(resource, cluster)
     case .cloudIdentity(let arn):
       return cluster.awsAuth.filter { $0.arn == arn }.flatMap { m in
         let evidence = [Evidence.fact("kube-system/aws-auth \(m.source) maps \(m.arn) to \(m.username)")]
         return [Edge(from: node, to: .user(m.username), primitive: "aws-auth-mapping", evidence: evidence)]
           + m.groups.map { Edge(from: node, to: .group($0), primitive: "aws-auth-mapping", evidence: evidence) }
       }
+    case .roleBound(let role, let scope):
+      return catalogEdges(IdentityContext(node: node, user: UserInfo(name: "", groups: []), grants: boundGrants(role, scope, cluster), cluster: cluster))
     case .user, .group, .serviceAccount:
-      let context = IdentityContext(node: node, user: node.identity!, cluster: cluster)
-      var edges: [Edge] = []
-      var seen = Set<GraphNode>()
-      // One edge per target: the first primitive of the catalog that reaches it, which keeps paths readable.
-      for primitive in Primitive.catalog {
-        for edge in primitive.edges(context) where edge.to != node && seen.insert(edge.to).inserted {
-          edges.append(edge)
-        }
+      return catalogEdges(IdentityContext(node: node, user: node.identity!, cluster: cluster))
+    }
+  }
+
+  /// The edges the catalog's primitives find out of an identity, or out of a role's powers.
+  private static func catalogEdges(_ context: IdentityContext) -> [Edge] {
+    var edges: [Edge] = []
+    var seen = Set<GraphNode>()
+    // One edge per target: the first primitive of the catalog that reaches it, which keeps paths readable.
+    for primitive in Primitive.catalog {
+      for edge in primitive.edges(context) where edge.to != context.node && seen.insert(edge.to).inserted {
+        edges.append(edge)
       }
-      return edges
+    }
+    return edges
+  }
+
+  /// The grants a new binding of `role` in `scope` would give: its rules (every rule for a nil role, as `escalate`
+  /// may write them) under a ClusterRoleBinding for an empty scope, else RoleBindings in `scope`.
+  static func boundGrants(_ role: RoleKey?, _ scope: String, _ cluster: ClusterIndex) -> [Grant] {
+    let binding = BindingRef(
+      kind: scope.isEmpty ? .clusterRoleBinding : .roleBinding, namespace: scope,
+      name: role == nil ? "(rules written with escalate)" : "(a binding written with bind)")
+    let key = role ?? RoleKey(kind: .role, namespace: scope, name: "*")
+    var rules: [PolicyRule] = []
+    var origins: [String] = []
+    switch role?.kind {
+    case nil: rules = [PolicyRule(verbs: ["*"], apiGroups: ["*"], resources: ["*"])]
+    case .clusterRole:
+      let found = cluster.policy.clusterRoles[key.name]
+      rules = found?.rules ?? []
+      origins = found?.ruleOrigins ?? []
+    case .role: rules = cluster.policy.roles[key.namespace]?[key.name]?.rules ?? []
+    }
+    return rules.indices.map { i in
+      Grant(
+        binding: binding, role: key, subject: Subject(kind: .user, name: "(whoever binds it)"), ruleIndex: i,
+        rule: rules[i], aggregatedFrom: origins.isEmpty ? nil : origins[i])
     }
   }
 
@@ -102,27 +153,53 @@ public final class EscalationGraph {
     return edges
   }
 
+  /// Root on a node is the kubelet's credential, and the node authorizer lets the kubelet request a token for the
+  /// service account of every pod bound to its node, whether or not the pod mounts one (kubernetes#58790): each
+  /// pod's account is reached, the attacker placing a pod on the node or waiting for one.
   private static func nodeTakeoverEdges(_ cluster: ClusterIndex) -> [Edge] {
     var edges: [Edge] = []
     var seen = Set<GraphNode>()
     for (ns, workloads) in cluster.workloads.sorted(by: { $0.key < $1.key }) {
-      for w in workloads where cluster.mountsToken(w) {
+      for w in workloads {
         let target = GraphNode.serviceAccount(namespace: ns, name: w.serviceAccount)
         guard seen.insert(target).inserted else { continue }
         let place = w.onEveryNode ? "on every node" : w.nodeName.map { "on node \($0)" } ?? "on the node it is scheduled to"
+        let token =
+          cluster.mountsToken(w) ? "mounts its token" : "mounts no token, but the kubelet may request one for it"
         edges.append(
           Edge(
             from: .node, to: target, primitive: "node-takeover",
-            evidence: [.fact("\(w.kind) \(ns)/\(w.name) runs as \(w.serviceAccount) \(place) and mounts its token")]))
+            evidence: [.fact("\(w.kind) \(ns)/\(w.name) runs as \(w.serviceAccount) \(place) and \(token)")]))
       }
     }
     return edges
   }
 
+  /// Rewriting the pod template of every existing object of a kind: any account of each namespace that holds one,
+  /// and the node where one of those namespaces admits privileged pods.
+  private static func existingWorkloadEdges(_ resource: String, _ cluster: ClusterIndex) -> [Edge] {
+    guard let kind = podMakingResources.first(where: { $0.resource == resource })?.kind else { return [] }
+    let from = GraphNode.existingWorkloads(resource: resource)
+    let namespaces = cluster.namespacesWithKind[kind] ?? []
+    var edges: [Edge] = []
+    if let ns = namespaces.first(where: cluster.allowsPrivilegedPods(in:)) {
+      let level = cluster.podSecurity[ns].map { "enforce=\($0)" } ?? "no enforce label"
+      edges.append(
+        Edge(from: from, to: .node, primitive: "privileged-pod",
+          evidence: [.fact("a \(kind) of namespace \(ns) can be given a privileged pod template (\(level))")]))
+    }
+    return edges + namespaces.map { ns in
+      Edge(from: from, to: .namespaceAccounts(ns), primitive: "workload-create",
+        evidence: [.fact("namespace \(ns) holds a \(kind), whose pod template can name any of its accounts")])
+    }
+  }
+
   // MARK: - Paths
 
-  /// An edge costs one step, except one that leaves a hub: "any account of N" to one of them is the same step.
-  public static func cost(_ edge: Edge) -> Int { edge.from.isHub ? 0 : 1 }
+  /// An edge costs one step, except one that leaves a hub: "any account of N" to one of them is the same step, and
+  /// so is using a role's powers once bound. Binding a further role with those powers is a step of its own, which
+  /// also keeps the graph free of cycles that cost nothing.
+  public static func cost(_ edge: Edge) -> Int { GraphNode.stepCost(from: edge.from, to: edge.to) }
 
   /// The steps of a path, not counting hops out of hubs.
   public static func steps(_ path: [Edge]) -> Int { path.reduce(0) { $0 + cost($1) } }
@@ -143,7 +220,9 @@ public final class EscalationGraph {
       if cache[node] == nil { prefetch([node] + queue.pending) }
       for edge in edges(from: node) {
         let next = d + Self.cost(edge)
-        guard next <= maxDepth, !done.contains(edge.to) else { continue }
+        // A node already settled at this distance still gains the edge as a parent: a hop out of a hub reaches it
+        // at no extra cost after it was settled.
+        guard next <= maxDepth else { continue }
         if let known = distance[edge.to], known <= next {
           if known == next && !(parents[edge.to] ?? []).contains(edge) { parents[edge.to, default: []].append(edge) }
           continue
@@ -253,10 +332,11 @@ public final class EscalationGraph {
     edges(from: node, closerThan: steps, distance: distance).min(by: Self.pathOrder)
   }
 
-  /// The order paths are walked in: by the node a step leads to, then by primitive. Fixed, so that the same first
+  /// The order paths are walked in: by the node a step leads to, then by primitive, a step that binds a role last
+  /// (what a role would give is shown only when nothing more direct does). Fixed, so that the same first
   /// path comes out wherever it is found: at ingest, by a search, or by a diff.
   public static func pathOrder(_ a: Edge, _ b: Edge) -> Bool {
-    (a.to.description, a.primitive) < (b.to.description, b.primitive)
+    (a.to.isRoleBound ? 1 : 0, a.to.description, a.primitive) < (b.to.isRoleBound ? 1 : 0, b.to.description, b.primitive)
   }
 
   /// Whether `edge`, out of a node `steps` from the target, leads one step closer to it.
@@ -324,5 +404,13 @@ struct Deque<Element> {
       }
     }
     return back[head]
+  }
+}
+
+extension Array where Element == Edge {
+  /// The edges with the first of each target kept.
+  func uniqued(by key: (Edge) -> GraphNode) -> [Edge] {
+    var seen = Set<GraphNode>()
+    return filter { seen.insert(key($0)).inserted }
   }
 }

@@ -15,6 +15,19 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
   case everyAccount
   /// Code in any running pod of a namespace (`pods:NS`): its accounts' tokens, and the node of a privileged pod.
   case namespacePods(String)
+  /// Code in any running pod of any namespace (`pods:*`): where the same power granted cluster-wide leads.
+  case everyPod
+  /// The token Secrets of a namespace (`secrets:NS`): reading them all yields each owner's token.
+  case namespaceTokens(String)
+  /// The token Secrets of every namespace (`secrets:*`).
+  case everyToken
+  /// Every existing object of one pod-making kind, cluster-wide (`deployments:*`): rewriting their pod templates
+  /// runs pods as any account of the namespaces that hold one.
+  case existingWorkloads(resource: String)
+  /// The rules of a role as a new binding would grant them: bound cluster-wide (`scope` empty), in one namespace,
+  /// or in every namespace (``everyNamespace``). A nil role stands for every rule, as `escalate` writes them.
+  /// What `bind` and `escalate` lead to: the role's powers, which its own edges spell out.
+  case roleBound(role: RoleKey?, scope: String)
   /// Allowed everything: `system:masters`, or every verb on every resource cluster-wide.
   case clusterAdmin
   /// Root on a node, which yields the tokens of the pods that run there.
@@ -30,6 +43,18 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
     case .namespaceAccounts(let ns): return "sa:\(ns):*"
     case .everyAccount: return "sa:*:*"
     case .namespacePods(let ns): return "pods:" + ns
+    case .everyPod: return "pods:*"
+    case .namespaceTokens(let ns): return "secrets:" + ns
+    case .everyToken: return "secrets:*"
+    case .existingWorkloads(let resource): return resource + ":*"
+    case .roleBound(let role, let scope):
+      let what =
+        switch role?.kind {
+        case nil: "*"
+        case .clusterRole: "clusterrole/" + role!.name
+        case .role: "role/" + role!.namespace + "/" + role!.name
+        }
+      return "bound:" + what + "@" + (scope.isEmpty ? "cluster" : scope)
     case .clusterAdmin: return "cluster-admin"
     case .node: return "node"
     }
@@ -41,12 +66,20 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
     case "cluster-admin": self = .clusterAdmin
     case "node": self = .node
     case "sa:*:*": self = .everyAccount
+    case "pods:*": self = .everyPod
+    case "secrets:*": self = .everyToken
     default:
       // Counted in bytes (the prefixes are ASCII): counting characters would walk every node's text.
       if text.hasPrefix("sa:") && text.hasSuffix(":*") && text.utf8.count > 5 {
         self = .namespaceAccounts(String(text.dropFirst(3).dropLast(2)))
       } else if text.hasPrefix("pods:") && text.utf8.count > 5 {
         self = .namespacePods(String(text.dropFirst(5)))
+      } else if text.hasPrefix("bound:"), let node = GraphNode(boundRole: text.dropFirst(6)) {
+        self = node
+      } else if text.hasPrefix("secrets:") && text.utf8.count > 8 {
+        self = .namespaceTokens(String(text.dropFirst(8)))
+      } else if text.hasSuffix(":*"), let resource = GraphNode.workloadResources.first(where: { text == $0 + ":*" }) {
+        self = .existingWorkloads(resource: resource)
       } else if text.hasPrefix("aws:") {
         self = .cloudIdentity(arn: String(text.dropFirst(4)))
       } else if let sa = ServiceAccountName.split(text) {
@@ -71,6 +104,27 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
   }
 
+  /// Reads `*@dev`, `clusterrole/NAME@cluster`, `clusterrole/NAME@dev`, `role/dev/NAME@dev` (after `bound:`).
+  private init?(boundRole text: Substring) {
+    guard let at = text.lastIndex(of: "@") else { return nil }
+    let body = text[..<at]
+    let place = text[text.index(after: at)...]
+    guard !place.isEmpty else { return nil }
+    let scope = place == "cluster" ? "" : String(place)
+    if body == "*" {
+      self = .roleBound(role: nil, scope: scope)
+    } else if body.hasPrefix("clusterrole/"), body.count > 12 {
+      self = .roleBound(role: RoleKey(kind: .clusterRole, name: String(body.dropFirst(12))), scope: scope)
+    } else if body.hasPrefix("role/"), let slash = body.dropFirst(5).firstIndex(of: "/") {
+      let ns = body[body.index(body.startIndex, offsetBy: 5)..<slash]
+      let name = body[body.index(after: slash)...]
+      guard !ns.isEmpty, !name.isEmpty else { return nil }
+      self = .roleBound(role: RoleKey(kind: .role, namespace: String(ns), name: String(name)), scope: scope)
+    } else {
+      return nil
+    }
+  }
+
   /// The identity the API server sees for this node, with the groups it always carries; nil for the targets.
   ///
   /// A user is taken with `system:authenticated` only: its identity provider's groups are unknown offline, and
@@ -80,7 +134,9 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
     case .user(let name): return .impersonating(name)
     case .serviceAccount(let ns, let name): return .impersonating(ServiceAccountName.username(namespace: ns, name: name))
     case .group(let name): return UserInfo(name: "", groups: [name])
-    case .cloudIdentity, .namespaceAccounts, .everyAccount, .namespacePods, .clusterAdmin, .node: return nil
+    case .cloudIdentity, .namespaceAccounts, .everyAccount, .namespacePods, .everyPod, .namespaceTokens, .everyToken,
+      .existingWorkloads, .roleBound, .clusterAdmin, .node:
+      return nil
     }
   }
 
@@ -106,15 +162,30 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
   }
 
-  /// A node that stands for many (sa:N:*, sa:*:*, pods:N): leaving it is not a step of its own.
+  /// A node that stands for many (sa:N:*, sa:*:*, pods:N, pods:*, secrets:N, secrets:*, deployments:*), or for a
+  /// role's powers once bound (bound:...): leaving it is not a step of its own.
   public var isHub: Bool {
     switch self {
-    case .namespaceAccounts, .everyAccount, .namespacePods: return true
+    case .namespaceAccounts, .everyAccount, .namespacePods, .everyPod, .namespaceTokens, .everyToken, .existingWorkloads,
+      .roleBound:
+      return true
     default: return false
     }
   }
 
   public static func < (a: GraphNode, b: GraphNode) -> Bool { a.description < b.description }
+
+  /// What a hop from `from` to `to` counts in steps: see ``EscalationGraph/cost(_:)``.
+  public static func stepCost(from: GraphNode, to: GraphNode) -> Int { from.isHub && !to.isRoleBound ? 0 : 1 }
+
+  /// Whether this is a role's powers once bound (``roleBound(role:scope:)``).
+  public var isRoleBound: Bool {
+    if case .roleBound = self { return true }
+    return false
+  }
+
+  /// The resources whose existing objects ``existingWorkloads(resource:)`` stands for.
+  public static var workloadResources: [String] { podMakingResources.map(\.resource) }
 }
 
 extension Sequence where Element == GraphNode {

@@ -13,18 +13,24 @@ public final class IdentityContext {
   public let grants: [Grant]
   public let cluster: ClusterIndex
   /// Where the identity can make pods, computed once for the primitives that need it.
-  lazy var podMakingScopes: (cluster: Grant?, namespaces: [(namespace: String, grant: Grant)]) = podMaking()
+  lazy var podMakingScopes: PodMaking = podMaking()
+  /// The namespaces whose Pod Security labels the identity may change, computed once.
+  lazy var relabelling: (everywhere: Grant?, namespaces: [String: Grant]) = namespaceRelabelling()
 
   /// Every verb and resource the grants name: most identities name few, and most questions are then answered
   /// "no" without a loop.
   private let verbs: Set<String>
   private let resources: Set<String>
 
-  init(node: GraphNode, user: UserInfo, cluster: ClusterIndex) {
+  convenience init(node: GraphNode, user: UserInfo, cluster: ClusterIndex) {
+    self.init(node: node, user: user, grants: cluster.policy.allGrants(for: user), cluster: cluster)
+  }
+
+  /// A context over given grants: an identity's, or the rules a new binding would give (``GraphNode/roleBound``).
+  init(node: GraphNode, user: UserInfo, grants: [Grant], cluster: ClusterIndex) {
     self.node = node
     self.user = user
     self.cluster = cluster
-    let grants = cluster.policy.allGrants(for: user)
     self.grants = grants
     var verbs = Set<String>()
     var resources = Set<String>()
@@ -71,7 +77,8 @@ public final class IdentityContext {
       verb, group: group, resource, subresource: subresource, name: name, namespace: namespace)
     for i in grants.indices {
       let inScope =
-        grants[i].binding.kind == .clusterRoleBinding || (!namespace.isEmpty && grants[i].binding.namespace == namespace)
+        grants[i].binding.kind == .clusterRoleBinding
+        || (!namespace.isEmpty && (grants[i].binding.namespace == namespace || grants[i].binding.namespace == everyNamespace))
       if inScope && grants[i].rule.allows(request) { return grants[i] }
     }
     return nil
@@ -100,7 +107,7 @@ public final class IdentityContext {
     for i in grants.indices where verbs.contains(where: grants[i].rule.matchesVerb) {
       guard grants[i].rule.matchesAPIGroup(group), grants[i].rule.matchesResource(combined, subresource: subresource)
       else { continue }
-      if grants[i].binding.kind == .clusterRoleBinding { return cluster.namespaces }
+      if grants[i].holdsInEveryNamespace { return cluster.namespaces }
       found.insert(grants[i].binding.namespace)
     }
     return found.sorted()
@@ -118,7 +125,7 @@ public final class IdentityContext {
     where grants[i].rule.resourceNames.isEmpty && verbs.contains(where: grants[i].rule.matchesVerb) {
       guard grants[i].rule.matchesAPIGroup(group), grants[i].rule.matchesResource(combined, subresource: subresource)
       else { continue }
-      if grants[i].binding.kind == .clusterRoleBinding { return (grants[i], []) }
+      if grants[i].holdsInEveryNamespace { return (grants[i], []) }
       if namespaces[grants[i].binding.namespace] == nil { namespaces[grants[i].binding.namespace] = grants[i] }
     }
     return (nil, namespaces.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
@@ -137,32 +144,84 @@ public final class IdentityContext {
     return false
   }
 
+  /// The grants whose rule allows one of `verbs` on the resource, whatever their names, in grant order: each one's
+  /// scope (a ClusterRoleBinding's everywhere, a RoleBinding's namespace) and resourceNames are the caller's to
+  /// read. Primitives start from these rather than from the cluster's objects, so that an identity costs work in
+  /// proportion to its own grants.
+  public func matching(_ verbs: [String], _ group: String, _ resource: String, subresource: String = "") -> [Grant] {
+    guard verbs.contains(where: { mayAllow($0, resource, subresource: subresource) }) else { return [] }
+    let combined = subresource.isEmpty ? resource : resource + "/" + subresource
+    return allGrants { g in
+      verbs.contains(where: g.rule.matchesVerb) && g.rule.matchesAPIGroup(group)
+        && g.rule.matchesResource(combined, subresource: subresource)
+    }
+  }
+
+  /// The namespaces a grant's named objects are looked up in: every namespace holding the name for a
+  /// ClusterRoleBinding, the binding's own namespace otherwise.
+  func namespaces(of grant: Grant, holding name: String, in index: [String: [String]]) -> [String] {
+    let holders = index[name] ?? []
+    if grant.holdsInEveryNamespace { return holders }
+    return holders.sortedContains(grant.binding.namespace) ? [grant.binding.namespace] : []
+  }
+
   /// Edges for a namespaced power over service accounts by name (TokenRequest, impersonation): to "any account"
   /// where a rule without resourceNames allows it, else to each account its resourceNames allow.
   func accountEdges(_ verb: String, _ resource: String, subresource: String = "", _ primitive: String) -> [Edge] {
-    guard mentions(verb, "", resource, subresource: subresource) else { return [] }
+    let found = matching([verb], "", resource, subresource: subresource)
+    guard !found.isEmpty else { return [] }
     let scopes = unrestrictedScopes([verb], "", resource, subresource: subresource)
     if let grant = scopes.cluster { return [toAccounts(of: nil, primitive, [Evidence(grant)])] }
     var edges = scopes.namespaces.map { toAccounts(of: $0.namespace, primitive, [Evidence($0.grant)]) }
     let covered = Set(scopes.namespaces.map(\.namespace))
-    let combined = subresource.isEmpty ? resource : resource + "/" + subresource
     var seen = Set<GraphNode>()
-    let named = allGrants { g in
-      !g.rule.resourceNames.isEmpty && g.rule.matchesVerb(verb) && g.rule.matchesAPIGroup("")
-        && g.rule.matchesResource(combined, subresource: subresource)
-    }
-    for grant in named {
-      let namespaces =
-        grant.binding.kind == .clusterRoleBinding ? Array(cluster.serviceAccounts.keys) : [grant.binding.namespace]
-      for ns in namespaces where !covered.contains(ns) {
-        let existing = Set(cluster.serviceAccounts[ns] ?? [])
-        for name in grant.rule.resourceNames where existing.contains(name) {
+    for grant in found where !grant.rule.resourceNames.isEmpty {
+      for name in grant.rule.resourceNames {
+        for ns in namespaces(of: grant, holding: name, in: cluster.accountNamespaces) where !covered.contains(ns) {
           let target = GraphNode.serviceAccount(namespace: ns, name: name)
           if target != node && seen.insert(target).inserted { edges.append(edge(to: target, primitive, [Evidence(grant)])) }
         }
       }
     }
     return edges
+  }
+
+  /// Where the identity may update or patch a Namespace object, and so lift its Pod Security level: everywhere (a
+  /// ClusterRoleBinding without resourceNames), the named namespaces, and the namespace of a RoleBinding, which
+  /// covers its own Namespace object (a request on namespace N carries N as its namespace).
+  private func namespaceRelabelling() -> (everywhere: Grant?, namespaces: [String: Grant]) {
+    var found: [String: Grant] = [:]
+    for grant in matching(["update", "patch"], "", "namespaces") {
+      if grant.binding.kind == .clusterRoleBinding {
+        if grant.rule.resourceNames.isEmpty { return (grant, [:]) }
+        for name in grant.rule.resourceNames where found[name] == nil { found[name] = grant }
+      } else if grant.binding.namespace != everyNamespace,
+        grant.rule.resourceNames.isEmpty || grant.rule.resourceNames.contains(grant.binding.namespace)
+      {
+        if found[grant.binding.namespace] == nil { found[grant.binding.namespace] = grant }
+      }
+    }
+    return (nil, found)
+  }
+
+  /// The evidence that `grant` runs a privileged pod in `ns` (`action` says how): the namespace's Pod Security
+  /// level where it admits one, else the grant that lets the identity lift that level; nil when neither holds.
+  func privilegedPod(_ grant: Grant, in ns: String, action: String? = nil) -> [Evidence]? {
+    let prefix = action.map { $0 + ": " } ?? ""
+    if cluster.allowsPrivilegedPods(in: ns) {
+      let level = cluster.podSecurity[ns].map { "enforce=\($0)" } ?? "no enforce label"
+      return [Evidence(grant, note: prefix + "namespace \(ns) admits privileged pods (\(level))")]
+    }
+    guard let relabel = relabelling.everywhere ?? relabelling.namespaces[ns] else { return nil }
+    return [
+      Evidence(grant, note: prefix + "a privileged pod in \(ns) once its Pod Security level is lifted"),
+      Evidence(relabel, note: "patch Namespace \(ns) to lift its Pod Security level"),
+    ]
+  }
+
+  /// Whether a privileged pod could be admitted in `ns`, as ``privilegedPod(_:in:action:)`` decides.
+  func admitsPrivilegedPod(in ns: String) -> Bool {
+    cluster.allowsPrivilegedPods(in: ns) || relabelling.everywhere != nil || relabelling.namespaces[ns] != nil
   }
 
   /// The edge to "any service account of the namespace", or of every namespace when `namespace` is nil.
@@ -173,4 +232,13 @@ public final class IdentityContext {
   func edge(to target: GraphNode, _ primitive: String, _ evidence: [Evidence]) -> Edge {
     Edge(from: node, to: target, primitive: primitive, evidence: evidence)
   }
+}
+
+/// The namespace of the RoleBindings "in every namespace" that a cluster-wide right to write RoleBindings creates:
+/// they grant a role's namespaced rules everywhere, and nothing cluster-scoped.
+public let everyNamespace = "*"
+
+extension Grant {
+  /// Whether the grant holds in every namespace: a ClusterRoleBinding, or RoleBindings in all of them.
+  var holdsInEveryNamespace: Bool { binding.kind == .clusterRoleBinding || binding.namespace == everyNamespace }
 }

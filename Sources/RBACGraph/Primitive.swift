@@ -22,7 +22,7 @@ public struct Primitive: Sendable {
     .privilegedGroup, .wildcardAdmin, .membership, .impersonate, .tokenRequest, .workloadCreate, .secretRead,
     .secretMint, .podExec, .bind, .escalate, .nodesProxy, .privilegedPod, .csrClientCertificate, .webhookControl,
     .awsAuthEdit,
-  ] + [.nodeTakeover, .awsAuthMapping, .anyAccount, .podCode]
+  ] + [.nodeTakeover, .adminNode, .awsAuthMapping, .anyAccount, .anyPod, .tokenSecret, .podCode]
 
   /// The step from "any service account of N" (or of every namespace) to each one.
   static let anyAccount = Primitive(
@@ -30,6 +30,30 @@ public struct Primitive: Sendable {
     condition: "a power over every service account of N (sa:N:*), or of every namespace (sa:*:*)",
     yields: "each service account of N that the snapshot shows (as an object, a binding subject or a pod's account)",
     reference: "rolecall: one step stands for many, so that a cluster-wide grant is one edge"
+  ) { _ in [] }
+
+  /// The step from "code in every pod" to the pods of each namespace.
+  static let anyPod = Primitive(
+    id: "any-pod", title: "Any running pod",
+    condition: "a power over every pod of every namespace (pods:*)",
+    yields: "the pods of each namespace that runs some (pods:N)",
+    reference: "rolecall: one step stands for many, so that a cluster-wide grant is one edge"
+  ) { _ in [] }
+
+  /// The step from reading a namespace's secrets to the accounts whose token secrets are among them.
+  static let tokenSecret = Primitive(
+    id: "token-secret", title: "Token secrets read",
+    condition: "every secret of N can be read (secrets:N), or of every namespace (secrets:*)",
+    yields: "each service account of N that a kubernetes.io/service-account-token Secret belongs to",
+    reference: "kubernetes.io RBAC good practices: listing secrets; pre-1.24 long-lived token secrets"
+  ) { _ in [] }
+
+  /// Cluster-admin is allowed everything, so it may also run a privileged pod on a node of its choice.
+  static let adminNode = Primitive(
+    id: "admin-node", title: "Cluster-admin is root on any node",
+    condition: "cluster-admin",
+    yields: "node: a privileged pod pinned to any node",
+    reference: "kubernetes.io RBAC good practices: workload creation, node escalation"
   ) { _ in [] }
 
   /// The step from code in a namespace's pods to what those pods carry.

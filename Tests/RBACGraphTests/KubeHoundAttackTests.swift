@@ -42,7 +42,9 @@ private func primitives(_ g: EscalationGraph, from node: GraphNode) -> Set<Strin
     serviceAccountName: "pod-create-sa")
   let g = try kubeHound(extra: [secret])
   for reader in ["tokenlist-sa", "tokenget-sa"] {
-    #expect(g.edges(from: sa(reader)).contains { $0.primitive == "secret-read" && $0.to == sa("pod-create-sa") })
+    let path = g.shortestPaths(from: sa(reader), to: sa("pod-create-sa")).first?.map(\.description)
+    #expect(path?.first?.contains("-[secret-read]->") == true)
+    #expect(path?.last?.hasSuffix(" sa:default:pod-create-sa") == true)
   }
 }
 

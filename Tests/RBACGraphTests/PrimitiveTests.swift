@@ -103,12 +103,22 @@ private func crb(_ role: String) -> ClusterRoleBinding {
     SecretMetadata(namespace: "dev", name: "app-token", type: SecretMetadata.serviceAccountTokenType, serviceAccountName: "app"),
     SecretMetadata(namespace: "dev", name: "db", type: "Opaque"),
   ]
+  // Every secret of dev is one edge to its token secrets, which lead to their owners only.
   let list = ClusterRole(name: "s", rules: [rule("list", groups: "", resources: "secrets")])
-  #expect(steps(graph(clusterRoles: [list], roleBindings: [rbInDev("s")], objects: objects)) == ["secret-read sa:dev:app"])
+  let listing = graph(clusterRoles: [list], roleBindings: [rbInDev("s")], objects: objects)
+  #expect(steps(listing) == ["secret-read secrets:dev"])
+  #expect(steps(listing, from: .namespaceTokens("dev")) == ["token-secret sa:dev:app"])
   let getNamed = ClusterRole(name: "s", rules: [rule("get", groups: "", resources: "secrets", names: "db")])
   #expect(steps(graph(clusterRoles: [getNamed], roleBindings: [rbInDev("s")], objects: objects)).isEmpty)
+  let getToken = ClusterRole(name: "s", rules: [rule("get", groups: "", resources: "secrets", names: "db,app-token")])
+  #expect(steps(graph(clusterRoles: [getToken], roleBindings: [rbInDev("s")], objects: objects)) == ["secret-read sa:dev:app"])
   let getAll = ClusterRole(name: "s", rules: [rule("get", groups: "", resources: "secrets")])
-  #expect(steps(graph(clusterRoles: [getAll], roleBindings: [rbInDev("s")], objects: objects)) == ["secret-read sa:dev:app"])
+  #expect(steps(graph(clusterRoles: [getAll], roleBindings: [rbInDev("s")], objects: objects)) == ["secret-read secrets:dev"])
+  // Cluster-wide, one edge to every namespace's token secrets, whatever the number of namespaces.
+  #expect(steps(graph(clusterRoles: [list], clusterRoleBindings: [crb("s")], objects: objects)) == ["secret-read secrets:*"])
+  // A list limited by resourceNames reads the named secret (a metadata.name fieldSelector carries the name).
+  let listNamed = ClusterRole(name: "s", rules: [rule("list,watch", groups: "", resources: "secrets", names: "app-token")])
+  #expect(steps(graph(clusterRoles: [listNamed], roleBindings: [rbInDev("s")], objects: objects)) == ["secret-read sa:dev:app"])
   #expect(steps(graph(clusterRoles: [list], roleBindings: [rbInDev("s")], objects: accounts)).isEmpty)  // no token secrets
 }
 
@@ -160,7 +170,33 @@ private func crb(_ role: String) -> ClusterRoleBinding {
     rule("create", groups: "rbac.authorization.k8s.io", resources: "rolebindings"),
     rule("bind", groups: "rbac.authorization.k8s.io", resources: "clusterroles"),
   ])], roleBindings: [rbInDev("rb")], objects: accounts))
-  #expect(local == ["bind sa:dev:*"])
+  // Each role it may bind in dev is its own node, whose edges say what the role gives there: nothing cluster-wide.
+  #expect(local.contains("bind bound:clusterrole/cluster-admin@dev"))
+  #expect(local.allSatisfy { $0.hasPrefix("bind bound:clusterrole/") && $0.hasSuffix("@dev") })
+  let bound = graph(clusterRoles: [bindAdmin], objects: accounts)
+  #expect(steps(bound, from: .roleBound(role: RoleKey(kind: .clusterRole, name: "cluster-admin"), scope: "dev")).contains("impersonate sa:dev:*"))
+}
+
+@Test func updatingABindingOnlyAddsSubjectsToTheRoleItAlreadyNames() {
+  // update on rolebindings with bind on a pod-making ClusterRole: no new binding can be written, and no existing
+  // RoleBinding of kube-system names that role, so there is no path.
+  let podmaker = ClusterRole(name: "podmaker", rules: [rule("create", groups: "", resources: "pods")])
+  let writer = ClusterRole(name: "w", rules: [
+    rule("update,patch", groups: "rbac.authorization.k8s.io", resources: "rolebindings"),
+    rule("bind", groups: "rbac.authorization.k8s.io", resources: "clusterroles", names: "podmaker"),
+  ])
+  let powerful = clusterRoleBinding("powerful", role: "cluster-admin", "ServiceAccount:kube-system:controller")
+  let writerInKubeSystem = RoleBinding(
+    namespace: "kube-system", name: "w", roleRef: RoleRef(kind: .clusterRole, name: "w"),
+    subjects: [.serviceAccount("dev", "attacker")])
+  let none = graph(clusterRoles: [podmaker, writer], clusterRoleBindings: [powerful], roleBindings: [writerInKubeSystem], objects: accounts)
+  #expect(none.shortestPaths(from: attacker, to: .clusterAdmin).isEmpty)
+  // An existing RoleBinding of kube-system to podmaker can take the attacker as a subject.
+  let existing = roleBinding("kube-system", "makers", clusterRole: "podmaker", "User:someone")
+  let some = graph(
+    clusterRoles: [podmaker, writer], clusterRoleBindings: [powerful], roleBindings: [writerInKubeSystem, existing],
+    objects: accounts)
+  #expect(some.shortestPaths(from: attacker, to: .clusterAdmin).first.map(EscalationGraph.steps) == 2)
 }
 
 @Test func escalateNeedsAWriteOnARoleBoundToTheSubject() {
@@ -170,7 +206,9 @@ private func crb(_ role: String) -> ClusterRoleBinding {
   #expect(steps(graph(clusterRoles: [escalateOnly], clusterRoleBindings: [crb("self")], objects: accounts)).isEmpty)
   // A Role of dev bound in dev, rewritten, gives dev.
   let role = Role(namespace: "dev", name: "self", rules: [rule("escalate,patch", groups: "rbac.authorization.k8s.io", resources: "roles")])
-  #expect(steps(graph(roles: [role], roleBindings: [rbInDev("self", kind: .role)], objects: accounts)) == ["escalate sa:dev:*"])
+  let rewritten = graph(roles: [role], roleBindings: [rbInDev("self", kind: .role)], objects: accounts)
+  #expect(steps(rewritten) == ["escalate bound:*@dev"])
+  #expect(steps(rewritten, from: .roleBound(role: nil, scope: "dev")).contains("impersonate sa:dev:*"))
   // A ClusterRole bound only in dev cannot be rewritten through that RoleBinding: clusterroles are cluster-scoped.
   let local = ClusterRole(name: "self", rules: [rule("escalate,patch", groups: "rbac.authorization.k8s.io", resources: "clusterroles")])
   #expect(steps(graph(clusterRoles: [local], roleBindings: [rbInDev("self")], objects: accounts)).isEmpty)

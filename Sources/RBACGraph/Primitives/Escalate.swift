@@ -10,7 +10,7 @@ extension Primitive {
     id: "escalate", title: "Rewrite a role bound to oneself",
     condition: "escalate and update or patch on a role (roles in its namespace, or clusterroles cluster-wide, "
       + "resourceNames = the role's name) that a binding grants to the identity",
-    yields: "cluster-admin for a ClusterRole bound by a ClusterRoleBinding; every service account of N for a role "
+    yields: "cluster-admin for a ClusterRole bound by a ClusterRoleBinding; every rule in N (bound:*@N) for a role "
       + "bound by a RoleBinding in N",
     reference: "kubernetes.io RBAC: restrictions on role creation or update; registry/rbac/escalation_check.go"
   ) { context in
@@ -19,7 +19,7 @@ extension Primitive {
       return []
     }
     var seen = Set<BindingRef>()
-    for held in context.allGrants(where: { seen.insert($0.binding).inserted }) {
+    for held in context.allGrants(where: { seen.insert($0.binding).inserted }) where held.binding.namespace != everyNamespace {
       let role = held.role
       let (resource, roleNamespace) = role.kind == .clusterRole ? ("clusterroles", "") : ("roles", role.namespace)
       guard let escalate = context.grant("escalate", rbacGroup, resource, name: role.name, in: roleNamespace),
@@ -29,8 +29,11 @@ extension Primitive {
       if held.binding.kind == .clusterRoleBinding {
         edges.append(context.edge(to: .clusterAdmin, "escalate", [Evidence(escalate), Evidence(write), bound]))
       } else {
+        // Any rule written into a role bound in N holds in N: everything N has to give, its pods, secrets,
+        // accounts, and the node where N admits privileged pods or its Namespace object may be relabelled.
         edges.append(
-          context.toAccounts(of: held.binding.namespace, "escalate", [Evidence(escalate), Evidence(write), bound]))
+          context.edge(
+            to: .roleBound(role: nil, scope: held.binding.namespace), "escalate", [Evidence(escalate), Evidence(write), bound]))
       }
     }
     return edges

@@ -19,18 +19,38 @@ extension Primitive {
   static let privilegedPod = Primitive(
     id: "privileged-pod", title: "Privileged pod on a chosen node",
     condition: "workload-create in N where Pod Security admission allows privileged pods (label "
-      + "pod-security.kubernetes.io/enforce absent or privileged)",
+      + "pod-security.kubernetes.io/enforce absent or privileged), or where the identity may update or patch the "
+      + "Namespace N to lift that label (a RoleBinding in N covers N's own Namespace object)",
     yields: "node",
-    reference: "kubernetes.io RBAC good practices: workload creation; Pod Security Standards"
+    reference: "kubernetes.io RBAC good practices: workload creation; Pod Security Standards; ESCALATION E17"
   ) { context in
     let scopes = context.podMakingScopes
-    let candidates = scopes.cluster.map { grant in context.cluster.namespaces.map { ($0, grant) } } ?? scopes.namespaces
-    guard let (ns, grant) = candidates.first(where: { context.cluster.allowsPrivilegedPods(in: $0.0) }) else { return [] }
-    let level = context.cluster.podSecurity[ns].map { "enforce=\($0)" } ?? "no enforce label"
-    return [
-      context.edge(
-        to: .node, "privileged-pod", [Evidence(grant, note: "namespace \(ns) admits privileged pods (\(level))")])
-    ]
+    func node(_ evidence: [Evidence]) -> [Edge] { [context.edge(to: .node, "privileged-pod", evidence)] }
+    if let grant = scopes.everywhere {
+      let candidates =
+        [context.cluster.privilegedNamespace].compactMap { $0 } + context.relabelling.namespaces.keys.sorted()
+        + (context.relabelling.everywhere != nil ? Array(context.cluster.namespaces.prefix(1)) : [])
+      guard let ns = candidates.first(where: context.admitsPrivilegedPod(in:)) else { return [] }
+      return context.privilegedPod(grant, in: ns).map(node) ?? []
+    }
+    for (ns, grant) in scopes.namespaces {
+      if let evidence = context.privilegedPod(grant, in: ns) { return node(evidence) }
+    }
+    // Existing objects changed cluster-wide reach the node through their hub (deployments:*) where a namespace
+    // admits privileged pods; where the identity may lift a namespace's level, through that namespace.
+    for (resource, grant) in scopes.existing {
+      guard let kind = podMakingResources.first(where: { $0.resource == resource })?.kind,
+        let holders = context.cluster.namespacesWithKind[kind]
+      else { continue }
+      let lifted =
+        context.relabelling.everywhere != nil ? holders : holders.filter { context.relabelling.namespaces[$0] != nil }
+      if let ns = lifted.first,
+        let evidence = context.privilegedPod(grant, in: ns, action: "give a \(kind) of \(ns) a privileged pod template")
+      {
+        return node(evidence)
+      }
+    }
+    return []
   }
 
   /// Root on a node reads the tokens of every pod that runs there; a DaemonSet runs on every node, other pods on
@@ -38,7 +58,7 @@ extension Primitive {
   static let nodeTakeover = Primitive(
     id: "node-takeover", title: "Tokens of the pods on a node",
     condition: "root on a node (nodes-proxy, privileged-pod)",
-    yields: "the service account of every pod that mounts its token",
+    yields: "the service account of every pod on the node, mounted or not: the kubelet may request a token for each",
     reference: "kubernetes.io RBAC good practices: node escalation"
   ) { _ in [] }
 }

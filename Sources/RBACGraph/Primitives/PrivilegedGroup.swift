@@ -9,14 +9,16 @@ extension Primitive {
     id: "privileged-group", title: "Member of system:masters",
     condition: "the identity is the group system:masters (client certificates with O=system:masters, kubeadm "
       + "super-admin.conf, EKS legacy cluster creator, AKS local admin)",
-    yields: "cluster-admin: every request is allowed and no RBAC or webhook authorizer is asked",
+    yields: "cluster-admin, and node (nodes/proxy): every request is allowed and no RBAC or webhook authorizer is asked",
     reference: "kube-apiserver authorizer chain (privileged group); kubernetes.io RBAC good practices"
   ) { context in
     guard context.node == .group(UserInfo.mastersGroup) else { return [] }
+    let allowed = Evidence.fact("the API server allows system:masters every request before RBAC is consulted")
+    // Every request includes nodes/proxy: the kubelet of any node is one request away, as for any identity that
+    // holds nodes/proxy.
     return [
-      context.edge(
-        to: .clusterAdmin, "privileged-group",
-        [.fact("the API server allows system:masters every request before RBAC is consulted")])
+      context.edge(to: .clusterAdmin, "privileged-group", [allowed]),
+      context.edge(to: .node, "privileged-group", [allowed, .fact("get nodes/proxy: the kubelet API of any node")]),
     ]
   }
 }

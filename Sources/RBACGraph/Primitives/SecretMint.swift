@@ -24,7 +24,7 @@ extension Primitive {
           && (resource == "secrets" && verbs == ["get"] || g.rule.resourceNames.isEmpty)
       }
       for g in matching {
-        if g.binding.kind == .clusterRoleBinding {
+        if g.holdsInEveryNamespace {
           readEverywhere = readEverywhere ?? g
         } else if readIn[g.binding.namespace] == nil {
           readIn[g.binding.namespace] = g

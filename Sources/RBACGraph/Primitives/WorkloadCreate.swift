@@ -15,28 +15,50 @@ let podMakingResources: [(group: String, resource: String, kind: String, verbs: 
   ("", "replicationcontrollers", "ReplicationController", ["create", "update", "patch"]),
 ]
 
+/// Where an identity can make pods, each place with the grant that allows it.
+struct PodMaking {
+  /// A ClusterRoleBinding's `create` of a pod-making kind: every namespace.
+  var everywhere: Grant?
+  /// Per namespace, in name order.
+  var namespaces: [(namespace: String, grant: Grant)] = []
+  /// Cluster-wide update/patch of a kind's existing objects, whatever their names: every namespace that holds one,
+  /// through the ``GraphNode/existingWorkloads(resource:)`` hub.
+  var existing: [(resource: String, grant: Grant)] = []
+}
+
 extension IdentityContext {
   /// Where the identity can make pods: everywhere (a ClusterRoleBinding's create), or per namespace. `create`
-  /// needs no name; updating an existing object is checked against its name, as resourceNames may limit it.
-  func podMaking() -> (cluster: Grant?, namespaces: [(namespace: String, grant: Grant)]) {
+  /// needs no name; updating an existing object is checked against its name, as resourceNames may limit it, and
+  /// only objects the snapshot holds are looked up.
+  func podMaking() -> PodMaking {
     var found: [String: Grant] = [:]
+    var existing: [(resource: String, grant: Grant)] = []
     for (group, resource, kind, verbs) in podMakingResources {
       let create = unrestrictedScopes(["create"], group, resource)
-      if let grant = create.cluster { return (grant, []) }
+      if let grant = create.cluster { return PodMaking(everywhere: grant) }
       for (ns, grant) in create.namespaces where found[ns] == nil { found[ns] = grant }
-      guard verbs.contains("update"), mentions("update", group, resource) || mentions("patch", group, resource) else {
-        continue
-      }
-      for (ns, workloads) in cluster.workloads where found[ns] == nil {
-        for workload in workloads where workload.kind == kind {
-          if let grant = anyGrant(["update", "patch"], group, resource, name: workload.name, in: ns) {
+      guard verbs.contains("update") else { continue }
+      for grant in matching(["update", "patch"], group, resource) {
+        if grant.rule.resourceNames.isEmpty {
+          if grant.holdsInEveryNamespace {
+            if cluster.namespacesWithKind[kind] != nil && !existing.contains(where: { $0.resource == resource }) {
+              existing.append((resource, grant))
+            }
+          } else if found[grant.binding.namespace] == nil,
+            cluster.namespacesWithKind[kind]?.sortedContains(grant.binding.namespace) == true
+          {
+            found[grant.binding.namespace] = grant
+          }
+          continue
+        }
+        for name in grant.rule.resourceNames {
+          for ns in namespaces(of: grant, holding: name, in: cluster.workloadNamespaces[kind] ?? [:]) where found[ns] == nil {
             found[ns] = grant
-            break
           }
         }
       }
     }
-    return (nil, found.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+    return PodMaking(namespaces: found.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, existing: existing)
   }
 }
 
@@ -47,11 +69,13 @@ extension Primitive {
     id: "workload-create", title: "Run pods as any service account",
     condition: "in N: create pods, or create/update/patch deployments, replicasets, statefulsets, daemonsets (apps), "
       + "cronjobs (batch), replicationcontrollers, or create jobs (batch)",
-    yields: "every service account of N (a pod can name any of them and mount its token)",
+    yields: "every service account of N (a pod can name any of them and mount its token); update/patch of a kind "
+      + "granted cluster-wide leads to every namespace that holds such an object (deployments:*)",
     reference: "kubernetes.io RBAC good practices: workload creation"
   ) { context in
     let scopes = context.podMakingScopes
-    if let grant = scopes.cluster { return [context.toAccounts(of: nil, "workload-create", [Evidence(grant)])] }
+    if let grant = scopes.everywhere { return [context.toAccounts(of: nil, "workload-create", [Evidence(grant)])] }
     return scopes.namespaces.map { context.toAccounts(of: $0.namespace, "workload-create", [Evidence($0.grant)]) }
+      + scopes.existing.map { context.edge(to: .existingWorkloads(resource: $0.resource), "workload-create", [Evidence($0.grant)]) }
   }
 }

@@ -42,12 +42,13 @@ public struct PathsReport: Report {
     guard reachable else { return "\(from) cannot reach \(to)\n" }
     var out = ""
     for (i, path) in paths.enumerated() {
-      let steps = path.steps.filter { !$0.from.isHub }.count
+      let steps = path.steps.map { GraphNode.stepCost(from: $0.from, to: $0.to) }.reduce(0, +)
       out += "path \(i + 1): \(from) -> \(to) in \(steps) step(s)\n"
       var n = 0
       for step in path.steps {
-        // Leaving a hub (sa:N:*, sa:*:*, pods:N) narrows the previous step down; it is not a step of its own.
-        if step.from.isHub {
+        // Leaving a hub (sa:N:*, sa:*:*, pods:N, a bound role) narrows the previous step down; it is not a step of
+        // its own.
+        if GraphNode.stepCost(from: step.from, to: step.to) == 0 {
           out += "       which includes \(step.to): " + Self.describe(step.evidence) + "\n"
           continue
         }

@@ -1,0 +1,393 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+@testable import RBACGraph
+import RBACModel
+import RBACTestSupport
+import Testing
+
+// An independent reachability model, checked against the graph on random clusters with workloads.
+//
+// The model knows nothing of hubs, indexes or grants: for every identity it asks the authorizer (`Policy.allows`)
+// the questions an attacker would send, object by object (every namespace, every pod, every secret, every account),
+// and joins the answers with unit steps. It is slow, quadratic and obviously so, which is the point: the graph
+// computes the same reachability from each identity's own grants through indexes, and must agree on every
+// identity's distance to cluster-admin and to node.
+
+/// SplitMix64: a small seeded generator, so that a failing cluster can be rebuilt from its seed.
+struct SeededRandom: RandomNumberGenerator {
+  var state: UInt64
+  init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1 }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
+
+/// A small random cluster with the objects escalation depends on: Pod Security labels, pods and controllers with
+/// and without token mounts, token and Opaque secrets, and roles drawn from the escalation primitives' shapes.
+struct RandomCluster {
+  let namespaces = ["dev", "prod", "kube-system", "ops"]
+  let accounts = ["default", "app", "ci"]
+  let users = ["alice", "bob", "carol"]
+  let groups = ["devs", "ops", "system:masters"]
+  var objects = ClusterObjects()
+  var clusterRoles: [ClusterRole] = []
+  var roles: [Role] = []
+  var clusterRoleBindings: [ClusterRoleBinding] = []
+  var roleBindings: [RoleBinding] = []
+  /// Every name a rule's resourceNames may hold: the objects' own, and some that name nothing.
+  var names: [String] = []
+
+  static let shapes: [(group: String, resource: String)] = [
+    ("", "pods"), ("", "pods/exec"), ("", "pods/attach"), ("", "pods/ephemeralcontainers"), ("", "secrets"),
+    ("", "serviceaccounts"), ("", "serviceaccounts/token"), ("", "users"), ("", "groups"), ("", "nodes/proxy"),
+    ("", "namespaces"), ("apps", "deployments"), ("apps", "daemonsets"), ("apps", "statefulsets"), ("batch", "jobs"),
+    ("batch", "cronjobs"), ("rbac.authorization.k8s.io", "rolebindings"),
+    ("rbac.authorization.k8s.io", "clusterrolebindings"), ("rbac.authorization.k8s.io", "roles"),
+    ("rbac.authorization.k8s.io", "clusterroles"), ("certificates.k8s.io", "certificatesigningrequests"),
+    ("certificates.k8s.io", "certificatesigningrequests/approval"), ("certificates.k8s.io", "signers"),
+    ("admissionregistration.k8s.io", "mutatingwebhookconfigurations"), ("", "configmaps"), ("*", "*"),
+  ]
+  static let verbs = [
+    "get", "list", "watch", "create", "update", "patch", "impersonate", "bind", "escalate", "approve", "*",
+  ]
+  static let kinds = ["Pod", "Pod", "Pod", "Deployment", "DaemonSet", "StatefulSet", "Job", "CronJob"]
+
+  init(seed: UInt64) {
+    var rng = SeededRandom(seed: seed)
+    func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &rng) < p }
+    func pick<T>(_ list: [T]) -> T { list.randomElement(using: &rng)! }
+    for ns in namespaces {
+      let level = pick([nil, nil, "restricted", "baseline", "privileged"])
+      objects.namespaces.append(
+        Namespace(name: ns, labels: level.map { ["pod-security.kubernetes.io/enforce": $0] } ?? [:]))
+      for sa in accounts {
+        objects.serviceAccounts.append(
+          ServiceAccount(namespace: ns, name: sa, automountServiceAccountToken: chance(0.2) ? false : nil))
+        if chance(0.3) {
+          objects.secrets.append(
+            SecretMetadata(
+              namespace: ns, name: "\(sa)-token", type: SecretMetadata.serviceAccountTokenType, serviceAccountName: sa))
+        }
+      }
+      if chance(0.5) { objects.secrets.append(SecretMetadata(namespace: ns, name: "db-creds", type: "Opaque")) }
+      for i in 0..<Int.random(in: 0...4, using: &rng) {
+        let kind = pick(Self.kinds)
+        objects.workloads.append(
+          Workload(
+            kind: kind, namespace: ns, name: "\(kind.lowercased())-\(i)", serviceAccount: pick(accounts),
+            automountServiceAccountToken: chance(0.3) ? false : nil, onEveryNode: kind == "DaemonSet",
+            privileged: chance(0.15), hostPath: chance(0.05)))
+      }
+    }
+    names =
+      ["ghost", "kubernetes.io/kube-apiserver-client", "kubernetes.io/*", "aws-auth", "db-creds", "podmaker", "r0"]
+      + accounts + users + groups + namespaces + objects.workloads.map(\.name) + objects.secrets.map(\.name)
+    func randomRule() -> PolicyRule {
+      let (group, resource) = pick(Self.shapes)
+      var verbs = (0..<Int.random(in: 1...3, using: &rng)).map { _ in pick(Self.verbs) }
+      if chance(0.3) { verbs = ["create", "update", "patch"] }
+      let resourceNames = chance(0.3) ? (0..<Int.random(in: 1...2, using: &rng)).map { _ in pick(names) } : []
+      return PolicyRule(
+        verbs: Array(Set(verbs)).sorted(), apiGroups: [chance(0.05) ? "apps" : group], resources: [resource],
+        resourceNames: resourceNames)
+    }
+    func rules() -> [PolicyRule] { (0..<Int.random(in: 1...3, using: &rng)).map { _ in randomRule() } }
+    clusterRoles = [
+      ClusterRole(name: "cluster-admin", rules: [PolicyRule(verbs: ["*"], apiGroups: ["*"], resources: ["*"])]),
+      ClusterRole(name: "podmaker", rules: [PolicyRule(verbs: ["create"], apiGroups: [""], resources: ["pods"])]),
+      ClusterRole(name: "named", rules: [PolicyRule(verbs: ["bind"], apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], resourceNames: ["podmaker"])]),
+    ] + (0..<3).map { ClusterRole(name: "c\($0)", rules: rules()) }
+    for ns in namespaces { roles += (0..<2).map { Role(namespace: ns, name: "r\($0)", rules: rules()) } }
+    func randomSubject(_ ns: String) -> Subject {
+      switch Int.random(in: 0..<10, using: &rng) {
+      case 0..<5: return .serviceAccount(chance(0.7) ? ns : pick(namespaces), pick(accounts))
+      case 5..<7: return .user(pick(users))
+      case 7..<9: return .group(pick(groups.filter { $0 != UserInfo.mastersGroup }))
+      default: return .group(pick(["system:serviceaccounts:\(ns)", "system:serviceaccounts", "system:authenticated"]))
+      }
+    }
+    // Every user is named by some binding, so every name a rule may impersonate is an identity of the snapshot.
+    clusterRoleBindings.append(
+      ClusterRoleBinding(
+        name: "everyone", roleRef: RoleRef(kind: .clusterRole, name: "none"), subjects: users.map { .user($0) }))
+    // One account that is cluster-admin, as every cluster has one: reaching it is reaching cluster-admin.
+    clusterRoleBindings.append(
+      ClusterRoleBinding(
+        name: "powerful", roleRef: RoleRef(kind: .clusterRole, name: "cluster-admin"),
+        subjects: [.serviceAccount("kube-system", pick(accounts))]))
+    for i in 0..<Int.random(in: 1...3, using: &rng) {
+      let role = pick(clusterRoles.dropFirst().map(\.name))
+      clusterRoleBindings.append(
+        ClusterRoleBinding(
+          name: "crb\(i)", roleRef: RoleRef(kind: .clusterRole, name: role),
+          subjects: (0..<Int.random(in: 1...2, using: &rng)).map { _ in randomSubject(pick(namespaces)) }))
+    }
+    for ns in namespaces {
+      for i in 0..<Int.random(in: 1...3, using: &rng) {
+        let ref =
+          chance(0.6)
+          ? RoleRef(kind: .role, name: pick(["r0", "r1"])) : RoleRef(kind: .clusterRole, name: pick(clusterRoles.map(\.name)))
+        roleBindings.append(
+          RoleBinding(
+            namespace: ns, name: "rb\(i)", roleRef: ref,
+            subjects: (0..<Int.random(in: 1...2, using: &rng)).map { _ in randomSubject(ns) }))
+      }
+    }
+  }
+
+  var policy: Policy {
+    staticPolicy(
+      clusterRoles: clusterRoles, roles: roles, clusterRoleBindings: clusterRoleBindings, roleBindings: roleBindings)
+  }
+}
+
+/// The reference: every identity's one-step successors, found by asking the authorizer about every object.
+struct ReferenceModel {
+  let cluster: RandomCluster
+  let policy: Policy
+  let graphIndex: ClusterIndex
+
+  init(_ cluster: RandomCluster) {
+    self.cluster = cluster
+    policy = cluster.policy
+    graphIndex = ClusterIndex(policy: policy, objects: cluster.objects)
+  }
+
+  /// A node of the reference: an identity, or a target.
+  enum Node: Hashable { case identity(GraphNode), admin, node }
+
+  func allowed(_ user: UserInfo, _ verb: String, _ group: String, _ resource: String, _ sub: String = "",
+    name: String = "", in ns: String = "", policy: Policy? = nil) -> Bool
+  {
+    (policy ?? self.policy).allows(user, .resource(verb, group: group, resource, subresource: sub, name: name, namespace: ns))
+  }
+
+  func accounts(of ns: String) -> [Node] {
+    (graphIndex.serviceAccounts[ns] ?? []).map { .identity(.serviceAccount(namespace: ns, name: $0)) }
+  }
+
+  func admitsPrivileged(_ ns: String) -> Bool {
+    let level = cluster.objects.namespaces.first { $0.name == ns }?.labels["pod-security.kubernetes.io/enforce"]
+    return level != "restricted" && level != "baseline"
+  }
+
+  /// The policy with one more binding of `role` to a new user, cluster-wide (scope ""), in one namespace, or in
+  /// every namespace ("*"); a nil role is a Role of every rule in that namespace (what escalate can write).
+  func policy(binding role: RoleKey?, in scope: String) -> Policy {
+    var c = cluster
+    let holder = [Subject.user("zz-holder")]
+    var ref = RoleRef(kind: role?.kind ?? .role, name: role?.name ?? "zz-everything")
+    if role == nil {
+      c.roles.append(Role(namespace: scope, name: "zz-everything", rules: [PolicyRule(verbs: ["*"], apiGroups: ["*"], resources: ["*"])]))
+      ref = RoleRef(kind: .role, name: "zz-everything")
+    }
+    if scope.isEmpty {
+      c.clusterRoleBindings.append(ClusterRoleBinding(name: "zz-new", roleRef: ref, subjects: holder))
+    } else {
+      for ns in [scope] {
+        c.roleBindings.append(RoleBinding(namespace: ns, name: "zz-new", roleRef: ref, subjects: holder))
+      }
+    }
+    return c.policy
+  }
+
+  /// Roles whose powers are being computed, and those already known: a role that lets its holder bind itself
+  /// must not recurse forever.
+  final class Held {
+    var known: [String: Set<Node>] = [:]
+    var inProgress = Set<String>()
+  }
+  let heldCache = Held()
+
+  /// What binding `role` in `scope` gives: the successors of its holder.
+  func held(_ role: RoleKey?, in scope: String) -> Set<Node> {
+    let key = "\(role.map { "\($0.kind)/\($0.namespace)/\($0.name)" } ?? "*")@\(scope)"
+    if let known = heldCache.known[key] { return known }
+    guard heldCache.inProgress.insert(key).inserted else { return [] }
+    let found = successors(UserInfo(name: "zz-holder", groups: []), self: nil, policy: policy(binding: role, in: scope))
+    heldCache.inProgress.remove(key)
+    // Only a set computed with nothing else in progress is complete: inside a cycle, the outer role is left out.
+    if heldCache.inProgress.isEmpty { heldCache.known[key] = found }
+    return found
+  }
+
+  /// What `user` reaches in one step under `policy`.
+  func successors(_ user: UserInfo, self me: GraphNode?, policy: Policy) -> Set<Node> {
+    var out = Set<Node>()
+    func can(_ verb: String, _ group: String, _ resource: String, _ sub: String = "", name: String = "", in ns: String = "")
+      -> Bool
+    {
+      allowed(user, verb, group, resource, sub, name: name, in: ns, policy: policy)
+    }
+    let rbac = "rbac.authorization.k8s.io"
+    // Membership and the privileged group.
+    if case .group(let g) = me, g == UserInfo.mastersGroup { out.insert(.admin) }
+    if case .group = me {} else {
+      for g in user.groups where graphIndex.groups.contains(g) && g != UserInfo.mastersGroup { out.insert(.identity(.group(g))) }
+    }
+    if can("*", "*", "*") { out.insert(.admin) }
+    if can("create", "admissionregistration.k8s.io", "mutatingwebhookconfigurations")
+      || can("update", "admissionregistration.k8s.io", "mutatingwebhookconfigurations")
+      || can("patch", "admissionregistration.k8s.io", "mutatingwebhookconfigurations")
+    {
+      out.insert(.admin)
+    }
+    if can("get", "", "nodes", "proxy") || can("create", "", "nodes", "proxy") { out.insert(.node) }
+    // Impersonation: users and groups cluster-wide; a group rides on some user or service account.
+    let anyUser = (cluster.names + ["someone-new"]).contains { can("impersonate", "", "users", name: $0) }
+    let anyAccount = graphIndex.serviceAccounts.contains { ns, names in
+      names.contains { can("impersonate", "", "serviceaccounts", name: $0, in: ns) }
+    }
+    for u in graphIndex.users where can("impersonate", "", "users", name: u) { out.insert(.identity(.user(u))) }
+    if anyUser || anyAccount {
+      for g in graphIndex.groups where can("impersonate", "", "groups", name: g) { out.insert(.identity(.group(g))) }
+    }
+    for (ns, names) in graphIndex.serviceAccounts {
+      for name in names where can("impersonate", "", "serviceaccounts", name: name, in: ns)
+        || can("create", "", "serviceaccounts", "token", name: name, in: ns)
+      {
+        out.insert(.identity(.serviceAccount(namespace: ns, name: name)))
+      }
+    }
+    for ns in graphIndex.namespaces {
+      let workloads = cluster.objects.workloads.filter { $0.namespace == ns }
+      // A Namespace the identity may relabel admits whatever it is relabelled to.
+      let admits = admitsPrivileged(ns) || can("update", "", "namespaces", name: ns, in: ns) || can("patch", "", "namespaces", name: ns, in: ns)
+      // Making pods: create any pod-making kind, or update/patch an existing object's template.
+      let creates = [("", "pods"), ("apps", "deployments"), ("apps", "daemonsets"), ("apps", "statefulsets"),
+        ("apps", "replicasets"), ("batch", "jobs"), ("batch", "cronjobs"), ("", "replicationcontrollers")]
+        .contains { can("create", $0.0, $0.1, in: ns) }
+      let updates = workloads.contains { w in
+        guard let (group, resource) = ["Deployment": ("apps", "deployments"), "DaemonSet": ("apps", "daemonsets"),
+          "StatefulSet": ("apps", "statefulsets"), "CronJob": ("batch", "cronjobs")][w.kind] else { return false }
+        return can("update", group, resource, name: w.name, in: ns) || can("patch", group, resource, name: w.name, in: ns)
+      }
+      if creates || updates {
+        out.formUnion(accounts(of: ns))
+        if admits { out.insert(.node) }
+      }
+      // Existing pods: exec, attach, ephemeral containers, image swap; controllers' pods have names no rule knows.
+      for w in workloads {
+        let pod = w.kind == "Pod" ? w.name : "\(w.name)-generated-x7k2p"
+        let enters = [("create", "exec"), ("get", "exec"), ("create", "attach"), ("get", "attach"),
+          ("update", "ephemeralcontainers"), ("patch", "ephemeralcontainers"), ("update", ""), ("patch", "")]
+          .contains { can($0.0, "", "pods", $0.1, name: pod, in: ns) }
+        guard enters else { continue }
+        if w.reachesNode { out.insert(.node) }
+        if graphIndex.mountsToken(w) { out.insert(.identity(.serviceAccount(namespace: ns, name: w.serviceAccount))) }
+        let debug = can("update", "", "pods", "ephemeralcontainers", name: pod, in: ns)
+          || can("patch", "", "pods", "ephemeralcontainers", name: pod, in: ns)
+        if debug && admits { out.insert(.node) }
+      }
+      // Token secrets: get, list or watch by name (a metadata.name fieldSelector puts the name in a list).
+      for secret in cluster.objects.secrets where secret.namespace == ns {
+        guard let owner = secret.tokenOwner else { continue }
+        if ["get", "list", "watch"].contains(where: { can($0, "", "secrets", name: secret.name, in: ns) }) {
+          out.insert(.identity(.serviceAccount(namespace: ns, name: owner)))
+        }
+      }
+      // Minting a token secret: create it, then read it back (list, watch, get on a name of one's choosing, or a pod).
+      let reads =
+        can("list", "", "secrets", in: ns) || can("watch", "", "secrets", in: ns) || can("create", "", "pods", in: ns)
+        || (cluster.names + ["fresh-secret"]).contains { can("get", "", "secrets", name: $0, in: ns) }
+      if can("create", "", "secrets", in: ns) && reads { out.formUnion(accounts(of: ns)) }
+    }
+    // Certificates for any user or group but system:masters.
+    let signer =
+      can("approve", "certificates.k8s.io", "signers", name: "kubernetes.io/kube-apiserver-client")
+      || can("approve", "certificates.k8s.io", "signers", name: "kubernetes.io/*")
+    if can("create", "certificates.k8s.io", "certificatesigningrequests")
+      && can("update", "certificates.k8s.io", "certificatesigningrequests", "approval") && signer
+    {
+      for u in graphIndex.users { out.insert(.identity(.user(u))) }
+      for g in graphIndex.groups where g != UserInfo.mastersGroup { out.insert(.identity(.group(g))) }
+    }
+    // bind: a new binding (create) to any role one may bind, or a subject added to an existing binding (update,
+    // patch), whose roleRef cannot change. What the role grants is reached in the same step.
+    var bound = Set<Node>()
+    let newClusterBinding = can("create", rbac, "clusterrolebindings")
+    for role in cluster.clusterRoles where can("bind", rbac, "clusterroles", name: role.name) {
+      let key = RoleKey(kind: .clusterRole, name: role.name)
+      let existing = cluster.clusterRoleBindings.contains { b in
+        b.roleRef.kind == .clusterRole && b.roleRef.name == role.name
+          && (can("update", rbac, "clusterrolebindings", name: b.name) || can("patch", rbac, "clusterrolebindings", name: b.name))
+      }
+      if newClusterBinding || existing { bound.formUnion(held(key, in: "")) }
+    }
+    for ns in cluster.namespaces {
+      let create = can("create", rbac, "rolebindings", in: ns)
+      let keys = cluster.clusterRoles.map { RoleKey(kind: .clusterRole, name: $0.name) }
+        + cluster.roles.filter { $0.namespace == ns }.map { RoleKey(kind: .role, namespace: ns, name: $0.name) }
+      for key in keys where can("bind", rbac, key.kind == .clusterRole ? "clusterroles" : "roles", name: key.name, in: ns) {
+        let existing = cluster.roleBindings.contains { b in
+          b.namespace == ns && b.roleRef.kind == key.kind && b.roleRef.name == key.name
+            && (can("update", rbac, "rolebindings", name: b.name, in: ns) || can("patch", rbac, "rolebindings", name: b.name, in: ns))
+        }
+        if create || existing { bound.formUnion(held(key, in: ns)) }
+      }
+    }
+    // escalate: rules written into a role bound to oneself: every rule, where that binding holds.
+    var seenBindings = Set<BindingRef>()
+    for grant in policy.allGrants(for: user) where seenBindings.insert(grant.binding).inserted {
+      let role = grant.role
+      let (resource, ns) = role.kind == .clusterRole ? ("clusterroles", "") : ("roles", role.namespace)
+      guard can("escalate", rbac, resource, name: role.name, in: ns),
+        can("update", rbac, resource, name: role.name, in: ns) || can("patch", rbac, resource, name: role.name, in: ns)
+      else { continue }
+      if grant.binding.kind == .clusterRoleBinding {
+        out.insert(.admin)
+      } else {
+        bound.formUnion(held(nil, in: grant.binding.namespace))
+      }
+    }
+    out.formUnion(bound)
+    if let me { out.remove(.identity(me)) }
+    return out
+  }
+
+  /// Every node's distance to `target`, by breadth-first search over the successors of every identity.
+  func distances(to target: Node) -> [Node: Int] {
+    var edges: [Node: Set<Node>] = [:]
+    let identities = EscalationGraph(policy: policy, objects: cluster.objects).identities
+    for id in identities { edges[.identity(id)] = successors(id.identity!, self: id, policy: policy) }
+    edges[.admin] = [.node]
+    edges[.node] = Set(cluster.objects.workloads.map { .identity(.serviceAccount(namespace: $0.namespace, name: $0.serviceAccount)) })
+    var reverse: [Node: [Node]] = [:]
+    for (from, tos) in edges { for to in tos { reverse[to, default: []].append(from) } }
+    var distance: [Node: Int] = [target: 0]
+    var queue = [target]
+    var head = 0
+    while head < queue.count {
+      let node = queue[head]
+      head += 1
+      for from in reverse[node] ?? [] where distance[from] == nil {
+        distance[from] = distance[node]! + 1
+        queue.append(from)
+      }
+    }
+    return distance
+  }
+}
+
+@Test(arguments: 0..<40)
+func graphAgreesWithTheReferenceModel(batch: Int) throws {
+  for seed in (batch * 10)..<(batch * 10 + 10) {
+    let cluster = RandomCluster(seed: UInt64(seed))
+    let reference = ReferenceModel(cluster)
+    let graph = EscalationGraph(policy: reference.policy, objects: cluster.objects)
+    for (target, node) in [(ReferenceModel.Node.admin, GraphNode.clusterAdmin), (.node, .node)] {
+      let expected = reference.distances(to: target)
+      let found = graph.distances(to: node)
+      for identity in graph.identities where expected[.identity(identity)] != found[identity] {
+        let path = graph.shortestPaths(from: identity, to: node).first?.map(\.description).joined(separator: ", ")
+        Issue.record(
+          "seed \(seed): \(identity) to \(node): reference \(expected[.identity(identity)].map(String.init) ?? "unreachable"), graph \(found[identity].map(String.init) ?? "unreachable") (\(path ?? "no path"))")
+        return
+      }
+    }
+  }
+}
