@@ -10,7 +10,7 @@ BENCH_DIR ?= bench-data
 help:
 	@echo "make demo    build, ingest the bundled fixtures into $(DB), answer real questions"
 	@echo "make test    build and run every test"
-	@echo "make bench   generate S/M/XL synthetic clusters and measure ingest, batch, who-can, memory"
+	@echo "make bench   generate S/M/XL, XL-dense and XL-pods50k clusters with workloads; measure every command and its growth"
 	@echo "make bench-cluster  time ingest --cluster through kubectl against a fake API server serving XL"
 	@echo "make queries regenerate Sources/RBACStore/EmbeddedQueries.swift from queries/*.sql (and data/)"
 	@echo "make docs    regenerate docs/primitives.md (the escalation catalog) and docs/ci-example.md (the CI recipe run)"
@@ -40,9 +40,7 @@ demo: build
 bench: release bench-data bench-cli bench-swift
 
 bench-data:
-	@for size in S M XL; do \
-	  [ -f $(BENCH_DIR)/$$size/cluster.json ] || python3 scripts/synth-cluster.py --size $$size --out $(BENCH_DIR)/$$size >/dev/null; \
-	done
+	@./scripts/bench-data.sh $(BENCH_DIR)
 
 bench-cli: release bench-data
 	./scripts/bench-cli.sh $(BIN_RELEASE) $(BENCH_DIR)

@@ -74,8 +74,10 @@ extension Analyst {
       default: return 3
       }
     }
+    let stored = try database.storedDistances(of: snapshot, to: .clusterAdmin, firstSteps: true)
     let entries = graph.risks(
-      toAdmin: try distances(to: .clusterAdmin, in: graph), toNode: try distances(to: .node, in: graph)
+      toAdmin: try stored?.steps ?? graph.distances(to: .clusterAdmin), toNode: try distances(to: .node, in: graph),
+      firstSteps: stored?.firstSteps
     ).sorted {
       (rank($0.identity), -$0.score, $0.identity.description) < (rank($1.identity), -$1.score, $1.identity.description)
     }.map { risk in

@@ -7,12 +7,16 @@ import RBACStore
 extension RolecallDatabase {
   /// Writes a snapshot together with its escalation distances, computed here once so that `paths` and `audit`
   /// follow them instead of searching the whole graph on every question.
+  /// - Parameter phase: told `resolve`, `graph` and `write` as each begins, for a progress display.
   @discardableResult
-  public func writeSnapshotWithDistances(_ content: SnapshotContent, name: String?, sources: [String]) throws
-    -> SnapshotInfo
-  {
+  public func writeSnapshotWithDistances(
+    _ content: SnapshotContent, name: String?, sources: [String], phase: (String) -> Void = { _ in }
+  ) throws -> SnapshotInfo {
     var content = content
-    let graph = EscalationGraph(policy: content.policy(), objects: content.clusterObjects)
+    phase("resolve")
+    let policy = content.policy()
+    phase("graph")
+    let graph = EscalationGraph(policy: policy, objects: content.clusterObjects)
     var distances: [String: [String: Int]] = [:]
     var firstSteps: [String: [String: StoredStep]] = [:]
     for target in Self.storedTargets {
@@ -25,6 +29,7 @@ extension RolecallDatabase {
     }
     content.distances = distances
     content.firstSteps = firstSteps
+    phase("write")
     return try writeSnapshot(content, name: name, sources: sources)
   }
 

@@ -91,7 +91,9 @@ extension Rolecall {
 
     @OptionGroup var databaseFile: DatabaseFileOptions
 
-    @Flag(name: .shortAndLong, help: "Print no summary.")
+    @Flag(
+      name: .shortAndLong,
+      help: "Print no summary, and no progress line (shown on a terminal once an ingest takes over a second, never under CI or NO_COLOR).")
     var quiet = false
 
     @Flag(help: "List every warning instead of the first few of each kind.")
@@ -146,10 +148,13 @@ extension Rolecall {
         options.base = (base, try opened.content(of: try opened.snapshot(named: base)))
         database = opened
       }
+      let progress = IngestProgress(quiet: quiet)
+      defer { progress.finish() }
       let content = labelled(try RBACIngest.Ingest.read(paths: paths, options: options))
       let read = clock.now
       let info = try (database ?? RolecallDatabase(path: databasePath)).writeSnapshotWithDistances(
-        content, name: snapshot, sources: (base.map { ["snapshot:" + $0] } ?? []) + paths)
+        content, name: snapshot, sources: (base.map { ["snapshot:" + $0] } ?? []) + paths, phase: progress.enter)
+      progress.finish()
       if timings { printError("timings: read \(format(read - start)), write \(format(clock.now - read))\n") }
       try summarize(info, content)
     }
@@ -204,8 +209,11 @@ extension Rolecall {
       let normalized = clock.now
       // Opened only now, so that a cluster that cannot be read leaves no database file behind.
       let database = try RolecallDatabase(path: databasePath)
+      let writing = IngestProgress(quiet: quiet)
+      defer { writing.finish() }
       let info = try database.writeSnapshotWithDistances(
-        content, name: snapshot, sources: ["kubectl:\(fetched.context)"])
+        content, name: snapshot, sources: ["kubectl:\(fetched.context)"], phase: writing.enter)
+      writing.finish()
       if timings {
         printError(
           "timings: context \"\(fetched.context)\": \(fetched.objects) objects; fetch \(format(fetched.fetchSeconds)) "
