@@ -1,5 +1,6 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
+import Foundation
 import RBACGraph
 import RBACModel
 import RBACStore
@@ -8,29 +9,57 @@ extension RolecallDatabase {
   /// Writes a snapshot together with its escalation distances, computed here once so that `paths` and `audit`
   /// follow them instead of searching the whole graph on every question.
   /// - Parameter phase: told `resolve`, `graph` and `write` as each begins, for a progress display.
+  ///
+  /// The objects are written while the graph is computed on the other core: the write needs nothing of the graph
+  /// until its last rows, and waits for them inside the same transaction.
   @discardableResult
   public func writeSnapshotWithDistances(
-    _ content: SnapshotContent, name: String?, sources: [String], phase: (String) -> Void = { _ in }
+    _ content: SnapshotContent, name: String?, sources: [String], phase: @escaping (String) -> Void = { _ in }
   ) throws -> SnapshotInfo {
-    var content = content
     phase("resolve")
     let policy = content.policy()
+    let objects = content.clusterObjects
     phase("graph")
-    let graph = EscalationGraph(policy: policy, objects: content.clusterObjects)
+    // The writer gets a thread of its own: inside a dispatch_apply worker, the graph's own parallel loops would run
+    // on one core.
+    let computed = DispatchSemaphore(value: 0)
+    let finished = DispatchSemaphore(value: 0)
+    nonisolated(unsafe) var summary: (distances: [String: [String: Int]], firstSteps: [String: [String: StoredStep]])?
+    nonisolated(unsafe) var written: Result<SnapshotInfo, Error>?
+    let writer = Thread {
+      written = Result {
+        try self.writeSnapshot(content, name: name, sources: sources) {
+          computed.wait()
+          return summary!
+        }
+      }
+      finished.signal()
+    }
+    writer.stackSize = 8 << 20
+    writer.start()
+    summary = Self.graphSummary(policy: policy, objects: objects)
+    phase("write")
+    computed.signal()
+    finished.wait()
+    return try written!.get()
+  }
+
+  /// Every identity's distance to each stored target (-1 when it cannot reach it, so that a question about it needs
+  /// no search), and the first step of one shortest path from every node that reaches it.
+  static func graphSummary(policy: Policy, objects: ClusterObjects)
+    -> (distances: [String: [String: Int]], firstSteps: [String: [String: StoredStep]])
+  {
+    let graph = EscalationGraph(policy: policy, objects: objects)
     var distances: [String: [String: Int]] = [:]
     var firstSteps: [String: [String: StoredStep]] = [:]
-    for target in Self.storedTargets {
-      // Every identity gets a row, -1 when it cannot reach the target, so that a question about it needs no search.
+    for target in storedTargets {
       var steps = Dictionary(uniqueKeysWithValues: graph.identities.map { ($0.description, -1) })
       let reaching = graph.distances(to: target)
       for (node, n) in reaching { steps[node.description] = n }
       distances[target.description] = steps
       firstSteps[target.description] = FirstSteps(graph: graph, distances: reaching).stored
     }
-    content.distances = distances
-    content.firstSteps = firstSteps
-    phase("write")
-    return try writeSnapshot(content, name: name, sources: sources)
+    return (distances, firstSteps)
   }
 
   /// The targets whose distances ingest stores.
@@ -45,7 +74,7 @@ extension RolecallDatabase {
       let stored = try distances(of: snapshot, to: target.description, firstSteps: firstSteps)
     else { return nil }
     var result = StoredDistances()
-    var steps: [(node: GraphNode, next: GraphNode, step: String)] = []
+    var steps: [(node: GraphNode, next: GraphNode, step: String?)] = []
     for row in stored {
       guard let node = GraphNode(parsing: row.node) else { continue }
       result.known.insert(node)

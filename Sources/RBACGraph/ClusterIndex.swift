@@ -20,6 +20,13 @@ public struct ClusterIndex: Sendable {
   public let adminClusterRoles: [String]
   /// ClusterRoles whose rules could give an escalation edge (``grantsPower(_:)``): what `bind` may lead to.
   public let powerfulClusterRoles: Set<String>
+  /// Per namespace, its Roles that pass the same test.
+  public let powerfulRoles: [String: Set<String>]
+  /// Per Role name, the namespaces that hold a Role of that name.
+  public let roleNamespaces: [String: [String]]
+  /// ClusterRoleBindings and RoleBindings by name: what an update limited by resourceNames may change.
+  let clusterBindingsByName: [String: [Policy.Bound]]
+  let roleBindingsByName: [String: [Policy.Bound]]
   /// ClusterRoles that, bound in a namespace, let their holder run pods or mint tokens there.
   public let podPowerClusterRoles: [String]
   /// Per namespace, its Roles with the same power: settled once, not for every identity that may bind in it.
@@ -106,7 +113,14 @@ public struct ClusterIndex: Sendable {
     self.adminClusterRoles = policy.clusterRoles.values.filter { role in
       role.rules.contains(where: \.isFullWildcard)
     }.map(\.name).sorted()
+    self.roleNamespaces = Self.namespacesByName(policy.roles.mapValues { Array($0.keys) })
+    self.clusterBindingsByName = Dictionary(grouping: policy.clusterRoleBindings, by: \.ref.name)
+    self.roleBindingsByName = Dictionary(grouping: policy.roleBindings.values.flatMap { $0 }, by: \.ref.name)
     self.powerfulClusterRoles = Set(policy.clusterRoles.values.filter { Self.grantsPower($0.rules) }.map(\.name))
+    self.powerfulRoles = policy.roles.compactMapValues { roles in
+      let names = Set(roles.values.filter { Self.grantsPower($0.rules) }.map(\.name))
+      return names.isEmpty ? nil : names
+    }
     self.podPowerClusterRoles = policy.clusterRoles.values.filter { Self.hasPodPower($0.rules) }.map(\.name).sorted()
     self.podPowerRoles = policy.roles.compactMapValues { roles in
       let names = roles.values.filter { Self.hasPodPower($0.rules) }.map(\.name).sorted()
@@ -146,6 +160,11 @@ public struct ClusterIndex: Sendable {
     var found: [String: [String]] = [:]
     for (ns, list) in names { for name in list { found[name, default: []].append(ns) } }
     return found.mapValues { $0.sorted() }
+  }
+
+  /// Whether binding `role` could give any edge (``grantsPower(_:)``).
+  func isPowerful(_ role: RoleKey) -> Bool {
+    role.kind == .clusterRole ? powerfulClusterRoles.contains(role.name) : powerfulRoles[role.namespace]?.contains(role.name) == true
   }
 
   /// Whether namespace `ns` holds an object of `kind` named `name`.

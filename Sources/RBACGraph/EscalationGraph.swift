@@ -89,6 +89,17 @@ public final class EscalationGraph {
         return [Edge(from: node, to: .user(m.username), primitive: "aws-auth-mapping", evidence: evidence)]
           + m.groups.map { Edge(from: node, to: .group($0), primitive: "aws-auth-mapping", evidence: evidence) }
       }
+    case .everyUser:
+      return cluster.users.sorted().map { name in
+        Edge(from: node, to: .user(name), primitive: "any-identity", evidence: [.fact("user \(name) is named in the snapshot")])
+      }
+    case .everyGroup:
+      return cluster.groups.subtracting([UserInfo.mastersGroup]).sorted().map { name in
+        Edge(from: node, to: .group(name), primitive: "any-identity", evidence: [.fact("group \(name) is named in the snapshot")])
+      }
+    case .anyRole(let kind, let scope):
+      let grants = cluster.anyRoleGrants(kind: kind, scope: scope)
+      return catalogEdges(IdentityContext(node: node, user: UserInfo(name: "", groups: []), grants: grants, cluster: cluster))
     case .roleBound(let role, let scope):
       return catalogEdges(IdentityContext(node: node, user: UserInfo(name: "", groups: []), grants: boundGrants(role, scope, cluster), cluster: cluster))
     case .user, .group, .serviceAccount:
@@ -111,10 +122,12 @@ public final class EscalationGraph {
 
   /// The grants a new binding of `role` in `scope` would give: its rules (every rule for a nil role, as `escalate`
   /// may write them) under a ClusterRoleBinding for an empty scope, else RoleBindings in `scope`.
-  static func boundGrants(_ role: RoleKey?, _ scope: String, _ cluster: ClusterIndex) -> [Grant] {
+  static func boundGrants(_ role: RoleKey?, _ scope: String, _ cluster: ClusterIndex, bindingName: String? = nil)
+    -> [Grant]
+  {
     let binding = BindingRef(
       kind: scope.isEmpty ? .clusterRoleBinding : .roleBinding, namespace: scope,
-      name: role == nil ? "(rules written with escalate)" : "(a binding written with bind)")
+      name: bindingName ?? (role == nil ? "(rules written with escalate)" : "(a binding written with bind)"))
     let key = role ?? RoleKey(kind: .role, namespace: scope, name: "*")
     var rules: [PolicyRule] = []
     var origins: [String] = []
@@ -348,14 +361,19 @@ public final class EscalationGraph {
   /// distances are one backward search over it.
   private lazy var reverseEdges: [GraphNode: [Edge]] = {
     var reverse: [GraphNode: [Edge]] = [:]
-    var pending = identities + [.node]
-    prefetch(pending)
-    var visited = Set(pending)
-    while let node = pending.popLast() {
-      for edge in edges(from: node) {
-        reverse[edge.to, default: []].append(edge)
-        if visited.insert(edge.to).inserted { pending.append(edge.to) }
+    // Wave by wave, each wave's edges computed on every core: hubs and bound roles are only met on the way.
+    var wave = identities + [.node]
+    var visited = Set(wave)
+    while !wave.isEmpty {
+      prefetch(wave)
+      var next: [GraphNode] = []
+      for node in wave {
+        for edge in edges(from: node) {
+          reverse[edge.to, default: []].append(edge)
+          if visited.insert(edge.to).inserted { next.append(edge.to) }
+        }
       }
+      wave = next
     }
     return reverse
   }()

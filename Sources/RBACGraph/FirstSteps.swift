@@ -24,7 +24,7 @@ public struct FirstSteps: Sendable {
   }
 
   /// Steps as ``stored`` wrote them, their nodes read back by the loader.
-  public init(stored rows: [(node: GraphNode, next: GraphNode, step: String)]) {
+  public init(stored rows: [(node: GraphNode, next: GraphNode, step: String?)]) {
     for row in rows {
       next[row.node] = row.next
       encoded[row.node] = row.step
@@ -48,16 +48,27 @@ public struct FirstSteps: Sendable {
 
   private static func decode(_ text: String) -> Edge? { try? JSONDecoder().decode(Edge.self, from: Data(text.utf8)) }
 
-  /// Every step as the store keeps it, by the description of the node it leaves: where it leads, and the step as
-  /// JSON.
+  /// Every step as the store keeps it, by the description of the node it leaves: where it leads, and for an
+  /// identity the step as JSON (what a diff or an audit shows; the nodes after it are only walked through).
   public var stored: [String: StoredStep] {
     // Encoded on every core: an XL cluster has tens of thousands of steps.
     let rows = Array(steps).concurrentMap { node, step -> (String, StoredStep)? in
+      guard node.identity != nil || node.isCloudIdentity else {
+        return (node.description, StoredStep(next: step.to.description, step: nil))
+      }
       let encoder = JSONEncoder()
       encoder.outputFormatting = .sortedKeys
       guard let json = try? encoder.encode(step) else { return nil }
       return (node.description, StoredStep(next: step.to.description, step: String(decoding: json, as: UTF8.self)))
     }
     return Dictionary(uniqueKeysWithValues: rows.compactMap { $0 })
+  }
+}
+
+extension GraphNode {
+  /// An IAM identity of aws-auth: an identity of the snapshot, though not one the API server sees.
+  var isCloudIdentity: Bool {
+    if case .cloudIdentity = self { return true }
+    return false
   }
 }

@@ -28,6 +28,17 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
   /// or in every namespace (``everyNamespace``). A nil role stands for every rule, as `escalate` writes them.
   /// What `bind` and `escalate` lead to: the role's powers, which its own edges spell out.
   case roleBound(role: RoleKey?, scope: String)
+  /// Every role of a kind that `bind` may name in `scope`, all bound at once (`roles:clusterroles@S`: every
+  /// ClusterRole; `roles:roles@S`: the Roles of S, or of every namespace each in its own for `*`;
+  /// `roles:bindings@S`: the roles that existing bindings of S refer to, which an update of their subjects gives,
+  /// `roles:clusterrole-bindings@S` the ClusterRoles among them): one node for a `bind` without resourceNames, however
+  /// many roles there are, whose edges are those of their rules combined.
+  case anyRole(kind: String, scope: String)
+  /// Every user the snapshot knows (`user:*`): where impersonating any user, or signing any client certificate,
+  /// leads.
+  case everyUser
+  /// Every group the snapshot knows but system:masters (`group:*`), which no certificate may carry.
+  case everyGroup
   /// Allowed everything: `system:masters`, or every verb on every resource cluster-wide.
   case clusterAdmin
   /// Root on a node, which yields the tokens of the pods that run there.
@@ -42,6 +53,8 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
     case .cloudIdentity(let arn): return "aws:" + arn
     case .namespaceAccounts(let ns): return "sa:\(ns):*"
     case .everyAccount: return "sa:*:*"
+    case .everyUser: return "user:*"
+    case .everyGroup: return "group:*"
     case .namespacePods(let ns): return "pods:" + ns
     case .everyPod: return "pods:*"
     case .namespaceTokens(let ns): return "secrets:" + ns
@@ -55,6 +68,7 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
         case .role: "role/" + role!.namespace + "/" + role!.name
         }
       return "bound:" + what + "@" + (scope.isEmpty ? "cluster" : scope)
+    case .anyRole(let kind, let scope): return "roles:" + kind + "@" + (scope.isEmpty ? "cluster" : scope)
     case .clusterAdmin: return "cluster-admin"
     case .node: return "node"
     }
@@ -67,6 +81,8 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
     case "node": self = .node
     case "sa:*:*": self = .everyAccount
     case "pods:*": self = .everyPod
+    case "user:*": self = .everyUser
+    case "group:*": self = .everyGroup
     case "secrets:*": self = .everyToken
     default:
       // Counted in bytes (the prefixes are ASCII): counting characters would walk every node's text.
@@ -76,6 +92,12 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
         self = .namespacePods(String(text.dropFirst(5)))
       } else if text.hasPrefix("bound:"), let node = GraphNode(boundRole: text.dropFirst(6)) {
         self = node
+      } else if text.hasPrefix("roles:"), let at = text.lastIndex(of: "@"),
+        ["clusterroles", "roles", "bindings", "clusterrole-bindings"].contains(text[text.index(text.startIndex, offsetBy: 6)..<at])
+      {
+        let place = text[text.index(after: at)...]
+        self = .anyRole(
+          kind: String(text[text.index(text.startIndex, offsetBy: 6)..<at]), scope: place == "cluster" ? "" : String(place))
       } else if text.hasPrefix("secrets:") && text.utf8.count > 8 {
         self = .namespaceTokens(String(text.dropFirst(8)))
       } else if text.hasSuffix(":*"), let resource = GraphNode.workloadResources.first(where: { text == $0 + ":*" }) {
@@ -135,7 +157,7 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
     case .serviceAccount(let ns, let name): return .impersonating(ServiceAccountName.username(namespace: ns, name: name))
     case .group(let name): return UserInfo(name: "", groups: [name])
     case .cloudIdentity, .namespaceAccounts, .everyAccount, .namespacePods, .everyPod, .namespaceTokens, .everyToken,
-      .existingWorkloads, .roleBound, .clusterAdmin, .node:
+      .existingWorkloads, .roleBound, .anyRole, .everyUser, .everyGroup, .clusterAdmin, .node:
       return nil
     }
   }
@@ -167,7 +189,7 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
   public var isHub: Bool {
     switch self {
     case .namespaceAccounts, .everyAccount, .namespacePods, .everyPod, .namespaceTokens, .everyToken, .existingWorkloads,
-      .roleBound:
+      .roleBound, .anyRole, .everyUser, .everyGroup:
       return true
     default: return false
     }
@@ -178,10 +200,13 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
   /// What a hop from `from` to `to` counts in steps: see ``EscalationGraph/cost(_:)``.
   public static func stepCost(from: GraphNode, to: GraphNode) -> Int { from.isHub && !to.isRoleBound ? 0 : 1 }
 
-  /// Whether this is a role's powers once bound (``roleBound(role:scope:)``).
+  /// Whether this is a role's powers once bound, or the roles a `bind` may name (``roleBound(role:scope:)``,
+  /// ``anyRole(kind:scope:)``): what a path shows last, when nothing more direct leads on.
   public var isRoleBound: Bool {
-    if case .roleBound = self { return true }
-    return false
+    switch self {
+    case .roleBound, .anyRole: return true
+    default: return false
+    }
   }
 
   /// The resources whose existing objects ``existingWorkloads(resource:)`` stands for.

@@ -22,13 +22,21 @@ public struct Primitive: Sendable {
     .privilegedGroup, .wildcardAdmin, .membership, .impersonate, .tokenRequest, .workloadCreate, .secretRead,
     .secretMint, .podExec, .bind, .escalate, .nodesProxy, .privilegedPod, .csrClientCertificate, .webhookControl,
     .awsAuthEdit,
-  ] + [.nodeTakeover, .adminNode, .awsAuthMapping, .anyAccount, .anyPod, .tokenSecret, .podCode]
+  ] + [.nodeTakeover, .adminNode, .awsAuthMapping, .anyAccount, .anyPod, .tokenSecret, .anyIdentity, .podCode]
 
   /// The step from "any service account of N" (or of every namespace) to each one.
   static let anyAccount = Primitive(
     id: "any-account", title: "Any service account",
     condition: "a power over every service account of N (sa:N:*), or of every namespace (sa:*:*)",
     yields: "each service account of N that the snapshot shows (as an object, a binding subject or a pod's account)",
+    reference: "rolecall: one step stands for many, so that a cluster-wide grant is one edge"
+  ) { _ in [] }
+
+  /// The step from "every user" or "every group" to each one the snapshot names.
+  static let anyIdentity = Primitive(
+    id: "any-identity", title: "Any user or group",
+    condition: "a power over every user (user:*) or every group but system:masters (group:*)",
+    yields: "each user or group the snapshot names (a binding subject, an aws-auth entry)",
     reference: "rolecall: one step stands for many, so that a cluster-wide grant is one edge"
   ) { _ in [] }
 

@@ -78,6 +78,11 @@ public enum ManifestReader {
       }
       throw IngestError.syntax(file: file, document: nil, line: error.line, message: error.message)
     }
+    // A large List decodes in pieces on every core; any piece that fails is decoded again whole, below, for the
+    // error to name the item and field as a whole decode does.
+    if data.count > 1 << 20, let items = try? decodeListInPieces(data) {
+      return [Located(manifest: .list(items), source: source)]
+    }
     do {
       if data.first(where: { $0 > 0x20 }) == UInt8(ascii: "[") {
         return try JSONDecoder().decode([Manifest].self, from: data).map { Located(manifest: $0, source: source) }
@@ -86,6 +91,23 @@ public enum ManifestReader {
     } catch let error as DecodingError {
       throw describe(error, file: file, document: 1, json: true)
     }
+  }
+
+  /// The items of a `kind: List` document, decoded a slice of items at a time on every core; nil when the document
+  /// is not such a List.
+  private static func decodeListInPieces(_ data: Data) throws -> [Manifest]? {
+    let found = data.withUnsafeBytes { raw in ListSplitter.split(raw.bindMemory(to: UInt8.self)) }
+    guard let (kind, items) = found, kind == "List" || kind.hasSuffix("List"), items.count > 1 else { return nil }
+    let pieces = min(items.count, 32)
+    let slices = (0..<pieces).map { p in items[p * items.count / pieces..<(p + 1) * items.count / pieces] }
+    let decoded = slices.concurrentMap { slice -> Result<[Manifest], Error> in
+      guard let first = slice.first, let last = slice.last else { return .success([]) }
+      var json = Data([UInt8(ascii: "[")])
+      json.append(data[(data.startIndex + first.lowerBound)..<(data.startIndex + last.upperBound)])
+      json.append(UInt8(ascii: "]"))
+      return Result { try JSONDecoder().decode([Manifest].self, from: json) }
+    }
+    return try decoded.flatMap { try $0.get() }
   }
 
   /// kubectl refuses duplicate keys (sigs.k8s.io/yaml for YAML, strict field validation for JSON): so does rolecall,

@@ -114,12 +114,13 @@ public struct SnapshotContent: Sendable {
 }
 
 /// The first step of one shortest path from a node to a target, as the store keeps it: the node it leads to by its
-/// description, the step (an escalation-graph edge) as JSON.
+/// description, and for an identity the step (an escalation-graph edge) as JSON. A hub or a bound role keeps only
+/// where it leads: paths are shown from identities, and only walked through the nodes after them.
 public struct StoredStep: Sendable, Hashable {
   public var next: String
-  public var step: String
+  public var step: String?
 
-  public init(next: String, step: String) {
+  public init(next: String, step: String?) {
     self.next = next
     self.step = step
   }

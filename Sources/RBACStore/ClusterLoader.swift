@@ -32,8 +32,8 @@ extension RolecallDatabase {
         arguments: [snapshot.id, target])
       while let row = try rows.next() {
         var distance = StoredDistance(node: row[0], steps: row[1])
-        if steps, let next: String = row[2], let step: String = row[3] {
-          distance.firstStep = StoredStep(next: next, step: step)
+        if steps, let next: String = row[2] {
+          distance.firstStep = StoredStep(next: next, step: row[3])
         }
         found.append(distance)
       }

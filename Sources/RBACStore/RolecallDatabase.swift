@@ -128,16 +128,19 @@ public final class RolecallDatabase: Sendable {
 
   /// Stores the content as a new snapshot, in one transaction: either all of it is written or none.
   @discardableResult
-  public func writeSnapshot(_ content: SnapshotContent, name: String?, sources: [String], at date: Date = Date())
-    throws -> SnapshotInfo
-  {
+  /// - Parameter graphSummary: when given, called inside the transaction once every object is written, for the
+  ///   distances and first steps to store with them (a caller computes them meanwhile on another thread).
+  public func writeSnapshot(
+    _ content: SnapshotContent, name: String?, sources: [String], at date: Date = Date(),
+    graphSummary: (() -> (distances: [String: [String: Int]], firstSteps: [String: [String: StoredStep]]))? = nil
+  ) throws -> SnapshotInfo {
     do {
       // IMMEDIATE: the write lock is taken (through the busy timeout) before the first read, so a concurrent ingest
       // that commits meanwhile cannot turn this transaction's later write into an immediate "busy".
       return try writer.writeWithoutTransaction { db in
         var info: SnapshotInfo?
         try db.inTransaction(.immediate) {
-          info = try Self.insertSnapshot(db, content, name: name, sources: sources, date: date)
+          info = try Self.insertSnapshot(db, content, name: name, sources: sources, date: date, graphSummary: graphSummary)
           return .commit
         }
         return info!
@@ -148,7 +151,8 @@ public final class RolecallDatabase: Sendable {
   }
 
   private static func insertSnapshot(
-    _ db: Database, _ content: SnapshotContent, name: String?, sources: [String], date: Date
+    _ db: Database, _ content: SnapshotContent, name: String?, sources: [String], date: Date,
+    graphSummary: (() -> (distances: [String: [String: Int]], firstSteps: [String: [String: StoredStep]]))?
   ) throws -> SnapshotInfo {
     let snapshotName = try name ?? Self.freshName(db, date: date)
     if try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM snapshot WHERE name = ?)", arguments: [snapshotName])
@@ -156,7 +160,8 @@ public final class RolecallDatabase: Sendable {
     {
       throw StoreError.snapshotExists(name: snapshotName)
     }
-    try SnapshotWriter(db: db).write(content, name: snapshotName, createdAt: date, sources: sources)
+    try SnapshotWriter(db: db).write(
+      content, name: snapshotName, createdAt: date, sources: sources, graphSummary: graphSummary)
     return try Self.withLabels(
       SnapshotInfo.fetchOne(db, sql: "SELECT * FROM snapshot WHERE name = ?", arguments: [snapshotName])!, db)
   }

@@ -9,7 +9,10 @@ import RBACModel
 struct SnapshotWriter {
   let db: Database
 
-  func write(_ content: SnapshotContent, name: String, createdAt: Date, sources: [String]) throws {
+  func write(
+    _ content: SnapshotContent, name: String, createdAt: Date, sources: [String],
+    graphSummary: (() -> (distances: [String: [String: Int]], firstSteps: [String: [String: StoredStep]]))? = nil
+  ) throws {
     try db.execute(
       sql: """
         INSERT INTO snapshot (name, created_at, sources, skipped_kinds, cluster_roles, roles, cluster_role_bindings,
@@ -145,23 +148,6 @@ struct SnapshotWriter {
         sql: "INSERT INTO aws_auth_mapping (snapshot_id, seq, source, arn, username, groups) VALUES (?, ?, ?, ?, ?, ?)",
         arguments: [snapshot, i, m.source, m.arn, m.username, JSONText.encode(m.groups)])
     }
-    if let distances = content.distances {
-      let insertDistance = try db.cachedStatement(
-        sql: """
-          INSERT INTO graph_distance (snapshot_id, target, node, steps, next_node, first_step) VALUES (?, ?, ?, ?, ?, ?)
-          """)
-      for (target, steps) in distances.sorted(by: { $0.key < $1.key }) {
-        let firstSteps = content.firstSteps?[target] ?? [:]
-        for (node, n) in steps {
-          let step = firstSteps[node]
-          try insertDistance.execute(arguments: [snapshot, target, node, n, step?.next, step?.step])
-        }
-      }
-      try db.execute(sql: "UPDATE snapshot SET distances_computed = 1 WHERE id = ?", arguments: [snapshot])
-      if content.firstSteps != nil {
-        try db.execute(sql: "UPDATE snapshot SET first_steps_stored = 1 WHERE id = ?", arguments: [snapshot])
-      }
-    }
     let insertDiagnostic = try db.cachedStatement(
       sql: """
         INSERT INTO diagnostic (snapshot_id, seq, category, message, source_file, source_document)
@@ -172,6 +158,29 @@ struct SnapshotWriter {
         snapshot, i, diagnostic.category.rawValue, diagnostic.message, diagnostic.source?.file,
         diagnostic.source?.document,
       ])
+    }
+    // Written last: a caller that computes them while the objects are written hands them over only now.
+    var summary = content.distances.map { ($0, content.firstSteps) }
+    if summary == nil, let graphSummary {
+      let computed = graphSummary()
+      summary = (computed.distances, computed.firstSteps)
+    }
+    if let (distances, stepsByTarget) = summary {
+      let insertDistance = try db.cachedStatement(
+        sql: """
+          INSERT INTO graph_distance (snapshot_id, target, node, steps, next_node, first_step) VALUES (?, ?, ?, ?, ?, ?)
+          """)
+      for (target, steps) in distances.sorted(by: { $0.key < $1.key }) {
+        let firstSteps = stepsByTarget?[target] ?? [:]
+        for (node, n) in steps {
+          let step = firstSteps[node]
+          try insertDistance.execute(arguments: [snapshot, target, node, n, step?.next, step?.step])
+        }
+      }
+      try db.execute(sql: "UPDATE snapshot SET distances_computed = 1 WHERE id = ?", arguments: [snapshot])
+      if stepsByTarget != nil {
+        try db.execute(sql: "UPDATE snapshot SET first_steps_stored = 1 WHERE id = ?", arguments: [snapshot])
+      }
     }
   }
 }

@@ -175,21 +175,21 @@ struct ReferenceModel {
     return level != "restricted" && level != "baseline"
   }
 
-  /// The policy with one more binding of `role` to a new user, cluster-wide (scope ""), in one namespace, or in
-  /// every namespace ("*"); a nil role is a Role of every rule in that namespace (what escalate can write).
-  func policy(binding role: RoleKey?, in scope: String) -> Policy {
+  /// The policy with more bindings to a new user, each of a role in a scope: cluster-wide (""), or in one namespace;
+  /// a nil role is a Role of every rule in that namespace (what escalate can write).
+  func policy(binding roles: [(role: RoleKey?, scope: String)]) -> Policy {
     var c = cluster
     let holder = [Subject.user("zz-holder")]
-    var ref = RoleRef(kind: role?.kind ?? .role, name: role?.name ?? "zz-everything")
-    if role == nil {
-      c.roles.append(Role(namespace: scope, name: "zz-everything", rules: [PolicyRule(verbs: ["*"], apiGroups: ["*"], resources: ["*"])]))
-      ref = RoleRef(kind: .role, name: "zz-everything")
-    }
-    if scope.isEmpty {
-      c.clusterRoleBindings.append(ClusterRoleBinding(name: "zz-new", roleRef: ref, subjects: holder))
-    } else {
-      for ns in [scope] {
-        c.roleBindings.append(RoleBinding(namespace: ns, name: "zz-new", roleRef: ref, subjects: holder))
+    for (i, (role, scope)) in roles.enumerated() {
+      var ref = RoleRef(kind: role?.kind ?? .role, name: role?.name ?? "zz-everything")
+      if role == nil {
+        c.roles.append(Role(namespace: scope, name: "zz-everything-\(i)", rules: [PolicyRule(verbs: ["*"], apiGroups: ["*"], resources: ["*"])]))
+        ref = RoleRef(kind: .role, name: "zz-everything-\(i)")
+      }
+      if scope.isEmpty {
+        c.clusterRoleBindings.append(ClusterRoleBinding(name: "zz-new-\(i)", roleRef: ref, subjects: holder))
+      } else {
+        c.roleBindings.append(RoleBinding(namespace: scope, name: "zz-new-\(i)", roleRef: ref, subjects: holder))
       }
     }
     return c.policy
@@ -204,11 +204,15 @@ struct ReferenceModel {
   let heldCache = Held()
 
   /// What binding `role` in `scope` gives: the successors of its holder.
-  func held(_ role: RoleKey?, in scope: String) -> Set<Node> {
-    let key = "\(role.map { "\($0.kind)/\($0.namespace)/\($0.name)" } ?? "*")@\(scope)"
+  func held(_ role: RoleKey?, in scope: String) -> Set<Node> { held([(role, scope)]) }
+
+  /// What binding all of `roles` at once gives (a bind that names no role may bind every one).
+  func held(_ roles: [(role: RoleKey?, scope: String)]) -> Set<Node> {
+    guard !roles.isEmpty else { return [] }
+    let key = roles.map { "\($0.role.map { "\($0.kind)/\($0.namespace)/\($0.name)" } ?? "*")@\($0.scope)" }.joined(separator: ",")
     if let known = heldCache.known[key] { return known }
     guard heldCache.inProgress.insert(key).inserted else { return [] }
-    let found = successors(UserInfo(name: "zz-holder", groups: []), self: nil, policy: policy(binding: role, in: scope))
+    let found = successors(UserInfo(name: "zz-holder", groups: []), self: nil, policy: policy(binding: roles))
     heldCache.inProgress.remove(key)
     // Only a set computed with nothing else in progress is complete: inside a cycle, the outer role is left out.
     if heldCache.inProgress.isEmpty { heldCache.known[key] = found }
@@ -309,25 +313,57 @@ struct ReferenceModel {
     // bind: a new binding (create) to any role one may bind, or a subject added to an existing binding (update,
     // patch), whose roleRef cannot change. What the role grants is reached in the same step.
     var bound = Set<Node>()
-    let newClusterBinding = can("create", rbac, "clusterrolebindings")
-    for role in cluster.clusterRoles where can("bind", rbac, "clusterroles", name: role.name) {
-      let key = RoleKey(kind: .clusterRole, name: role.name)
-      let existing = cluster.clusterRoleBindings.contains { b in
-        b.roleRef.kind == .clusterRole && b.roleRef.name == role.name
-          && (can("update", rbac, "clusterrolebindings", name: b.name) || can("patch", rbac, "clusterrolebindings", name: b.name))
+    // A name no rule lists: allowed only by a rule without resourceNames, which may bind every role at once.
+    let anyName = "zz-any-name"
+    let clusterRoleKeys = cluster.clusterRoles.map { RoleKey(kind: .clusterRole, name: $0.name) }
+    if can("create", rbac, "clusterrolebindings") {
+      if can("bind", rbac, "clusterroles", name: anyName) {
+        bound.formUnion(held(clusterRoleKeys.map { ($0, "") }))
+      } else {
+        for key in clusterRoleKeys where can("bind", rbac, "clusterroles", name: key.name) { bound.formUnion(held(key, in: "")) }
       }
-      if newClusterBinding || existing { bound.formUnion(held(key, in: "")) }
+    }
+    func updates(_ resource: String, _ name: String, in ns: String = "") -> Bool {
+      can("update", rbac, resource, name: name, in: ns) || can("patch", rbac, resource, name: name, in: ns)
+    }
+    if updates("clusterrolebindings", anyName) && can("bind", rbac, "clusterroles", name: anyName) {
+      bound.formUnion(held(cluster.clusterRoleBindings.filter { $0.roleRef.kind == .clusterRole }.map {
+        (RoleKey(kind: .clusterRole, name: $0.roleRef.name), "")
+      }))
+    } else {
+      for b in cluster.clusterRoleBindings where b.roleRef.kind == .clusterRole && updates("clusterrolebindings", b.name)
+        && can("bind", rbac, "clusterroles", name: b.roleRef.name)
+      {
+        bound.formUnion(held(RoleKey(kind: .clusterRole, name: b.roleRef.name), in: ""))
+      }
     }
     for ns in cluster.namespaces {
-      let create = can("create", rbac, "rolebindings", in: ns)
-      let keys = cluster.clusterRoles.map { RoleKey(kind: .clusterRole, name: $0.name) }
-        + cluster.roles.filter { $0.namespace == ns }.map { RoleKey(kind: .role, namespace: ns, name: $0.name) }
-      for key in keys where can("bind", rbac, key.kind == .clusterRole ? "clusterroles" : "roles", name: key.name, in: ns) {
-        let existing = cluster.roleBindings.contains { b in
-          b.namespace == ns && b.roleRef.kind == key.kind && b.roleRef.name == key.name
-            && (can("update", rbac, "rolebindings", name: b.name, in: ns) || can("patch", rbac, "rolebindings", name: b.name, in: ns))
+      let roleKeys = cluster.roles.filter { $0.namespace == ns }.map { RoleKey(kind: .role, namespace: ns, name: $0.name) }
+      func bindable(_ key: RoleKey) -> Bool {
+        can("bind", rbac, key.kind == .clusterRole ? "clusterroles" : "roles", name: key.name, in: ns)
+      }
+      if can("create", rbac, "rolebindings", in: ns) {
+        for (keys, resource) in [(clusterRoleKeys, "clusterroles"), (roleKeys, "roles")] {
+          if can("bind", rbac, resource, name: anyName, in: ns) {
+            bound.formUnion(held(keys.map { ($0, ns) }))
+          } else {
+            for key in keys where bindable(key) { bound.formUnion(held(key, in: ns)) }
+          }
         }
-        if create || existing { bound.formUnion(held(key, in: ns)) }
+      }
+      let existing = cluster.roleBindings.filter { $0.namespace == ns }
+      func key(_ b: RoleBinding) -> RoleKey {
+        RoleKey(kind: b.roleRef.kind, namespace: b.roleRef.kind == .role ? ns : "", name: b.roleRef.name)
+      }
+      var individually = existing
+      if updates("rolebindings", anyName, in: ns) && can("bind", rbac, "clusterroles", name: anyName, in: ns) {
+        let allKinds = can("bind", rbac, "roles", name: anyName, in: ns)
+        let together = existing.filter { allKinds || $0.roleRef.kind == .clusterRole }
+        bound.formUnion(held(together.map { (key($0), ns) }))
+        individually = allKinds ? [] : existing.filter { $0.roleRef.kind == .role }
+      }
+      for b in individually where updates("rolebindings", b.name, in: ns) && bindable(key(b)) {
+        bound.formUnion(held(key(b), in: ns))
       }
     }
     // escalate: rules written into a role bound to oneself: every rule, where that binding holds.

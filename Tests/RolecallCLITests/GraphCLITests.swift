@@ -91,7 +91,7 @@ private func rolecall(_ arguments: String...) throws -> RunResult {
 @Test func primitivesPrintTheCatalog() throws {
   let result = try runRolecall(["primitives", "-o", "json"])
   let entries = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [[String: String]]
-  #expect(entries.count == 23)
+  #expect(entries.count == 24)
   #expect(entries.allSatisfy { !$0["condition"]!.isEmpty && !$0["reference"]!.isEmpty })
 }
 

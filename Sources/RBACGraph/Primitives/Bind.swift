@@ -16,97 +16,130 @@ extension Primitive {
       + "name, cluster-wide -> that ClusterRole cluster-wide; create rolebindings in N (or update/patch an existing "
       + "one of N) and bind, in N, a ClusterRole or a Role of N -> that role in N; create rolebindings cluster-wide "
       + "and bind clusterroles cluster-wide -> that ClusterRole in every namespace",
-    yields: "whatever the bound role grants (bound:ROLE@SCOPE); cluster-admin for a role with every verb on every "
-      + "resource bound cluster-wide",
+    yields: "whatever the bound role grants (bound:ROLE@SCOPE; roles:KIND@SCOPE for a bind without resourceNames); "
+      + "cluster-admin for a role with every verb on every resource bound cluster-wide",
     reference: "kubernetes.io RBAC: restrictions on role binding creation; registry/rbac/escalation_check.go; "
       + "ESCALATION E03, E04"
   ) { context in
-    let binds = context.matching(["bind"], rbacGroup, "clusterroles") + context.matching(["bind"], rbacGroup, "roles")
+    // Grants alike in scope, resources and names act alike: a node that holds many roles at once (roles:...) has
+    // thousands of such rules, of which one of each kind is enough.
+    func distinct(_ grants: [Grant], _ key: (Grant) -> String) -> [Grant] {
+      var seen = Set<String>()
+      return grants.filter { seen.insert(key($0)).inserted }
+    }
+    func scopeKey(_ g: Grant) -> String {
+      g.binding.kind == .clusterRoleBinding ? "" : g.holdsInEveryNamespace ? everyNamespace : "ns:" + g.binding.namespace
+    }
+    let binds = distinct(context.matching(["bind"], rbacGroup, "clusterroles") + context.matching(["bind"], rbacGroup, "roles")) { g in
+      "\(scopeKey(g))|\(g.rule.matchesResource("clusterroles", subresource: ""))|\(g.rule.matchesResource("roles", subresource: ""))|\(g.rule.resourceNames)"
+    }
     guard !binds.isEmpty else { return [] }
+    func writes(_ resource: String) -> [Grant] {
+      distinct(context.matching(["create", "update", "patch"], rbacGroup, resource)) { g in
+        "\(scopeKey(g))|\(g.rule.matchesVerb("create"))|\(g.rule.matchesVerb("update") || g.rule.matchesVerb("patch"))|\(g.rule.resourceNames)"
+      }
+    }
     let cluster = context.cluster
     let policy = cluster.policy
     var edges: [Edge] = []
     var seen = Set<GraphNode>()
-    func add(_ role: RoleKey, in scope: String, _ write: Grant, _ bind: Grant, existing: String? = nil) {
-      guard role.kind == .role || cluster.powerfulClusterRoles.contains(role.name) else { return }
-      let admin = scope.isEmpty && cluster.adminClusterRoles.contains(role.name)
-      let target: GraphNode = admin ? .clusterAdmin : .roleBound(role: role, scope: scope)
+    func add(_ target: GraphNode, _ write: Grant, _ bind: Grant, _ note: String) {
       guard seen.insert(target).inserted else { return }
-      let place = scope.isEmpty ? "cluster-wide" : scope == everyNamespace ? "in every namespace" : "in namespace \(scope)"
-      var note = "bind \(role.kind.rawValue) \"\(role.qualifiedName)\" \(place)"
-      if let existing { note += " by adding a subject to \(existing), which already refers to it" }
       edges.append(context.edge(to: target, "bind", [Evidence(write), Evidence(bind, note: note)]))
     }
-    /// The bind grant that lets the caller bind `role` in `namespace` ("" for cluster-wide), if any.
-    func binding(_ role: RoleKey, in namespace: String) -> Grant? {
-      let resource = role.kind == .clusterRole ? "clusterroles" : "roles"
-      return binds.first { g in
-        g.rule.matchesResource(resource, subresource: "")
-          && (g.rule.resourceNames.isEmpty || g.rule.resourceNames.contains(role.name))
-          && (g.binding.kind == .clusterRoleBinding
-            || (!namespace.isEmpty && (g.binding.namespace == namespace || g.binding.namespace == everyNamespace)))
-      }
+    func place(_ scope: String) -> String {
+      scope.isEmpty ? "cluster-wide" : scope == everyNamespace ? "in every namespace" : "in namespace \(scope)"
     }
-    /// The roles a bind grant may name: every one for a rule without resourceNames, else the named ones that exist.
-    func roles(_ bind: Grant, clusterRoles: Bool, namespace: String?) -> [RoleKey] {
-      if clusterRoles {
-        guard bind.rule.matchesResource("clusterroles", subresource: "") else { return [] }
-        let names = bind.rule.resourceNames.isEmpty ? Array(cluster.powerfulClusterRoles) : bind.rule.resourceNames
-        return names.filter { policy.clusterRoles[$0] != nil }.sorted().map { RoleKey(kind: .clusterRole, name: $0) }
-      }
-      guard let namespace, bind.rule.matchesResource("roles", subresource: "") else { return [] }
-      let held = policy.roles[namespace] ?? [:]
-      let names = bind.rule.resourceNames.isEmpty ? Array(held.keys) : bind.rule.resourceNames
-      return names.filter { held[$0] != nil }.sorted().map { RoleKey(kind: .role, namespace: namespace, name: $0) }
+    /// A new binding of `role` in `scope`; cluster-admin itself for an all-powerful ClusterRole bound cluster-wide.
+    func bound(_ role: RoleKey, in scope: String, _ write: Grant, _ bind: Grant, existing: String? = nil) {
+      guard cluster.isPowerful(role) else { return }
+      let admin = scope.isEmpty && cluster.adminClusterRoles.contains(role.name)
+      var note = "bind \(role.kind.rawValue) \"\(role.qualifiedName)\" \(place(scope))"
+      if let existing { note += " by adding a subject to \(existing), which already refers to it" }
+      add(admin ? .clusterAdmin : .roleBound(role: role, scope: scope), write, bind, note)
     }
-
-    // ClusterRoleBindings: new ones to any bindable ClusterRole, or subjects added to existing ones.
-    for write in context.matching(["create", "update", "patch"], rbacGroup, "clusterrolebindings")
-    where write.binding.kind == .clusterRoleBinding {
-      if write.rule.matchesVerb("create") && write.rule.resourceNames.isEmpty {
-        for bind in binds where bind.binding.kind == .clusterRoleBinding {
-          for role in roles(bind, clusterRoles: true, namespace: nil) { add(role, in: "", write, bind) }
+    /// Whether `bind` lets the caller bind `role` in `namespace` ("" for cluster-wide).
+    func allows(_ bind: Grant, _ role: RoleKey, in namespace: String) -> Bool {
+      bind.rule.matchesResource(role.kind == .clusterRole ? "clusterroles" : "roles", subresource: "")
+        && (bind.rule.resourceNames.isEmpty || bind.rule.resourceNames.contains(role.name))
+        && (bind.binding.kind == .clusterRoleBinding
+          || (!namespace.isEmpty && (bind.binding.namespace == namespace || bind.binding.namespace == everyNamespace)))
+    }
+    /// A new binding in `scope` of what `bind` may name: the named roles, or for a rule without resourceNames every
+    /// role of the kind, through one hub edge.
+    func create(_ write: Grant, _ bind: Grant, in scope: String) {
+      for (kind, resource) in [(RoleRef.Kind.clusterRole, "clusterroles"), (.role, "roles")]
+      where bind.rule.matchesResource(resource, subresource: "") {
+        if kind == .role && scope.isEmpty { continue }  // a ClusterRoleBinding cannot name a Role
+        if bind.rule.resourceNames.isEmpty {
+          add(.anyRole(kind: resource, scope: scope), write, bind, "bind any \(kind.rawValue) \(place(scope))")
+          continue
+        }
+        for name in bind.rule.resourceNames {
+          if kind == .clusterRole {
+            if policy.clusterRoles[name] != nil { bound(RoleKey(kind: .clusterRole, name: name), in: scope, write, bind) }
+          } else if scope == everyNamespace {
+            for ns in cluster.roleNamespaces[name] ?? [] { bound(RoleKey(kind: .role, namespace: ns, name: name), in: ns, write, bind) }
+          } else if policy.roles[scope]?[name] != nil {
+            bound(RoleKey(kind: .role, namespace: scope, name: name), in: scope, write, bind)
+          }
         }
       }
-      guard write.rule.matchesVerb("update") || write.rule.matchesVerb("patch") else { continue }
-      for bound in policy.clusterRoleBindings
-      where bound.role.kind == .clusterRole && bound.roleFound
-        && (write.rule.resourceNames.isEmpty || write.rule.resourceNames.contains(bound.ref.name))
+    }
+    /// Subjects added to the existing bindings `write` may change in `scope`: the roles they already refer to.
+    func update(_ write: Grant, in scope: String) {
+      // Every binding of the scope, with a bind that names no role: one hub edge.
+      let anyName = binds.filter {
+        $0.rule.resourceNames.isEmpty && (scope.isEmpty ? $0.binding.kind == .clusterRoleBinding
+          : $0.holdsInEveryNamespace || $0.binding.namespace == scope)
+      }
+      if write.rule.resourceNames.isEmpty,
+        let bind = anyName.first(where: { $0.rule.matchesResource("clusterroles", subresource: "") })
       {
-        if let bind = binding(bound.role, in: "") {
-          add(bound.role, in: "", write, bind, existing: "ClusterRoleBinding \"\(bound.ref.name)\"")
+        let roles = anyName.first(where: { $0.rule.matchesResource("roles", subresource: "") })
+        let kind = roles != nil || scope.isEmpty ? "bindings" : "clusterrole-bindings"
+        add(.anyRole(kind: kind, scope: scope), write, bind, "add a subject to any existing binding \(place(scope))")
+        if roles != nil || scope.isEmpty { return }
+      }
+      let candidates: [Policy.Bound]
+      if write.rule.resourceNames.isEmpty {
+        candidates =
+          scope.isEmpty ? policy.clusterRoleBindings
+          : scope == everyNamespace ? policy.roleBindings.values.flatMap { $0 } : policy.roleBindings[scope] ?? []
+      } else {
+        candidates = write.rule.resourceNames.flatMap { name in
+          (scope.isEmpty ? cluster.clusterBindingsByName[name] : cluster.roleBindingsByName[name]) ?? []
+        }.filter { scope.isEmpty || scope == everyNamespace || $0.ref.namespace == scope }
+      }
+      for binding in candidates where binding.roleFound {
+        let ns = binding.ref.namespace
+        if let bind = binds.first(where: { allows($0, binding.role, in: ns) }) {
+          let kind = scope.isEmpty ? "ClusterRoleBinding \"\(binding.ref.name)\"" : "RoleBinding \"\(ns)/\(binding.ref.name)\""
+          bound(binding.role, in: ns, write, bind, existing: kind)
         }
       }
     }
 
-    // RoleBindings: in the namespace of the write, or in every namespace for a cluster-wide one.
-    for write in context.matching(["create", "update", "patch"], rbacGroup, "rolebindings") {
+    for write in writes("clusterrolebindings") where write.binding.kind == .clusterRoleBinding {
+      if write.rule.matchesVerb("create") && write.rule.resourceNames.isEmpty {
+        for bind in binds where bind.binding.kind == .clusterRoleBinding { create(write, bind, in: "") }
+      }
+      if write.rule.matchesVerb("update") || write.rule.matchesVerb("patch") { update(write, in: "") }
+    }
+    for write in writes("rolebindings") {
       let everywhere = write.holdsInEveryNamespace
       if write.rule.matchesVerb("create") && write.rule.resourceNames.isEmpty {
         for bind in binds {
           if everywhere && bind.holdsInEveryNamespace {
-            // One binding per namespace grants a ClusterRole everywhere; each namespace's Roles in their own.
-            for role in roles(bind, clusterRoles: true, namespace: nil) { add(role, in: everyNamespace, write, bind) }
-            for ns in policy.roles.keys.sorted() {
-              for role in roles(bind, clusterRoles: false, namespace: ns) { add(role, in: ns, write, bind) }
-            }
-            continue
+            create(write, bind, in: everyNamespace)
+          } else {
+            let ns = bind.holdsInEveryNamespace ? write.binding.namespace : bind.binding.namespace
+            if everywhere || ns == write.binding.namespace { create(write, bind, in: ns) }
           }
-          let ns = bind.holdsInEveryNamespace ? write.binding.namespace : bind.binding.namespace
-          guard everywhere || ns == write.binding.namespace else { continue }
-          for role in roles(bind, clusterRoles: true, namespace: ns) { add(role, in: ns, write, bind) }
-          for role in roles(bind, clusterRoles: false, namespace: ns) { add(role, in: ns, write, bind) }
         }
       }
-      guard write.rule.matchesVerb("update") || write.rule.matchesVerb("patch") else { continue }
-      let namespaces = everywhere ? policy.roleBindings.keys.sorted() : [write.binding.namespace]
-      for ns in namespaces {
-        for bound in policy.roleBindings[ns] ?? []
-        where bound.roleFound && (write.rule.resourceNames.isEmpty || write.rule.resourceNames.contains(bound.ref.name)) {
-          if let bind = binding(bound.role, in: ns) {
-            add(bound.role, in: ns, write, bind, existing: "RoleBinding \"\(ns)/\(bound.ref.name)\"")
-          }
-        }
+      if write.rule.matchesVerb("update") || write.rule.matchesVerb("patch") {
+        update(write, in: everywhere ? everyNamespace : write.binding.namespace)
       }
     }
     return edges
@@ -121,14 +154,61 @@ extension ClusterIndex {
     }
   }
 
-  /// Whether a role's rules could give any escalation edge: false only for rules that read (get, list, watch)
-  /// nothing that a read escalates through (secrets, pods/exec, pods/attach, nodes/proxy, wildcards), and for
-  /// non-resource URLs. `bind` leads only to roles that pass, which keeps a `bind *` from naming every role.
+  /// The requests some primitive of the catalog acts on: (verbs, group, resource). A role none of whose rules
+  /// allows one of them gives no edge, however it is bound.
+  static let escalationRequests: [(verbs: [String], group: String, resource: String)] = [
+    (["create", "update", "patch"], "", "pods"), (["create", "get"], "", "pods/exec"), (["create", "get"], "", "pods/attach"),
+    (["update", "patch"], "", "pods/ephemeralcontainers"), (["get", "list", "watch", "create"], "", "secrets"),
+    (["impersonate"], "", "serviceaccounts"), (["create"], "", "serviceaccounts/token"), (["impersonate"], "", "users"),
+    (["impersonate"], "", "groups"), (["get", "create"], "", "nodes/proxy"), (["update", "patch"], "", "configmaps"),
+    (["update", "patch"], "", "namespaces"), (["create", "update", "patch"], "", "replicationcontrollers"),
+    (["create", "update", "patch"], "apps", "deployments"), (["create", "update", "patch"], "apps", "replicasets"),
+    (["create", "update", "patch"], "apps", "statefulsets"), (["create", "update", "patch"], "apps", "daemonsets"),
+    (["create"], "batch", "jobs"), (["create", "update", "patch"], "batch", "cronjobs"),
+    (["create", "update", "patch"], rbacGroup, "rolebindings"), (["create", "update", "patch"], rbacGroup, "clusterrolebindings"),
+    (["bind", "escalate"], rbacGroup, "roles"), (["bind", "escalate"], rbacGroup, "clusterroles"),
+    (["create"], "certificates.k8s.io", "certificatesigningrequests"),
+    (["update"], "certificates.k8s.io", "certificatesigningrequests/approval"), (["approve"], "certificates.k8s.io", "signers"),
+    (["create", "update", "patch"], "admissionregistration.k8s.io", "mutatingwebhookconfigurations"),
+  ]
+
+  /// Whether a role's rules could give any escalation edge: one of them allows a request of
+  /// ``escalationRequests``. `bind` leads only to roles that pass, so that a `bind` on every role does not name the
+  /// many that could never help.
   static func grantsPower(_ rules: [PolicyRule]) -> Bool {
-    let reads: Set<String> = ["get", "list", "watch"]
-    let readable: Set<String> = ["secrets", "pods/exec", "pods/attach", "nodes/proxy", "*", "*/exec", "*/attach", "*/proxy"]
-    return rules.contains { rule in
-      !rule.resources.isEmpty && (!reads.isSuperset(of: rule.verbs) || rule.resources.contains(where: readable.contains))
+    rules.contains { rule in
+      escalationRequests.contains { verbs, group, resource in
+        let parts = resource.split(separator: "/", maxSplits: 1)
+        return verbs.contains(where: rule.matchesVerb) && rule.matchesAPIGroup(group)
+          && rule.matchesResource(resource, subresource: parts.count > 1 ? String(parts[1]) : "")
+      }
+    }
+  }
+
+  /// The grants of ``GraphNode/anyRole(kind:scope:)``: every role it stands for, bound at once (several bindings may
+  /// be written, so their rules combine): each ClusterRole in the scope, the Roles of the scope's namespaces each in
+  /// its own, or the roles of the scope's existing bindings each where its binding holds. Only roles that could give
+  /// an edge are taken.
+  func anyRoleGrants(kind: String, scope: String) -> [Grant] {
+    func grants(_ role: RoleKey, _ scope: String, _ binding: String) -> [Grant] {
+      EscalationGraph.boundGrants(role, scope, self, bindingName: binding)
+    }
+    switch kind {
+    case "clusterroles":
+      return powerfulClusterRoles.sorted().flatMap { grants(RoleKey(kind: .clusterRole, name: $0), scope, "(a binding written with bind)") }
+    case "roles":
+      let namespaces = scope == everyNamespace ? powerfulRoles.keys.sorted() : [scope]
+      return namespaces.flatMap { ns in
+        (powerfulRoles[ns] ?? []).sorted().flatMap { grants(RoleKey(kind: .role, namespace: ns, name: $0), ns, "(a binding written with bind)") }
+      }
+    default:
+      let bindings =
+        scope.isEmpty ? policy.clusterRoleBindings
+        : scope == everyNamespace ? policy.roleBindings.keys.sorted().flatMap { policy.roleBindings[$0]! }
+        : policy.roleBindings[scope] ?? []
+      return bindings.filter { b in
+        b.roleFound && (b.role.kind == .clusterRole || kind == "bindings") && isPowerful(b.role)
+      }.flatMap { b in grants(b.role, b.ref.namespace, b.ref.name + " (a subject added with update)") }
     }
   }
 }

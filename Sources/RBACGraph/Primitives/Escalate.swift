@@ -18,12 +18,30 @@ extension Primitive {
     guard context.mentions("escalate", rbacGroup, "roles") || context.mentions("escalate", rbacGroup, "clusterroles") else {
       return []
     }
+    // The few grants that escalate or rewrite roles, found once: each binding is then checked against them only.
+    let escalators = context.matching(["escalate"], rbacGroup, "roles") + context.matching(["escalate"], rbacGroup, "clusterroles")
+    let writers =
+      context.matching(["update", "patch"], rbacGroup, "roles") + context.matching(["update", "patch"], rbacGroup, "clusterroles")
+    guard !writers.isEmpty else { return [] }
+    func first(_ grants: [Grant], _ verbs: [String], _ resource: String, _ role: RoleKey, in namespace: String) -> Grant? {
+      let request = RequestAttributes.resource("", group: rbacGroup, resource, name: role.name, namespace: namespace)
+      return grants.first { g in
+        let inScope =
+          g.binding.kind == .clusterRoleBinding
+          || (!namespace.isEmpty && (g.binding.namespace == namespace || g.binding.namespace == everyNamespace))
+        return inScope && verbs.contains { verb in
+          var asked = request
+          asked.verb = verb
+          return g.rule.allows(asked)
+        }
+      }
+    }
     var seen = Set<BindingRef>()
     for held in context.allGrants(where: { seen.insert($0.binding).inserted }) where held.binding.namespace != everyNamespace {
       let role = held.role
       let (resource, roleNamespace) = role.kind == .clusterRole ? ("clusterroles", "") : ("roles", role.namespace)
-      guard let escalate = context.grant("escalate", rbacGroup, resource, name: role.name, in: roleNamespace),
-        let write = context.anyGrant(["update", "patch"], rbacGroup, resource, name: role.name, in: roleNamespace)
+      guard let escalate = first(escalators, ["escalate"], resource, role, in: roleNamespace),
+        let write = first(writers, ["update", "patch"], resource, role, in: roleNamespace)
       else { continue }
       let bound = Evidence(held, note: "this binding grants \(role.kind.rawValue) \"\(role.qualifiedName)\" to the subject")
       if held.binding.kind == .clusterRoleBinding {

@@ -17,13 +17,20 @@ extension Primitive {
   ) { context in
     var edges: [Edge] = []
     let users = context.matching(["impersonate"], "", "users").filter { $0.binding.kind == .clusterRoleBinding }
+    // Any user at all is one edge to the user:* hub.
     edges += clusterScopedTargets(users, known: context.cluster.users, context: context).map { user, grant in
-      context.edge(to: .user(user), "impersonate", [Evidence(grant)])
+      context.edge(to: user == "*" ? .everyUser : .user(user), "impersonate", [Evidence(grant)])
     }
     let groups = context.matching(["impersonate"], "", "groups").filter { $0.binding.kind == .clusterRoleBinding }
     if !groups.isEmpty, let asUser = users.first.map({ Evidence($0) }) ?? someAccount(context) {
-      edges += clusterScopedTargets(groups, known: context.cluster.groups, context: context).map { group, grant in
-        context.edge(to: .group(group), "impersonate", [Evidence(grant), asUser])
+      for (group, grant) in clusterScopedTargets(groups, known: context.cluster.groups, context: context) {
+        guard group == "*" else {
+          edges.append(context.edge(to: .group(group), "impersonate", [Evidence(grant), asUser]))
+          continue
+        }
+        // Every group: system:masters itself, and the others through the group:* hub.
+        edges.append(context.edge(to: .group(UserInfo.mastersGroup), "impersonate", [Evidence(grant), asUser]))
+        edges.append(context.edge(to: .everyGroup, "impersonate", [Evidence(grant), asUser]))
       }
     }
     edges += context.accountEdges("impersonate", "serviceaccounts", "impersonate")
@@ -35,7 +42,7 @@ extension Primitive {
   private static func clusterScopedTargets(_ grants: [Grant], known: Set<String>, context: IdentityContext)
     -> [(String, Grant)]
   {
-    if let all = grants.first(where: { $0.rule.resourceNames.isEmpty }) { return known.sorted().map { ($0, all) } }
+    if let all = grants.first(where: { $0.rule.resourceNames.isEmpty }) { return [("*", all)] }
     var found: [String: Grant] = [:]
     for grant in grants { for name in grant.rule.resourceNames where known.contains(name) && found[name] == nil { found[name] = grant } }
     return found.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
