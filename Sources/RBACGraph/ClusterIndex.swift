@@ -27,10 +27,6 @@ public struct ClusterIndex: Sendable {
   /// ClusterRoleBindings and RoleBindings by name: what an update limited by resourceNames may change.
   let clusterBindingsByName: [String: [Policy.Bound]]
   let roleBindingsByName: [String: [Policy.Bound]]
-  /// ClusterRoles that, bound in a namespace, let their holder run pods or mint tokens there.
-  public let podPowerClusterRoles: [String]
-  /// Per namespace, its Roles with the same power: settled once, not for every identity that may bind in it.
-  public let podPowerRoles: [String: [String]]
   /// Per service account username, whether it mounts tokens by default (nil when unknown).
   let automount: [String: Bool]
 
@@ -119,11 +115,6 @@ public struct ClusterIndex: Sendable {
     self.powerfulClusterRoles = Set(policy.clusterRoles.values.filter { Self.grantsPower($0.rules) }.map(\.name))
     self.powerfulRoles = policy.roles.compactMapValues { roles in
       let names = Set(roles.values.filter { Self.grantsPower($0.rules) }.map(\.name))
-      return names.isEmpty ? nil : names
-    }
-    self.podPowerClusterRoles = policy.clusterRoles.values.filter { Self.hasPodPower($0.rules) }.map(\.name).sorted()
-    self.podPowerRoles = policy.roles.compactMapValues { roles in
-      let names = roles.values.filter { Self.hasPodPower($0.rules) }.map(\.name).sorted()
       return names.isEmpty ? nil : names
     }
     self.automount = automount

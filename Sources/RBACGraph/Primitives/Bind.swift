@@ -147,13 +147,6 @@ extension Primitive {
 }
 
 extension ClusterIndex {
-  static func hasPodPower(_ rules: [PolicyRule]) -> Bool {
-    rules.contains { rule in
-      rule.allows(.resource("create", "pods", namespace: "x"))
-        || rule.allows(.resource("create", "serviceaccounts", subresource: "token", name: "x", namespace: "x"))
-    }
-  }
-
   /// The requests some primitive of the catalog acts on: (verbs, group, resource). A role none of whose rules
   /// allows one of them gives no edge, however it is bound.
   static let escalationRequests: [(verbs: [String], group: String, resource: String)] = [
@@ -177,13 +170,20 @@ extension ClusterIndex {
   /// many that could never help.
   static func grantsPower(_ rules: [PolicyRule]) -> Bool {
     rules.contains { rule in
-      escalationRequests.contains { verbs, group, resource in
-        let parts = resource.split(separator: "/", maxSplits: 1)
-        return verbs.contains(where: rule.matchesVerb) && rule.matchesAPIGroup(group)
-          && rule.matchesResource(resource, subresource: parts.count > 1 ? String(parts[1]) : "")
-      }
+      !rule.resources.isEmpty
+        && escalationChecks.contains { verbs, group, resource, subresource in
+          verbs.contains(where: rule.matchesVerb) && rule.matchesAPIGroup(group)
+            && rule.matchesResource(resource, subresource: subresource)
+        }
     }
   }
+
+  /// ``escalationRequests`` with each subresource split off once: every role of a snapshot is tested against them.
+  private static let escalationChecks: [(verbs: [String], group: String, resource: String, subresource: String)] =
+    escalationRequests.map { verbs, group, resource in
+      let parts = resource.split(separator: "/", maxSplits: 1)
+      return (verbs, group, resource, parts.count > 1 ? String(parts[1]) : "")
+    }
 
   /// The grants of ``GraphNode/anyRole(kind:scope:)``: every role it stands for, bound at once (several bindings may
   /// be written, so their rules combine): each ClusterRole in the scope, the Roles of the scope's namespaces each in
