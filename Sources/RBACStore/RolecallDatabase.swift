@@ -127,9 +127,10 @@ public final class RolecallDatabase: Sendable {
   // MARK: - Snapshots
 
   /// Stores the content as a new snapshot, in one transaction: either all of it is written or none.
-  @discardableResult
+  ///
   /// - Parameter graphSummary: when given, called inside the transaction once every object is written, for the
   ///   distances and first steps to store with them (a caller computes them meanwhile on another thread).
+  @discardableResult
   public func writeSnapshot(
     _ content: SnapshotContent, name: String?, sources: [String], at date: Date = Date(),
     graphSummary: (() -> (distances: [String: [String: Int]], firstSteps: [String: [String: StoredStep]]))? = nil

@@ -59,6 +59,6 @@ extension Primitive {
     id: "node-takeover", title: "Tokens of the pods on a node",
     condition: "root on a node (nodes-proxy, privileged-pod)",
     yields: "the service account of every pod on the node, mounted or not: the kubelet may request a token for each",
-    reference: "kubernetes.io RBAC good practices: node escalation"
+    reference: "kubernetes.io RBAC good practices: node escalation; node authorizer (plugin/pkg/auth/authorizer/node), kubernetes/kubernetes#58790"
   ) { _ in [] }
 }
