@@ -47,8 +47,6 @@ public struct ClusterIndex: Sendable {
   public let tokenNamespaces: [String: [String]]
   /// Per service account name, the namespaces that hold an account of that name.
   public let accountNamespaces: [String: [String]]
-  /// Per namespace, its service accounts, for membership questions.
-  public let accountSets: [String: Set<String>]
   /// The first namespace that runs pods and admits privileged ones: where a cluster-wide power over pods reaches
   /// the node.
   public let privilegedWorkloadNamespace: String?
@@ -133,7 +131,6 @@ public struct ClusterIndex: Sendable {
     }
     self.tokenNamespaces = Self.namespacesByName(tokenOwners.mapValues { Array($0.keys) })
     self.accountNamespaces = Self.namespacesByName(serviceAccounts)
-    self.accountSets = serviceAccounts.mapValues(Set.init)
     let podSecurity = self.podSecurity
     func admits(_ ns: String) -> Bool { Self.admitsPrivileged(podSecurity[ns]) }
     self.privilegedWorkloadNamespace = self.workloads.keys.sorted().first(where: admits)

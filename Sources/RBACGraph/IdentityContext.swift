@@ -95,24 +95,6 @@ public final class IdentityContext {
     return nil
   }
 
-  /// The namespaces where some grant could allow a request of this shape: all of them when a ClusterRoleBinding
-  /// matches the verb and resource, else the namespaces of the matching RoleBindings. Names are checked later,
-  /// per target, with ``grant(_:_:_:subresource:name:in:)``.
-  public func candidateNamespaces(_ verbs: [String], _ group: String, _ resource: String, subresource: String = "")
-    -> [String]
-  {
-    guard verbs.contains(where: { mayAllow($0, resource, subresource: subresource) }) else { return [] }
-    var found = Set<String>()
-    let combined = subresource.isEmpty ? resource : resource + "/" + subresource
-    for i in grants.indices where verbs.contains(where: grants[i].rule.matchesVerb) {
-      guard grants[i].rule.matchesAPIGroup(group), grants[i].rule.matchesResource(combined, subresource: subresource)
-      else { continue }
-      if grants[i].holdsInEveryNamespace { return cluster.namespaces }
-      found.insert(grants[i].binding.namespace)
-    }
-    return found.sorted()
-  }
-
   /// Where a request of this shape is allowed for every name: cluster-wide (a ClusterRoleBinding's rule without
   /// resourceNames), and per namespace (a RoleBinding's). Rules with resourceNames are left to per-name checks.
   public func unrestrictedScopes(_ verbs: [String], _ group: String, _ resource: String, subresource: String = "")
