@@ -11,7 +11,14 @@ import Testing
   GraphNode.user("alice@example.com"), .user("system:kube-scheduler"), .group("system:serviceaccounts:ci"),
   .group("sre"), .serviceAccount(namespace: "ci", name: "builder"), .serviceAccount(namespace: "*", name: "x"),
   .namespaceAccounts("ci"), .everyAccount, .namespacePods("ci"), .cloudIdentity(arn: "arn:aws:iam::1:role/admin"),
-  .clusterAdmin, .node,
+  .clusterAdmin, .node, .everyPod, .namespaceTokens("ci"), .everyToken, .existingWorkloads(resource: "deployments"),
+  .existingWorkloads(resource: "cronjobs"), .everyUser, .everyGroup,
+  .roleBound(role: RoleKey(kind: .clusterRole, name: "system:controller:job-controller"), scope: ""),
+  .roleBound(role: RoleKey(kind: .clusterRole, name: "edit"), scope: "ci"),
+  .roleBound(role: RoleKey(kind: .clusterRole, name: "a@b"), scope: "*"),
+  .roleBound(role: RoleKey(kind: .role, namespace: "ci", name: "deployer"), scope: "ci"), .roleBound(role: nil, scope: "ci"),
+  .anyRole(kind: "clusterroles", scope: ""), .anyRole(kind: "roles", scope: "*"), .anyRole(kind: "bindings", scope: "ci"),
+  .anyRole(kind: "clusterrole-bindings", scope: "ci"),
 ])
 func everyDescriptionReadsBackAsItsNode(node: GraphNode) {
   #expect(GraphNode(parsing: node.description) == node)
