@@ -28,8 +28,21 @@ public enum GraphQuestionError: Error, Equatable, CustomStringConvertible {
 extension Analyst {
   /// The escalation graph of the snapshot, over `policy` when the caller has already loaded it.
   public func graph(policy: Policy? = nil) throws -> EscalationGraph {
-    EscalationGraph(
-      policy: try policy ?? database.policy(of: snapshot, scope: .all), objects: try database.clusterObjects(of: snapshot))
+    if let policy { return EscalationGraph(policy: policy, objects: try database.clusterObjects(of: snapshot)) }
+    // The policy and the objects are read on connections of their own, each on a core.
+    let second = database.path == ":memory:" ? database : try RolecallDatabase(path: database.path, mode: .readOnly)
+    let snapshot = self.snapshot
+    let (policy, objects) = inParallel(
+      { Result { try self.database.policy(of: snapshot, scope: .all) } },
+      { Result { try second.clusterObjects(of: snapshot) } })
+    return EscalationGraph(policy: try policy.get(), objects: try objects.get())
+  }
+
+  /// Lets another core free `graph` (hundreds of thousands of small objects on a large cluster) once the caller is
+  /// done with it, or lets the process exit first: nothing of it is needed after the answer.
+  func releaseElsewhere(_ graph: EscalationGraph) {
+    nonisolated(unsafe) let held = graph
+    DispatchQueue.global(qos: .utility).async { withExtendedLifetime(held) {} }
   }
 
   /// Steps to `target` (cluster-admin or node) for every node that reaches it: as stored at ingest, or computed over
@@ -48,6 +61,7 @@ extension Analyst {
         return PathsReport(from: source, to: target, paths: [])
       }
       let graph = try graph()
+      defer { releaseElsewhere(graph) }
       guard let d = graph.steps(from: source, given: stored.steps), d <= maxDepth else {
         return PathsReport(from: source, to: target, paths: [])
       }
@@ -60,7 +74,9 @@ extension Analyst {
 
   /// `audit`: every identity with a finding, ranked, tagged, and with accepted findings marked.
   public func audit(baseline: Baseline = Baseline()) throws -> AuditReport {
-    try audit(baseline: baseline, graph: try graph())
+    let graph = try graph()
+    defer { releaseElsewhere(graph) }
+    return try audit(baseline: baseline, graph: graph)
   }
 
   /// `audit` over a graph the caller has already built (`check` shares one among its assertions).

@@ -1,5 +1,6 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
+import Dispatch
 import RBACModel
 
 /// The snapshot's facts that primitives look up, indexed once per graph: which service accounts exist where, which
@@ -55,6 +56,10 @@ public struct ClusterIndex: Sendable {
 
   public init(policy: Policy, objects: ClusterObjects) {
     self.policy = policy
+    // What only the roles and bindings decide is indexed on another core meanwhile.
+    nonisolated(unsafe) var roleFacts: RoleFacts?
+    let rolesIndexed = DispatchGroup()
+    DispatchQueue.global().async(group: rolesIndexed) { roleFacts = RoleFacts(policy) }
     var accounts: [String: Set<String>] = [:]
     var automount: [String: Bool] = [:]
     for sa in objects.serviceAccounts {
@@ -104,17 +109,6 @@ public struct ClusterIndex: Sendable {
       uniqueKeysWithValues: objects.namespaces.compactMap { ns in
         ns.labels["pod-security.kubernetes.io/enforce"].map { (ns.name, $0) }
       })
-    self.adminClusterRoles = policy.clusterRoles.values.filter { role in
-      role.rules.contains(where: \.isFullWildcard)
-    }.map(\.name).sorted()
-    self.roleNamespaces = Self.namespacesByName(policy.roles.mapValues { Array($0.keys) })
-    self.clusterBindingsByName = Dictionary(grouping: policy.clusterRoleBindings, by: \.ref.name)
-    self.roleBindingsByName = Dictionary(grouping: policy.roleBindings.values.flatMap { $0 }, by: \.ref.name)
-    self.powerfulClusterRoles = Set(policy.clusterRoles.values.filter { Self.grantsPower($0.rules) }.map(\.name))
-    self.powerfulRoles = policy.roles.compactMapValues { roles in
-      let names = Set(roles.values.filter { Self.grantsPower($0.rules) }.map(\.name))
-      return names.isEmpty ? nil : names
-    }
     self.automount = automount
     var pods: [String: [String: Workload]] = [:]
     var byKind: [String: [String: Set<String>]] = [:]
@@ -135,6 +129,38 @@ public struct ClusterIndex: Sendable {
     func admits(_ ns: String) -> Bool { Self.admitsPrivileged(podSecurity[ns]) }
     self.privilegedWorkloadNamespace = self.workloads.keys.sorted().first(where: admits)
     self.privilegedNamespace = self.namespaces.first(where: admits)
+    rolesIndexed.wait()
+    let facts = roleFacts!
+    self.adminClusterRoles = facts.adminClusterRoles
+    self.roleNamespaces = facts.roleNamespaces
+    self.clusterBindingsByName = facts.clusterBindingsByName
+    self.roleBindingsByName = facts.roleBindingsByName
+    self.powerfulClusterRoles = facts.powerfulClusterRoles
+    self.powerfulRoles = facts.powerfulRoles
+  }
+
+  /// The indexes that only roles and bindings decide.
+  private struct RoleFacts {
+    var adminClusterRoles: [String]
+    var roleNamespaces: [String: [String]]
+    var clusterBindingsByName: [String: [Policy.Bound]]
+    var roleBindingsByName: [String: [Policy.Bound]]
+    var powerfulClusterRoles: Set<String>
+    var powerfulRoles: [String: Set<String>]
+
+    init(_ policy: Policy) {
+      adminClusterRoles = policy.clusterRoles.values.filter { role in
+        role.rules.contains(where: \.isFullWildcard)
+      }.map(\.name).sorted()
+      roleNamespaces = ClusterIndex.namespacesByName(policy.roles.mapValues { Array($0.keys) })
+      clusterBindingsByName = Dictionary(grouping: policy.clusterRoleBindings, by: \.ref.name)
+      roleBindingsByName = Dictionary(grouping: policy.roleBindings.values.flatMap { $0 }, by: \.ref.name)
+      powerfulClusterRoles = Set(policy.clusterRoles.values.filter { ClusterIndex.grantsPower($0.rules) }.map(\.name))
+      powerfulRoles = policy.roles.compactMapValues { roles in
+        let names = Set(roles.values.filter { ClusterIndex.grantsPower($0.rules) }.map(\.name))
+        return names.isEmpty ? nil : names
+      }
+    }
   }
 
   /// Whether a Pod Security enforce level (nil: no label, the cluster default) admits privileged pods.
@@ -144,7 +170,7 @@ public struct ClusterIndex: Sendable {
   }
 
   /// Inverts "namespace → names" into "name → namespaces", each list sorted.
-  private static func namespacesByName(_ names: [String: [String]]) -> [String: [String]] {
+  fileprivate static func namespacesByName(_ names: [String: [String]]) -> [String: [String]] {
     var found: [String: [String]] = [:]
     for (ns, list) in names { for name in list { found[name, default: []].append(ns) } }
     return found.mapValues { $0.sorted() }
