@@ -55,32 +55,27 @@ public final class EscalationGraph {
     case .node:
       return nodeTakeoverEdges(cluster)
     case .everyAccount:
-      return cluster.serviceAccounts.keys.sorted().map { ns in
-        Edge(from: node, to: .namespaceAccounts(ns), primitive: "any-account",
-          evidence: [.fact("a cluster-wide grant holds in namespace \(ns)")])
-      }
+      return fanOut(node, "any-account", cluster.serviceAccounts.keys.sorted().map { ns in
+        (.namespaceAccounts(ns), "a cluster-wide grant holds in namespace \(ns)")
+      })
     case .namespaceAccounts(let ns):
-      return (cluster.serviceAccounts[ns] ?? []).map { name in
-        Edge(from: node, to: .serviceAccount(namespace: ns, name: name), primitive: "any-account",
-          evidence: [.fact("ServiceAccount \(ns)/\(name) is one of them")])
-      }
+      return fanOut(node, "any-account", (cluster.serviceAccounts[ns] ?? []).map { name in
+        (.serviceAccount(namespace: ns, name: name), "ServiceAccount \(ns)/\(name) is one of them")
+      })
     case .namespacePods(let ns):
       return podCodeEdges(ns, cluster)
     case .everyPod:
-      return cluster.workloads.keys.sorted().map { ns in
-        Edge(from: node, to: .namespacePods(ns), primitive: "any-pod",
-          evidence: [.fact("a cluster-wide grant holds in namespace \(ns), which runs pods")])
-      }
+      return fanOut(node, "any-pod", cluster.workloads.keys.sorted().map { ns in
+        (.namespacePods(ns), "a cluster-wide grant holds in namespace \(ns), which runs pods")
+      })
     case .namespaceTokens(let ns):
-      return (cluster.tokenOwners[ns] ?? [:]).sorted { $0.key < $1.key }.compactMap { secret, owner in
-        Edge(from: node, to: .serviceAccount(namespace: ns, name: owner), primitive: "token-secret",
-          evidence: [.fact("token secret \(ns)/\(secret) belongs to \(owner)")])
-      }.uniqued(by: \.to)
+      return fanOut(node, "token-secret", (cluster.tokenOwners[ns] ?? [:]).sorted { $0.key < $1.key }.map { secret, owner in
+        (.serviceAccount(namespace: ns, name: owner), "token secret \(ns)/\(secret) belongs to \(owner)")
+      }).uniqued(by: \.to)
     case .everyToken:
-      return cluster.tokenOwners.keys.sorted().map { ns in
-        Edge(from: node, to: .namespaceTokens(ns), primitive: "token-secret",
-          evidence: [.fact("a cluster-wide grant holds in namespace \(ns), which holds token secrets")])
-      }
+      return fanOut(node, "token-secret", cluster.tokenOwners.keys.sorted().map { ns in
+        (.namespaceTokens(ns), "a cluster-wide grant holds in namespace \(ns), which holds token secrets")
+      })
     case .existingWorkloads(let resource):
       return existingWorkloadEdges(resource, cluster)
     case .cloudIdentity(let arn):
@@ -90,21 +85,28 @@ public final class EscalationGraph {
           + m.groups.map { Edge(from: node, to: .group($0), primitive: "aws-auth-mapping", evidence: evidence) }
       }
     case .everyUser:
-      return cluster.users.sorted().map { name in
-        Edge(from: node, to: .user(name), primitive: "any-identity", evidence: [.fact("user \(name) is named in the snapshot")])
-      }
+      return fanOut(node, "any-identity", cluster.users.sorted().map { (.user($0), "user \($0) is named in the snapshot") })
     case .everyGroup:
-      return cluster.groups.subtracting([UserInfo.mastersGroup]).sorted().map { name in
-        Edge(from: node, to: .group(name), primitive: "any-identity", evidence: [.fact("group \(name) is named in the snapshot")])
-      }
+      return fanOut(node, "any-identity", cluster.groups.subtracting([UserInfo.mastersGroup]).sorted().map {
+        (.group($0), "group \($0) is named in the snapshot")
+      })
     case .anyRole(let kind, let scope):
-      let grants = cluster.anyRoleGrants(kind: kind, scope: scope)
-      return catalogEdges(IdentityContext(node: node, user: UserInfo(name: "", groups: []), grants: grants, cluster: cluster))
+      return rulesEdges(node, cluster.anyRoleGrants(kind: kind, scope: scope), cluster)
     case .roleBound(let role, let scope):
-      return catalogEdges(IdentityContext(node: node, user: UserInfo(name: "", groups: []), grants: boundGrants(role, scope, cluster), cluster: cluster))
+      return rulesEdges(node, boundGrants(role, scope, cluster), cluster)
     case .user, .group, .serviceAccount:
       return catalogEdges(IdentityContext(node: node, user: node.identity!, cluster: cluster))
     }
+  }
+
+  /// A hub's edges: one per target, each with the fact that puts the target among the many.
+  private static func fanOut(_ hub: GraphNode, _ primitive: String, _ targets: [(GraphNode, String)]) -> [Edge] {
+    targets.map { target, fact in Edge(from: hub, to: target, primitive: primitive, evidence: [.fact(fact)]) }
+  }
+
+  /// The edges of rules held by no identity yet: a role once bound, or every role a bind may name.
+  private static func rulesEdges(_ node: GraphNode, _ grants: [Grant], _ cluster: ClusterIndex) -> [Edge] {
+    catalogEdges(IdentityContext(node: node, user: UserInfo(name: "", groups: []), grants: grants, cluster: cluster))
   }
 
   /// The edges the catalog's primitives find out of an identity, or out of a role's powers.

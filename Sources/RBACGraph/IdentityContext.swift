@@ -76,10 +76,7 @@ public final class IdentityContext {
     let request = RequestAttributes.resource(
       verb, group: group, resource, subresource: subresource, name: name, namespace: namespace)
     for i in grants.indices {
-      let inScope =
-        grants[i].binding.kind == .clusterRoleBinding
-        || (!namespace.isEmpty && (grants[i].binding.namespace == namespace || grants[i].binding.namespace == everyNamespace))
-      if inScope && grants[i].rule.allows(request) { return grants[i] }
+      if grants[i].holds(in: namespace) && grants[i].rule.allows(request) { return grants[i] }
     }
     return nil
   }
@@ -201,9 +198,12 @@ public final class IdentityContext {
     ]
   }
 
-  /// Whether a privileged pod could be admitted in `ns`, as ``privilegedPod(_:in:action:)`` decides.
-  func admitsPrivilegedPod(in ns: String) -> Bool {
-    cluster.allowsPrivilegedPods(in: ns) || relabelling.everywhere != nil || relabelling.namespaces[ns] != nil
+  /// Where a power held in every namespace runs a privileged pod: the pool's first namespace that admits one
+  /// (`firstAdmitting`), else the first of the pool whose level the identity may lift; nil when there is none.
+  func namespaceForPrivilegedPod(firstAdmitting: String?, firstOfPool: String?, inPool: (String) -> Bool) -> String? {
+    if let firstAdmitting { return firstAdmitting }
+    if relabelling.everywhere != nil { return firstOfPool }
+    return relabelling.namespaces.keys.sorted().first(where: inPool)
   }
 
   /// The edge to "any service account of the namespace", or of every namespace when `namespace` is nil.
@@ -223,4 +223,11 @@ public let everyNamespace = "*"
 extension Grant {
   /// Whether the grant holds in every namespace: a ClusterRoleBinding, or RoleBindings in all of them.
   var holdsInEveryNamespace: Bool { binding.kind == .clusterRoleBinding || binding.namespace == everyNamespace }
+
+  /// Whether the grant applies to a request in `namespace` ("" for a cluster-scoped one, which only a
+  /// ClusterRoleBinding grants): the one scope rule every primitive checks.
+  func holds(in namespace: String) -> Bool {
+    binding.kind == .clusterRoleBinding
+      || (!namespace.isEmpty && (binding.namespace == namespace || binding.namespace == everyNamespace))
+  }
 }

@@ -24,29 +24,32 @@ public struct Primitive: Sendable {
     .awsAuthEdit,
   ] + [.nodeTakeover, .adminNode, .awsAuthMapping, .anyAccount, .anyPod, .tokenSecret, .anyIdentity, .podCode]
 
+  /// How a hub's own entries are justified: they are rolecall's, not Kubernetes'.
+  static let oneStepForMany = "rolecall: one step stands for many, so that a cluster-wide grant is one edge"
+
   /// The step from "any service account of N" (or of every namespace) to each one.
   static let anyAccount = Primitive(
     id: "any-account", title: "Any service account",
     condition: "a power over every service account of N (sa:N:*), or of every namespace (sa:*:*)",
     yields: "each service account of N that the snapshot shows (as an object, a binding subject or a pod's account)",
-    reference: "rolecall: one step stands for many, so that a cluster-wide grant is one edge"
-  ) { _ in [] }
+    reference: oneStepForMany
+  )
 
   /// The step from "every user" or "every group" to each one the snapshot names.
   static let anyIdentity = Primitive(
     id: "any-identity", title: "Any user or group",
     condition: "a power over every user (user:*) or every group but system:masters (group:*)",
     yields: "each user or group the snapshot names (a binding subject, an aws-auth entry)",
-    reference: "rolecall: one step stands for many, so that a cluster-wide grant is one edge"
-  ) { _ in [] }
+    reference: oneStepForMany
+  )
 
   /// The step from "code in every pod" to the pods of each namespace.
   static let anyPod = Primitive(
     id: "any-pod", title: "Any running pod",
     condition: "a power over every pod of every namespace (pods:*)",
     yields: "the pods of each namespace that runs some (pods:N)",
-    reference: "rolecall: one step stands for many, so that a cluster-wide grant is one edge"
-  ) { _ in [] }
+    reference: oneStepForMany
+  )
 
   /// The step from reading a namespace's secrets to the accounts whose token secrets are among them.
   static let tokenSecret = Primitive(
@@ -54,7 +57,7 @@ public struct Primitive: Sendable {
     condition: "every secret of N can be read (secrets:N), or of every namespace (secrets:*)",
     yields: "each service account of N that a kubernetes.io/service-account-token Secret belongs to",
     reference: "kubernetes.io RBAC good practices: listing secrets; pre-1.24 long-lived token secrets"
-  ) { _ in [] }
+  )
 
   /// Cluster-admin is allowed everything, so it may also run a privileged pod on a node of its choice.
   static let adminNode = Primitive(
@@ -62,7 +65,7 @@ public struct Primitive: Sendable {
     condition: "cluster-admin",
     yields: "node: a privileged pod pinned to any node",
     reference: "kubernetes.io RBAC good practices: workload creation, node escalation"
-  ) { _ in [] }
+  )
 
   /// The step from code in a namespace's pods to what those pods carry.
   static let podCode = Primitive(
@@ -70,5 +73,13 @@ public struct Primitive: Sendable {
     condition: "code runs in the pods of N (pods:N)",
     yields: "the service account of each pod that mounts its token; node, for a privileged, hostPID or hostPath pod",
     reference: "kubernetes.io RBAC good practices"
-  ) { _ in [] }
+  )
+}
+
+extension Primitive {
+  /// An entry whose edges leave a target, a hub or an aws-auth identity, not an identity's grants: the graph
+  /// computes them (``EscalationGraph``), and the entry says what they mean.
+  init(id: String, title: String, condition: String, yields: String, reference: String) {
+    self.init(id: id, title: title, condition: condition, yields: yields, reference: reference) { _ in [] }
+  }
 }

@@ -24,5 +24,5 @@ extension Primitive {
     condition: "an entry of kube-system/aws-auth mapRoles or mapUsers names the IAM role or user",
     yields: "the entry's username and groups",
     reference: "Amazon EKS: aws-auth ConfigMap"
-  ) { _ in [] }
+  )
 }

@@ -62,8 +62,7 @@ extension Primitive {
     func allows(_ bind: Grant, _ role: RoleKey, in namespace: String) -> Bool {
       bind.rule.matchesResource(role.kind == .clusterRole ? "clusterroles" : "roles", subresource: "")
         && (bind.rule.resourceNames.isEmpty || bind.rule.resourceNames.contains(role.name))
-        && (bind.binding.kind == .clusterRoleBinding
-          || (!namespace.isEmpty && (bind.binding.namespace == namespace || bind.binding.namespace == everyNamespace)))
+        && bind.holds(in: namespace)
     }
     /// A new binding in `scope` of what `bind` may name: the named roles, or for a rule without resourceNames every
     /// role of the kind, through one hub edge.

@@ -26,10 +26,7 @@ extension Primitive {
     func first(_ grants: [Grant], _ verbs: [String], _ resource: String, _ role: RoleKey, in namespace: String) -> Grant? {
       let request = RequestAttributes.resource("", group: rbacGroup, resource, name: role.name, namespace: namespace)
       return grants.first { g in
-        let inScope =
-          g.binding.kind == .clusterRoleBinding
-          || (!namespace.isEmpty && (g.binding.namespace == namespace || g.binding.namespace == everyNamespace))
-        return inScope && verbs.contains { verb in
+        g.holds(in: namespace) && verbs.contains { verb in
           var asked = request
           asked.verb = verb
           return g.rule.allows(asked)

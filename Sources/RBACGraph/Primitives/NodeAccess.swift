@@ -27,10 +27,11 @@ extension Primitive {
     let scopes = context.podMakingScopes
     func node(_ evidence: [Evidence]) -> [Edge] { [context.edge(to: .node, "privileged-pod", evidence)] }
     if let grant = scopes.everywhere {
-      let candidates =
-        [context.cluster.privilegedNamespace].compactMap { $0 } + context.relabelling.namespaces.keys.sorted()
-        + (context.relabelling.everywhere != nil ? Array(context.cluster.namespaces.prefix(1)) : [])
-      guard let ns = candidates.first(where: context.admitsPrivilegedPod(in:)) else { return [] }
+      let namespaces = context.cluster.namespaces
+      guard
+        let ns = context.namespaceForPrivilegedPod(
+          firstAdmitting: context.cluster.privilegedNamespace, firstOfPool: namespaces.first, inPool: namespaces.sortedContains)
+      else { return [] }
       return context.privilegedPod(grant, in: ns).map(node) ?? []
     }
     for (ns, grant) in scopes.namespaces {
@@ -60,5 +61,5 @@ extension Primitive {
     condition: "root on a node (nodes-proxy, privileged-pod)",
     yields: "the service account of every pod on the node, mounted or not: the kubelet may request a token for each",
     reference: "kubernetes.io RBAC good practices: node escalation; node authorizer (plugin/pkg/auth/authorizer/node), kubernetes/kubernetes#58790"
-  ) { _ in [] }
+  )
 }

@@ -56,11 +56,13 @@ extension Primitive {
     }
     if let (grant, note) = everywhere {
       if let g = debug.first(where: { $0.holdsInEveryNamespace && $0.rule.resourceNames.isEmpty }) {
-        let candidates =
-          [context.cluster.privilegedWorkloadNamespace].compactMap { $0 }
-          + context.relabelling.namespaces.keys.sorted().filter { context.cluster.workloads[$0] != nil }
-          + (context.relabelling.everywhere != nil ? context.cluster.workloads.keys.min().map { [$0] } ?? [] : [])
-        if let ns = candidates.first { debugNode(g, ns, nil) }
+        let workloads = context.cluster.workloads
+        if let ns = context.namespaceForPrivilegedPod(
+          firstAdmitting: context.cluster.privilegedWorkloadNamespace, firstOfPool: workloads.keys.min(),
+          inPool: { workloads[$0] != nil })
+        {
+          debugNode(g, ns, nil)
+        }
       }
       return edges + [context.edge(to: .everyPod, "pod-exec", [Evidence(grant, note: note)])]
     }
