@@ -32,10 +32,11 @@ extension Analyst {
     // The policy and the objects are read on connections of their own, each on a core.
     let second = database.path == ":memory:" ? database : try RolecallDatabase(path: database.path, mode: .readOnly)
     let snapshot = self.snapshot
+    // The objects read sooner than the policy: they are indexed on their core while the policy is still read.
     let (policy, objects) = inParallel(
       { Result { try self.database.policy(of: snapshot, scope: .all) } },
-      { Result { try second.clusterObjects(of: snapshot) } })
-    return EscalationGraph(policy: try policy.get(), objects: try objects.get())
+      { Result { ClusterIndex.ObjectFacts(try second.clusterObjects(of: snapshot)) } })
+    return EscalationGraph(policy: try policy.get(), objectFacts: try objects.get())
   }
 
   /// Lets another core free `graph` (hundreds of thousands of small objects on a large cluster) once the caller is

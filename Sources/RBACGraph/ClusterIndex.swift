@@ -23,6 +23,11 @@ public struct ClusterIndex: Sendable {
   public let powerfulClusterRoles: Set<String>
   /// Per namespace, its Roles that pass the same test.
   public let powerfulRoles: [String: Set<String>]
+  /// The rules of ``powerfulClusterRoles`` that no other of their rules covers (``PolicyRule/covers(_:)``), by
+  /// role name and rule index: all those roles bound at once in a namespace can do what these rules can. A bind on
+  /// every ClusterRole, held in each of thousands of namespaces, then costs the few rules that matter in each (on a
+  /// real cluster, cluster-admin's one rule covers nearly all), not every rule of every role.
+  public let uncoveredClusterRoleRules: [(role: String, rule: Int)]
   /// Per Role name, the namespaces that hold a Role of that name.
   public let roleNamespaces: [String: [String]]
   /// ClusterRoleBindings and RoleBindings by name: what an update limited by resourceNames may change.
@@ -55,25 +60,22 @@ public struct ClusterIndex: Sendable {
   public let privilegedNamespace: String?
 
   public init(policy: Policy, objects: ClusterObjects) {
+    self.init(policy: policy, objectFacts: ObjectFacts(objects))
+  }
+
+  /// The index over facts of the objects indexed beforehand: a caller that reads the objects and the policy on two
+  /// cores indexes the objects on the first while the policy is still being read.
+  public init(policy: Policy, objectFacts facts: ObjectFacts) {
     self.policy = policy
     // What only the roles and bindings decide is indexed on another core meanwhile.
     nonisolated(unsafe) var roleFacts: RoleFacts?
     let rolesIndexed = DispatchGroup()
     DispatchQueue.global().async(group: rolesIndexed) { roleFacts = RoleFacts(policy) }
-    var accounts: [String: Set<String>] = [:]
-    var automount: [String: Bool] = [:]
-    for sa in objects.serviceAccounts {
-      accounts[sa.namespace, default: []].insert(sa.name)
-      if let value = sa.automountServiceAccountToken {
-        automount[ServiceAccountName.username(namespace: sa.namespace, name: sa.name)] = value
-      }
-    }
-    for w in objects.workloads { accounts[w.namespace, default: []].insert(w.serviceAccount) }
-    var users = Set<String>()
-    var groups = Set<String>()
-    var namespaces = Set(objects.namespaces.map(\.name))
-    let bindings = policy.clusterRoleBindings + policy.roleBindings.values.flatMap { $0 }
-    for bound in bindings {
+    var accounts = facts.accounts
+    var users = facts.users
+    var groups = facts.groups
+    var namespaces = facts.namespaces
+    for bound in policy.clusterRoleBindings + policy.roleBindings.values.joined() {
       if !bound.ref.namespace.isEmpty { namespaces.insert(bound.ref.namespace) }
       for subject in bound.subjects {
         // A binding may name an account the dump does not hold (a partial export, or one not created yet: whoever
@@ -87,56 +89,95 @@ public struct ClusterIndex: Sendable {
         }
       }
     }
-    for m in objects.awsAuth {
-      users.insert(m.username)
-      groups.formUnion(m.groups)
-    }
     groups.insert(UserInfo.mastersGroup)
     namespaces.formUnion(accounts.keys)
-    namespaces.formUnion(objects.workloads.map(\.namespace))
-    var tokens: [String: [String: [String]]] = [:]
-    for secret in objects.secrets {
-      if let owner = secret.tokenOwner { tokens[secret.namespace, default: [:]][owner, default: []].append(secret.name) }
-    }
     self.namespaces = namespaces.sorted()
     self.serviceAccounts = accounts.mapValues { $0.sorted() }
-    self.workloads = Dictionary(grouping: objects.workloads, by: \.namespace)
-    self.tokenSecrets = tokens
     self.users = users
     self.groups = groups
-    self.awsAuth = objects.awsAuth
-    self.podSecurity = Dictionary(
-      uniqueKeysWithValues: objects.namespaces.compactMap { ns in
-        ns.labels["pod-security.kubernetes.io/enforce"].map { (ns.name, $0) }
-      })
-    self.automount = automount
-    var pods: [String: [String: Workload]] = [:]
-    var byKind: [String: [String: Set<String>]] = [:]
-    for w in objects.workloads {
-      if w.kind == "Pod" { pods[w.namespace, default: [:]][w.name] = w }
-      byKind[w.kind, default: [:]][w.name, default: []].insert(w.namespace)
-    }
-    self.pods = pods
-    self.podNamespaces = Self.namespacesByName(pods.mapValues { Array($0.keys) })
-    self.workloadNamespaces = byKind.mapValues { $0.mapValues { $0.sorted() } }
-    self.namespacesWithKind = byKind.mapValues { Set($0.values.joined()).sorted() }
-    self.tokenOwners = tokens.mapValues { owners in
-      Dictionary(owners.flatMap { owner, secrets in secrets.map { ($0, owner) } }, uniquingKeysWith: { a, _ in a })
-    }
-    self.tokenNamespaces = Self.namespacesByName(tokenOwners.mapValues { Array($0.keys) })
     self.accountNamespaces = Self.namespacesByName(serviceAccounts)
-    let podSecurity = self.podSecurity
-    func admits(_ ns: String) -> Bool { Self.admitsPrivileged(podSecurity[ns]) }
-    self.privilegedWorkloadNamespace = self.workloads.keys.sorted().first(where: admits)
-    self.privilegedNamespace = self.namespaces.first(where: admits)
+    self.workloads = facts.workloads
+    self.tokenSecrets = facts.tokenSecrets
+    self.awsAuth = facts.awsAuth
+    self.podSecurity = facts.podSecurity
+    self.automount = facts.automount
+    self.pods = facts.pods
+    self.podNamespaces = facts.podNamespaces
+    self.workloadNamespaces = facts.workloadNamespaces
+    self.namespacesWithKind = facts.namespacesWithKind
+    self.tokenOwners = facts.tokenOwners
+    self.tokenNamespaces = facts.tokenNamespaces
+    self.privilegedWorkloadNamespace = facts.privilegedWorkloadNamespace
+    self.privilegedNamespace = self.namespaces.first { Self.admitsPrivileged(facts.podSecurity[$0]) }
     rolesIndexed.wait()
-    let facts = roleFacts!
-    self.adminClusterRoles = facts.adminClusterRoles
-    self.roleNamespaces = facts.roleNamespaces
-    self.clusterBindingsByName = facts.clusterBindingsByName
-    self.roleBindingsByName = facts.roleBindingsByName
-    self.powerfulClusterRoles = facts.powerfulClusterRoles
-    self.powerfulRoles = facts.powerfulRoles
+    let roles = roleFacts!
+    self.adminClusterRoles = roles.adminClusterRoles
+    self.roleNamespaces = roles.roleNamespaces
+    self.clusterBindingsByName = roles.clusterBindingsByName
+    self.roleBindingsByName = roles.roleBindingsByName
+    self.powerfulClusterRoles = roles.powerfulClusterRoles
+    self.powerfulRoles = roles.powerfulRoles
+    self.uncoveredClusterRoleRules = roles.uncoveredClusterRoleRules
+  }
+
+  /// The indexes that only the objects besides roles and bindings decide: workloads, token secrets, accounts,
+  /// namespaces and aws-auth.
+  public struct ObjectFacts: Sendable {
+    var accounts: [String: Set<String>] = [:]
+    var automount: [String: Bool] = [:]
+    var users = Set<String>()
+    var groups = Set<String>()
+    var namespaces: Set<String>
+    var workloads: [String: [Workload]]
+    var tokenSecrets: [String: [String: [String]]] = [:]
+    var awsAuth: [AWSAuthMapping]
+    var podSecurity: [String: String]
+    var pods: [String: [String: Workload]] = [:]
+    var podNamespaces: [String: [String]]
+    var workloadNamespaces: [String: [String: [String]]]
+    var namespacesWithKind: [String: [String]]
+    var tokenOwners: [String: [String: String]]
+    var tokenNamespaces: [String: [String]]
+    var privilegedWorkloadNamespace: String?
+
+    public init(_ objects: ClusterObjects) {
+      for sa in objects.serviceAccounts {
+        accounts[sa.namespace, default: []].insert(sa.name)
+        if let value = sa.automountServiceAccountToken {
+          automount[ServiceAccountName.username(namespace: sa.namespace, name: sa.name)] = value
+        }
+      }
+      for w in objects.workloads { accounts[w.namespace, default: []].insert(w.serviceAccount) }
+      for m in objects.awsAuth {
+        users.insert(m.username)
+        groups.formUnion(m.groups)
+      }
+      awsAuth = objects.awsAuth
+      namespaces = Set(objects.namespaces.map(\.name))
+      namespaces.formUnion(objects.workloads.map(\.namespace))
+      for secret in objects.secrets {
+        if let owner = secret.tokenOwner { tokenSecrets[secret.namespace, default: [:]][owner, default: []].append(secret.name) }
+      }
+      workloads = Dictionary(grouping: objects.workloads, by: \.namespace)
+      podSecurity = Dictionary(
+        uniqueKeysWithValues: objects.namespaces.compactMap { ns in
+          ns.labels["pod-security.kubernetes.io/enforce"].map { (ns.name, $0) }
+        })
+      var byKind: [String: [String: Set<String>]] = [:]
+      for w in objects.workloads {
+        if w.kind == "Pod" { pods[w.namespace, default: [:]][w.name] = w }
+        byKind[w.kind, default: [:]][w.name, default: []].insert(w.namespace)
+      }
+      podNamespaces = ClusterIndex.namespacesByName(pods.mapValues { Array($0.keys) })
+      workloadNamespaces = byKind.mapValues { $0.mapValues { $0.sorted() } }
+      namespacesWithKind = byKind.mapValues { Set($0.values.joined()).sorted() }
+      tokenOwners = tokenSecrets.mapValues { owners in
+        Dictionary(owners.flatMap { owner, secrets in secrets.map { ($0, owner) } }, uniquingKeysWith: { a, _ in a })
+      }
+      tokenNamespaces = ClusterIndex.namespacesByName(tokenOwners.mapValues { Array($0.keys) })
+      let podSecurity = self.podSecurity
+      privilegedWorkloadNamespace = workloads.keys.sorted().first { ClusterIndex.admitsPrivileged(podSecurity[$0]) }
+    }
   }
 
   /// The indexes that only roles and bindings decide.
@@ -147,6 +188,7 @@ public struct ClusterIndex: Sendable {
     var roleBindingsByName: [String: [Policy.Bound]]
     var powerfulClusterRoles: Set<String>
     var powerfulRoles: [String: Set<String>]
+    var uncoveredClusterRoleRules: [(role: String, rule: Int)] = []
 
     init(_ policy: Policy) {
       adminClusterRoles = policy.clusterRoles.values.filter { role in
@@ -160,6 +202,14 @@ public struct ClusterIndex: Sendable {
         let names = Set(roles.values.filter { ClusterIndex.grantsPower($0.rules) }.map(\.name))
         return names.isEmpty ? nil : names
       }
+      var kept: [(role: String, rule: Int, body: PolicyRule)] = []
+      for name in powerfulClusterRoles.sorted() {
+        for (i, rule) in (policy.clusterRoles[name]?.rules ?? []).enumerated() where !kept.contains(where: { $0.body.covers(rule) }) {
+          kept.removeAll { rule.covers($0.body) }
+          kept.append((name, i, rule))
+        }
+      }
+      uncoveredClusterRoleRules = kept.map { ($0.role, $0.rule) }
     }
   }
 

@@ -14,6 +14,10 @@ public final class EscalationGraph {
     cluster = ClusterIndex(policy: policy, objects: objects)
   }
 
+  public init(policy: Policy, objectFacts: ClusterIndex.ObjectFacts) {
+    cluster = ClusterIndex(policy: policy, objectFacts: objectFacts)
+  }
+
   /// Every identity the snapshot knows: users and groups named by bindings or aws-auth, service accounts, and
   /// aws-auth's IAM identities.
   public var identities: [GraphNode] {
@@ -124,9 +128,9 @@ public final class EscalationGraph {
 
   /// The grants a new binding of `role` in `scope` would give: its rules (every rule for a nil role, as `escalate`
   /// may write them) under a ClusterRoleBinding for an empty scope, else RoleBindings in `scope`.
-  static func boundGrants(_ role: RoleKey?, _ scope: String, _ cluster: ClusterIndex, bindingName: String? = nil)
-    -> [Grant]
-  {
+  static func boundGrants(
+    _ role: RoleKey?, _ scope: String, _ cluster: ClusterIndex, bindingName: String? = nil, onlyRule: Int? = nil
+  ) -> [Grant] {
     let binding = BindingRef(
       kind: scope.isEmpty ? .clusterRoleBinding : .roleBinding, namespace: scope,
       name: bindingName ?? (role == nil ? "(rules written with escalate)" : "(a binding written with bind)"))
@@ -141,7 +145,8 @@ public final class EscalationGraph {
       origins = found?.ruleOrigins ?? []
     case .role: rules = cluster.policy.roles[key.namespace]?[key.name]?.rules ?? []
     }
-    return rules.indices.map { i in
+    let indices = onlyRule.map { rules.indices.contains($0) ? [$0] : [] } ?? Array(rules.indices)
+    return indices.map { i in
       Grant(
         binding: binding, role: key, subject: Subject(kind: .user, name: "(whoever binds it)"), ruleIndex: i,
         rule: rules[i], aggregatedFrom: origins.isEmpty ? nil : origins[i])
@@ -284,10 +289,15 @@ public final class EscalationGraph {
   /// ingest: a node that cannot reach it is absent). An identity the snapshot does not know (an account no object or
   /// binding names) still acts through its groups: its distance is its best neighbour's.
   public func steps(from node: GraphNode, given distances: [GraphNode: Int]) -> Int? {
-    if let steps = distances[node] { return steps }
+    steps(from: node) { distances[$0] }
+  }
+
+  /// ``steps(from:given:)`` with the distances looked up one node at a time.
+  public func steps(from node: GraphNode, distance: (GraphNode) -> Int?) -> Int? {
+    if let steps = distance(node) { return steps }
     if identitySet.contains(node) { return nil }
     let standIn = standIn(for: node)
-    return edges(from: standIn).compactMap { edge in distances[edge.to].map { $0 + Self.cost(edge) } }.min()
+    return edges(from: standIn).compactMap { edge in distance(edge.to).map { $0 + Self.cost(edge) } }.min()
   }
 
   /// Computes on every core the edges that ``steps(from:given:)`` needs for identities the snapshot does not know.

@@ -93,6 +93,22 @@ extension PolicyRule {
 }
 
 extension PolicyRule {
+  /// Whether every request `other` allows, this rule allows too, decided from the lists alone: each verb, group,
+  /// resource and URL of `other` is named here or covered by `*`, and `other` names objects only where this rule
+  /// names them too or names none. Conservative: `*/status` is not taken to cover `pods/status`, so a `false` may
+  /// be a rule that does cover. What many rules bound at once can do is then decided from the few that no other
+  /// covers.
+  public func covers(_ other: PolicyRule) -> Bool {
+    func listCovers(_ mine: [String], _ theirs: [String]) -> Bool {
+      mine.contains(Wildcard.all) || theirs.allSatisfy(mine.contains)
+    }
+    return listCovers(verbs, other.verbs) && listCovers(apiGroups, other.apiGroups)
+      && listCovers(resources, other.resources) && listCovers(nonResourceURLs, other.nonResourceURLs)
+      && (resourceNames.isEmpty || (!other.resourceNames.isEmpty && other.resourceNames.allSatisfy(resourceNames.contains)))
+  }
+}
+
+extension PolicyRule {
   /// `{verbs: [get list], apiGroups: [""], resources: [pods], resourceNames: [web]}`, only the fields that are set:
   /// the one way every report and explanation prints a rule.
   public var compactDescription: String {

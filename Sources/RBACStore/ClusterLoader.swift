@@ -7,7 +7,7 @@ extension RolecallDatabase {
   /// Loads the snapshot's service accounts, namespaces, workloads, secret metadata and aws-auth mappings.
   public func clusterObjects(of snapshot: SnapshotInfo) throws -> ClusterObjects {
     try read { db in
-      let rows = ClusterRows(db: db, snapshot: snapshot.id)
+      let rows = ClusterRows(db: db, snapshot: snapshot.id, withSources: false)
       return ClusterObjects(
         serviceAccounts: try rows.serviceAccounts().map(\.object), namespaces: try rows.namespaces().map(\.object),
         workloads: try rows.workloads().map(\.object), secrets: try rows.secrets().map(\.object),
@@ -42,6 +42,22 @@ extension RolecallDatabase {
   }
 }
 
+extension RolecallDatabase {
+  /// Runs `body` with a lookup of the stored steps to `target` one node at a time (-1: a known node that cannot
+  /// reach it; nil: a node the snapshot does not hold): for a question that visits a few nodes of a large graph.
+  /// Nil when the snapshot was written without distances. `body` must not use this database otherwise.
+  public func readingDistances<T>(
+    of snapshot: SnapshotInfo, to target: String, _ body: (_ steps: (String) -> Int?) throws -> T
+  ) throws -> T? {
+    guard snapshot.distancesComputed else { return nil }
+    return try read { db in
+      let statement = try db.cachedStatement(
+        sql: "SELECT steps FROM graph_distance WHERE snapshot_id = ? AND target = ? AND node = ?")
+      return try body { node in (try? Int.fetchOne(statement, arguments: [snapshot.id, target, node])) ?? nil }
+    }
+  }
+}
+
 /// One row of `graph_distance`: a node, its steps to the target (-1: an identity that cannot reach it), and the
 /// first step of one shortest path when it was asked for and stored.
 public struct StoredDistance: Sendable {
@@ -51,60 +67,65 @@ public struct StoredDistance: Sendable {
 }
 
 /// The rows of the objects besides roles and bindings, each with where it was read from: one decoder for the graph's
-/// load (``RolecallDatabase/clusterObjects(of:)``) and the whole snapshot's (``RolecallDatabase/content(of:)``).
+/// load (``RolecallDatabase/clusterObjects(of:)``, which leaves out where objects came from) and the whole
+/// snapshot's (``RolecallDatabase/content(of:)``).
 struct ClusterRows {
   let db: Database
   let snapshot: Int64
+  /// Whether to read each object's file and document: the graph needs neither, and on a large cluster the tens of
+  /// thousands of file names are a good part of the load.
+  var withSources = true
 
   static func source(_ row: Row, _ file: Int) -> ObjectSource {
     ObjectSource(file: row[file] ?? "", document: row[file + 1] ?? 0)
   }
 
+  /// Rows of `columns` (then the source columns, when asked for) decoded one at a time from a cursor, without
+  /// keeping the rows.
+  private func fetch<T>(_ columns: String, from table: String, orderBy: String, _ make: (Row, ObjectSource) -> T)
+    throws -> [T]
+  {
+    let sourceColumns = withSources ? ", source_file, source_document" : ""
+    let rows = try Row.fetchCursor(
+      db, sql: "SELECT \(columns)\(sourceColumns) FROM \(table) WHERE snapshot_id = ? ORDER BY \(orderBy)",
+      arguments: [snapshot])
+    let first = columns.split(separator: ",").count
+    var found: [T] = []
+    let unknown = ObjectSource(file: "", document: 0)
+    while let row = try rows.next() {
+      found.append(make(row, withSources ? Self.source(row, first) : unknown))
+    }
+    return found
+  }
+
   func serviceAccounts() throws -> [Sourced<ServiceAccount>] {
-    try Row.fetchAll(
-      db,
-      sql: """
-        SELECT namespace, name, automount_token, source_file, source_document FROM service_account
-        WHERE snapshot_id = ? ORDER BY namespace, name
-        """, arguments: [snapshot]
-    ).map {
-      Sourced(ServiceAccount(namespace: $0[0], name: $0[1], automountServiceAccountToken: $0[2]), from: Self.source($0, 3))
+    try fetch("namespace, name, automount_token", from: "service_account", orderBy: "namespace, name") { row, source in
+      Sourced(ServiceAccount(namespace: row[0], name: row[1], automountServiceAccountToken: row[2]), from: source)
     }
   }
 
   func namespaces() throws -> [Sourced<Namespace>] {
-    try Row.fetchAll(
-      db, sql: "SELECT name, labels, source_file, source_document FROM namespace WHERE snapshot_id = ? ORDER BY name",
-      arguments: [snapshot]
-    ).map { Sourced(Namespace(name: $0[0], labels: JSONText.decodeMap($0[1])), from: Self.source($0, 2)) }
+    try fetch("name, labels", from: "namespace", orderBy: "name") { row, source in
+      Sourced(Namespace(name: row[0], labels: JSONText.decodeMap(row[1])), from: source)
+    }
   }
 
   func workloads() throws -> [Sourced<Workload>] {
-    try Row.fetchAll(
-      db,
-      sql: """
-        SELECT kind, namespace, name, service_account, automount_token, node_name, on_every_node, privileged,
-          host_path, host_pid, host_network, source_file, source_document FROM workload WHERE snapshot_id = ?
-        ORDER BY namespace, kind, name
-        """, arguments: [snapshot]
-    ).map {
+    try fetch(
+      "kind, namespace, name, service_account, automount_token, node_name, on_every_node, privileged, host_path, "
+        + "host_pid, host_network", from: "workload", orderBy: "namespace, kind, name"
+    ) { row, source in
       Sourced(
         Workload(
-          kind: $0[0], namespace: $0[1], name: $0[2], serviceAccount: $0[3], automountServiceAccountToken: $0[4],
-          nodeName: $0[5], onEveryNode: $0[6], privileged: $0[7], hostPath: $0[8], hostPID: $0[9],
-          hostNetwork: $0[10]), from: Self.source($0, 11))
+          kind: row[0], namespace: row[1], name: row[2], serviceAccount: row[3], automountServiceAccountToken: row[4],
+          nodeName: row[5], onEveryNode: row[6], privileged: row[7], hostPath: row[8], hostPID: row[9],
+          hostNetwork: row[10]), from: source)
     }
   }
 
   func secrets() throws -> [Sourced<SecretMetadata>] {
-    try Row.fetchAll(
-      db,
-      sql: """
-        SELECT namespace, name, type, service_account_name, source_file, source_document FROM secret
-        WHERE snapshot_id = ? ORDER BY namespace, name
-        """, arguments: [snapshot]
-    ).map {
-      Sourced(SecretMetadata(namespace: $0[0], name: $0[1], type: $0[2], serviceAccountName: $0[3]), from: Self.source($0, 4))
+    try fetch("namespace, name, type, service_account_name", from: "secret", orderBy: "namespace, name") { row, source in
+      Sourced(SecretMetadata(namespace: row[0], name: row[1], type: row[2], serviceAccountName: row[3]), from: source)
     }
   }
 

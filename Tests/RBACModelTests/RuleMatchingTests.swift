@@ -92,3 +92,62 @@ func nonResourceURLMatches(rule: PolicyRule, path: String, expected: Bool) {
   #expect(!urls.allows(.resource("get", "pods", namespace: "x")))
   #expect(urls.allows(.nonResource("get", path: "/healthz")))
 }
+
+@Test(arguments: [
+  (rule("*", resources: "*"), rule("get,list", resources: "pods"), true),
+  (rule("get,list", resources: "pods,secrets"), rule("get", resources: "pods"), true),
+  (rule("get", resources: "pods"), rule("get,list", resources: "pods"), false),
+  (rule("get", resources: "pods"), rule("get", resources: "pods", names: "web"), true),
+  (rule("get", resources: "pods", names: "web"), rule("get", resources: "pods"), false),
+  (rule("get", resources: "pods", names: "a,b"), rule("get", resources: "pods", names: "b"), true),
+  (rule("get", resources: "pods", names: "a"), rule("get", resources: "pods", names: "a,b"), false),
+  // Conservative: `*/exec` covers `pods/exec`, but the lists alone do not say so.
+  (rule("get", resources: "*/exec"), rule("get", resources: "pods/exec"), false),
+  (rule("get", urls: "*"), rule("get", urls: "/metrics"), true),
+  (rule("get", urls: "/metrics"), rule("get", urls: "/healthz"), false),
+])
+func ruleCovers(wide: PolicyRule, narrow: PolicyRule, expected: Bool) {
+  #expect(wide.covers(narrow) == expected)
+}
+
+/// `covers` never claims more than the matchers allow: over random rules and every request of a small universe, a
+/// request the narrow rule allows is allowed by any rule said to cover it.
+@Test func coversIsSoundAgainstTheMatchers() {
+  var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+  func next(_ n: Int) -> Int {
+    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+    return Int((state >> 33) % UInt64(n))
+  }
+  func pick(_ pool: [String]) -> [String] {
+    var chosen: [String] = []
+    for item in pool where next(3) == 0 { chosen.append(item) }
+    return chosen.isEmpty ? [pool[next(pool.count)]] : chosen
+  }
+  func randomRule() -> PolicyRule {
+    PolicyRule(
+      verbs: pick(["get", "list", "create", "*"]), apiGroups: pick(["", "apps", "*"]),
+      resources: pick(["pods", "pods/exec", "secrets", "*", "*/exec"]),
+      resourceNames: next(2) == 0 ? [] : pick(["a", "b"]))
+  }
+  var requests: [RequestAttributes] = []
+  for verb in ["get", "list", "create"] {
+    for group in ["", "apps"] {
+      for (resource, sub) in [("pods", ""), ("pods", "exec"), ("secrets", ""), ("deployments", "exec")] {
+        for name in ["", "a", "b", "c"] {
+          requests.append(
+            RequestAttributes(verb: verb, target: .resource(.init(apiGroup: group, resource: resource, subresource: sub, name: name))))
+        }
+      }
+    }
+  }
+  var covered = 0
+  for _ in 0..<3000 {
+    let (wide, narrow) = (randomRule(), randomRule())
+    guard wide.covers(narrow) else { continue }
+    covered += 1
+    for request in requests where narrow.allows(request) {
+      #expect(wide.allows(request), "\(wide.compactDescription) said to cover \(narrow.compactDescription)")
+    }
+  }
+  #expect(covered > 100)
+}

@@ -169,13 +169,19 @@ extension ClusterIndex {
   /// many that could never help.
   static func grantsPower(_ rules: [PolicyRule]) -> Bool {
     rules.contains { rule in
-      !rule.resources.isEmpty
+      // Most rules of a cluster (get, list and watch on everyday resources) name no verb and no resource of the
+      // requests at all: they are passed over without trying each request.
+      rule.verbs.contains { $0 == Wildcard.all || escalationVerbs.contains($0) }
+        && rule.resources.contains { $0 == Wildcard.all || $0.hasPrefix("*/") || escalationResources.contains($0) }
         && escalationChecks.contains { verbs, group, resource, subresource in
           verbs.contains(where: rule.matchesVerb) && rule.matchesAPIGroup(group)
             && rule.matchesResource(resource, subresource: subresource)
         }
     }
   }
+
+  private static let escalationVerbs = Set(escalationRequests.flatMap(\.verbs))
+  private static let escalationResources = Set(escalationRequests.map(\.resource))
 
   /// ``escalationRequests`` with each subresource split off once: every role of a snapshot is tested against them.
   private static let escalationChecks: [(verbs: [String], group: String, resource: String, subresource: String)] =
@@ -194,7 +200,11 @@ extension ClusterIndex {
     }
     switch kind {
     case "clusterroles":
-      return powerfulClusterRoles.sorted().flatMap { grants(RoleKey(kind: .clusterRole, name: $0), scope, "(a binding written with bind)") }
+      // The same rules in every scope: only those no other covers are evaluated, once per scope.
+      return uncoveredClusterRoleRules.flatMap { role, rule in
+        EscalationGraph.boundGrants(
+          RoleKey(kind: .clusterRole, name: role), scope, self, bindingName: "(a binding written with bind)", onlyRule: rule)
+      }
     case "roles":
       let namespaces = scope == everyNamespace ? powerfulRoles.keys.sorted() : [scope]
       return namespaces.flatMap { ns in

@@ -34,12 +34,38 @@ extension Primitive {
       }
     }
     var seen = Set<BindingRef>()
-    for held in context.allGrants(where: { seen.insert($0.binding).inserted }) where held.binding.namespace != everyNamespace {
+    var held = context.allGrants(where: { seen.insert($0.binding).inserted })
+    if case .anyRole(kind: "clusterroles", scope: let scope) = context.node {
+      // Every powerful ClusterRole is held at once through the same would-be binding, though only the rules no
+      // other covers are among the grants.
+      held = context.cluster.powerfulClusterRoles.sorted().compactMap { name in
+        EscalationGraph.boundGrants(
+          RoleKey(kind: .clusterRole, name: name), scope, context.cluster, bindingName: "(a binding written with bind)",
+          onlyRule: 0
+        ).first
+      }
+    }
+    var reached = Set<GraphNode>()
+    // Many bindings name the same role (a node that holds every binding of the cluster at once names few roles
+    // through thousands of bindings): whether a role may be rewritten is decided once per role.
+    var rewritable: [RoleKey: (escalate: Grant, write: Grant)?] = [:]
+    for held in held where held.binding.namespace != everyNamespace {
       let role = held.role
+      let target: GraphNode =
+        held.binding.kind == .clusterRoleBinding ? .clusterAdmin : .roleBound(role: nil, scope: held.binding.namespace)
+      guard !reached.contains(target) else { continue }
       let (resource, roleNamespace) = role.kind == .clusterRole ? ("clusterroles", "") : ("roles", role.namespace)
-      guard let escalate = first(escalators, ["escalate"], resource, role, in: roleNamespace),
-        let write = first(writers, ["update", "patch"], resource, role, in: roleNamespace)
-      else { continue }
+      let found =
+        rewritable[role]
+        ?? {
+          let pair = first(escalators, ["escalate"], resource, role, in: roleNamespace).flatMap { escalate in
+            first(writers, ["update", "patch"], resource, role, in: roleNamespace).map { (escalate, $0) }
+          }
+          rewritable[role] = .some(pair)
+          return pair
+        }()
+      guard let (escalate, write) = found else { continue }
+      reached.insert(target)
       let bound = Evidence(held, note: "this binding grants \(role.kind.rawValue) \"\(role.qualifiedName)\" to the subject")
       if held.binding.kind == .clusterRoleBinding {
         edges.append(context.edge(to: .clusterAdmin, "escalate", [Evidence(escalate), Evidence(write), bound]))
