@@ -94,8 +94,15 @@ public final class EscalationGraph {
       return fanOut(node, "any-identity", cluster.groups.subtracting([UserInfo.mastersGroup]).sorted().map {
         (.group($0), "group \($0) is named in the snapshot")
       })
+    case .anyRole(let kind, everyNamespace) where kind != "clusterroles":
+      // What such a node holds is the union of each namespace's part, and no rule of one namespace combines with
+      // another's: one small node per namespace, not one of every rule of the cluster.
+      return fanOut(node, "any-role", cluster.anyRoleNamespaces(kind: kind).map { ns in
+        (.anyRole(kind: kind, scope: ns), "in every namespace, so in namespace \(ns)")
+      })
     case .anyRole(let kind, let scope):
-      return rulesEdges(node, cluster.anyRoleGrants(kind: kind, scope: scope), cluster)
+      let (grants, held) = cluster.anyRoleGrants(kind: kind, scope: scope)
+      return rulesEdges(node, grants, cluster, held: held)
     case .roleBound(let role, let scope):
       return rulesEdges(node, boundGrants(role, scope, cluster), cluster)
     case .user, .group, .serviceAccount:
@@ -109,8 +116,11 @@ public final class EscalationGraph {
   }
 
   /// The edges of rules held by no identity yet: a role once bound, or every role a bind may name.
-  private static func rulesEdges(_ node: GraphNode, _ grants: [Grant], _ cluster: ClusterIndex) -> [Edge] {
-    catalogEdges(IdentityContext(node: node, user: UserInfo(name: "", groups: []), grants: grants, cluster: cluster))
+  private static func rulesEdges(_ node: GraphNode, _ grants: [Grant], _ cluster: ClusterIndex, held: [Grant]? = nil)
+    -> [Edge]
+  {
+    catalogEdges(
+      IdentityContext(node: node, user: UserInfo(name: "", groups: []), grants: grants, cluster: cluster, held: held))
   }
 
   /// The edges the catalog's primitives find out of an identity, or out of a role's powers.

@@ -198,7 +198,11 @@ public enum GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
   public static func < (a: GraphNode, b: GraphNode) -> Bool { a.description < b.description }
 
   /// What a hop from `from` to `to` counts in steps: see ``EscalationGraph/cost(_:)``.
-  public static func stepCost(from: GraphNode, to: GraphNode) -> Int { from.isHub && !to.isRoleBound ? 0 : 1 }
+  public static func stepCost(from: GraphNode, to: GraphNode) -> Int {
+    // The roles of every namespace to those of one is the same step, as every account to the accounts of one.
+    if case .anyRole(let kind, everyNamespace) = from, case .anyRole(kind, _) = to { return 0 }
+    return from.isHub && !to.isRoleBound ? 0 : 1
+  }
 
   /// Whether this is a role's powers once bound, or the roles a `bind` may name (``roleBound(role:scope:)``,
   /// ``anyRole(kind:scope:)``): what a path shows last, when nothing more direct leads on.

@@ -17,6 +17,15 @@ public final class IdentityContext {
   /// The namespaces whose Pod Security labels the identity may change, computed once.
   lazy var relabelling: (everywhere: Grant?, namespaces: [String: Grant]) = namespaceRelabelling()
 
+  private let givenHeld: [Grant]?
+
+  /// One grant per binding and role the context holds: what a primitive that rewrites held roles looks at.
+  func heldRoles() -> [Grant] {
+    if let givenHeld { return givenHeld }
+    var seen = Set<BindingRef>()
+    return allGrants { seen.insert($0.binding).inserted }
+  }
+
   /// Every verb and resource the grants name: most identities name few, and most questions are then answered
   /// "no" without a loop.
   private let verbs: Set<String>
@@ -27,8 +36,10 @@ public final class IdentityContext {
   }
 
   /// A context over given grants: an identity's, or the rules a new binding would give (``GraphNode/roleBound``).
-  init(node: GraphNode, user: UserInfo, grants: [Grant], cluster: ClusterIndex) {
+  /// `held`: one grant per binding and role held, when `grants` leave some out (``ClusterIndex/anyRoleGrants``).
+  init(node: GraphNode, user: UserInfo, grants: [Grant], cluster: ClusterIndex, held: [Grant]? = nil) {
     self.node = node
+    self.givenHeld = held
     self.user = user
     self.cluster = cluster
     self.grants = grants

@@ -22,7 +22,7 @@ public struct Primitive: Sendable {
     .privilegedGroup, .wildcardAdmin, .membership, .impersonate, .tokenRequest, .workloadCreate, .secretRead,
     .secretMint, .podExec, .bind, .escalate, .nodesProxy, .privilegedPod, .csrClientCertificate, .webhookControl,
     .awsAuthEdit,
-  ] + [.nodeTakeover, .adminNode, .awsAuthMapping, .anyAccount, .anyPod, .tokenSecret, .anyIdentity, .podCode]
+  ] + [.nodeTakeover, .adminNode, .awsAuthMapping, .anyAccount, .anyPod, .tokenSecret, .anyIdentity, .anyRoleInNamespace, .podCode]
 
   /// How a hub's own entries are justified: they are rolecall's, not Kubernetes'.
   static let oneStepForMany = "rolecall: one step stands for many, so that a cluster-wide grant is one edge"
@@ -40,6 +40,16 @@ public struct Primitive: Sendable {
     id: "any-identity", title: "Any user or group",
     condition: "a power over every user (user:*) or every group but system:masters (group:*)",
     yields: "each user or group the snapshot names (a binding subject, an aws-auth entry)",
+    reference: oneStepForMany
+  )
+
+  /// The step from the roles a grant in every namespace lets one bind to those of each namespace.
+  static let anyRoleInNamespace = Primitive(
+    id: "any-role", title: "Any role, namespace by namespace",
+    condition: "bind any Role of each namespace, or add a subject to any RoleBinding, in every namespace "
+      + "(roles:roles@*, roles:bindings@*, roles:clusterrole-bindings@*)",
+    yields: "the same in each namespace that holds such a role or binding (roles:KIND@N): a RoleBinding's rules hold "
+      + "in its namespace only, so every namespace's part is decided on its own",
     reference: oneStepForMany
   )
 

@@ -1,6 +1,6 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
-import RBACGraph
+@testable import RBACGraph
 import RBACModel
 import RBACTestSupport
 import Testing
@@ -281,4 +281,41 @@ private func crb(_ role: String) -> ClusterRoleBinding {
   #expect(Set(ids).isSuperset(of: ["impersonate", "token-request", "workload-create", "secret-read", "secret-mint",
     "pod-exec", "bind", "escalate", "nodes-proxy", "privileged-pod", "node-takeover", "csr-client-cert",
     "webhook-control", "aws-auth-edit", "aws-auth-mapping", "membership", "wildcard-admin", "privileged-group"]))
+}
+
+@Test func everyRoleBindableInANamespaceIsHeldForEscalate() {
+  // Binding any Role of dev holds both; the second may rewrite itself, so binding it leads to every rule in dev.
+  // Only one role per would-be binding used to be looked at: the first, which cannot.
+  let reader = Role(namespace: "dev", name: "a-pods", rules: [rule("create", groups: "", resources: "pods")])
+  let rewriter = Role(namespace: "dev", name: "b-self", rules: [
+    rule("escalate,update", groups: "rbac.authorization.k8s.io", resources: "roles", names: "b-self")
+  ])
+  let g = graph(roles: [reader, rewriter], objects: accounts)
+  #expect(steps(g, from: .anyRole(kind: "roles", scope: "dev")).contains("escalate bound:*@dev"))
+}
+
+@Test func rolesOfEveryNamespaceAreEachNamespacesRoles() {
+  let pods = ClusterRole(name: "pods", rules: [rule("create", groups: "", resources: "pods")])
+  let binding = RoleBinding(
+    namespace: "prod", name: "rb", roleRef: RoleRef(kind: .clusterRole, name: "pods"), subjects: [.user("bob")])
+  let g = graph(clusterRoles: [pods], roles: [Role(namespace: "dev", name: "p", rules: pods.rules)],
+    roleBindings: [binding], objects: accounts)
+  #expect(steps(g, from: .anyRole(kind: "roles", scope: everyNamespace)) == ["any-role roles:roles@dev"])
+  #expect(steps(g, from: .anyRole(kind: "bindings", scope: everyNamespace)) == ["any-role roles:bindings@prod"])
+  // The hop from every namespace to one costs nothing, as from every account to those of one namespace.
+  #expect(GraphNode.stepCost(from: .anyRole(kind: "roles", scope: everyNamespace), to: .anyRole(kind: "roles", scope: "dev")) == 0)
+  #expect(GraphNode.stepCost(from: .anyRole(kind: "roles", scope: "dev"), to: .anyRole(kind: "bindings", scope: "dev")) == 1)
+}
+
+@Test func uncoveredKeepsWhatAnotherGrantOfTheSameScopeDoesNotCover() {
+  func grant(_ ns: String, _ r: PolicyRule) -> Grant {
+    Grant(
+      binding: BindingRef(kind: .roleBinding, namespace: ns, name: "b"), role: RoleKey(kind: .role, namespace: ns, name: "r"),
+      subject: Subject(kind: .user, name: "u"), ruleIndex: 0, rule: r)
+  }
+  let narrow = rule("get", groups: "", resources: "pods")
+  let wide = rule("get,list", groups: "", resources: "pods,secrets")
+  let kept = ClusterIndex.uncovered([grant("a", narrow), grant("b", narrow), grant("a", wide)])
+  // In a, the wide rule covers the narrow one, which goes even though it came first; b's stays: scopes never mix.
+  #expect(kept.map { "\($0.binding.namespace) \($0.rule.verbs.count)" } == ["b 1", "a 2"])
 }

@@ -91,7 +91,8 @@ private func rolecall(_ arguments: String...) throws -> RunResult {
 @Test func primitivesPrintTheCatalog() throws {
   let result = try runRolecall(["primitives", "-o", "json"])
   let entries = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [[String: String]]
-  #expect(entries.count == 24)
+  #expect(entries.count == 25)
+  #expect(entries.contains { $0["id"] == "any-role" })
   #expect(entries.allSatisfy { !$0["condition"]!.isEmpty && !$0["reference"]!.isEmpty })
 }
 

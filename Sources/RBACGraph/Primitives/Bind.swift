@@ -193,31 +193,71 @@ extension ClusterIndex {
   /// The grants of ``GraphNode/anyRole(kind:scope:)``: every role it stands for, bound at once (several bindings may
   /// be written, so their rules combine): each ClusterRole in the scope, the Roles of the scope's namespaces each in
   /// its own, or the roles of the scope's existing bindings each where its binding holds. Only roles that could give
-  /// an edge are taken.
-  func anyRoleGrants(kind: String, scope: String) -> [Grant] {
-    func grants(_ role: RoleKey, _ scope: String, _ binding: String) -> [Grant] {
-      EscalationGraph.boundGrants(role, scope, self, bindingName: binding)
+  /// an edge are taken. `grants` leaves out a rule that another of the same scope covers (``uncovered(_:)``): the
+  /// node holding every binding of a large cluster has tens of thousands of rules, most repeating a few. `held` is
+  /// one grant per binding and role, for what depends on which roles are held rather than on what they allow.
+  func anyRoleGrants(kind: String, scope: String) -> (grants: [Grant], held: [Grant]) {
+    func grants(_ role: RoleKey, _ scope: String, _ binding: String, onlyRule: Int? = nil) -> [Grant] {
+      EscalationGraph.boundGrants(role, scope, self, bindingName: binding, onlyRule: onlyRule)
     }
+    let written = "(a binding written with bind)"
+    var all: [Grant]
     switch kind {
     case "clusterroles":
-      // The same rules in every scope: only those no other covers are evaluated, once per scope.
-      return uncoveredClusterRoleRules.flatMap { role, rule in
-        EscalationGraph.boundGrants(
-          RoleKey(kind: .clusterRole, name: role), scope, self, bindingName: "(a binding written with bind)", onlyRule: rule)
+      // The same rules in every scope: those no other covers are found once (``uncoveredClusterRoleRules``).
+      let held = powerfulClusterRoles.sorted().flatMap { grants(RoleKey(kind: .clusterRole, name: $0), scope, written, onlyRule: 0) }
+      let uncovered = uncoveredClusterRoleRules.flatMap { role, rule in
+        grants(RoleKey(kind: .clusterRole, name: role), scope, written, onlyRule: rule)
       }
+      return (uncovered, held)
     case "roles":
       let namespaces = scope == everyNamespace ? powerfulRoles.keys.sorted() : [scope]
-      return namespaces.flatMap { ns in
-        (powerfulRoles[ns] ?? []).sorted().flatMap { grants(RoleKey(kind: .role, namespace: ns, name: $0), ns, "(a binding written with bind)") }
+      all = namespaces.flatMap { ns in
+        (powerfulRoles[ns] ?? []).sorted().flatMap { grants(RoleKey(kind: .role, namespace: ns, name: $0), ns, written) }
       }
     default:
       let bindings =
         scope.isEmpty ? policy.clusterRoleBindings
         : scope == everyNamespace ? policy.roleBindings.keys.sorted().flatMap { policy.roleBindings[$0]! }
         : policy.roleBindings[scope] ?? []
-      return bindings.filter { b in
+      all = bindings.filter { b in
         b.roleFound && (b.role.kind == .clusterRole || kind == "bindings") && isPowerful(b.role)
       }.flatMap { b in grants(b.role, b.ref.namespace, b.ref.name + " (a subject added with update)") }
     }
+    var seen = Set<RoleHeld>()
+    return (Self.uncovered(all), all.filter { seen.insert(RoleHeld(binding: $0.binding, role: $0.role)).inserted })
+  }
+
+  /// The namespaces where ``GraphNode/anyRole(kind:scope:)`` of a namespace holds something: the parts of the
+  /// node for every namespace.
+  func anyRoleNamespaces(kind: String) -> [String] {
+    if kind == "roles" { return powerfulRoles.keys.sorted() }
+    return policy.roleBindings.keys.sorted().filter { ns in
+      policy.roleBindings[ns]!.contains { b in
+        b.roleFound && (b.role.kind == .clusterRole || kind == "bindings") && isPowerful(b.role)
+      }
+    }
+  }
+
+  private struct RoleHeld: Hashable {
+    var binding: BindingRef
+    var role: RoleKey
+  }
+
+  /// The grants less those whose rule another grant of the same binding scope covers (``PolicyRule/covers(_:)``):
+  /// the same edges, as every primitive asks what the grants of a scope allow, never how many allow it.
+  static func uncovered(_ grants: [Grant]) -> [Grant] {
+    var kept: [Grant?] = []
+    var byScope: [String: [Int]] = [:]
+    for grant in grants {
+      let scope = grant.binding.kind == .clusterRoleBinding ? "" : "ns:" + grant.binding.namespace
+      let others = byScope[scope, default: []]
+      if others.contains(where: { kept[$0]!.rule.covers(grant.rule) }) { continue }
+      let narrower = others.filter { grant.rule.covers(kept[$0]!.rule) }
+      for i in narrower { kept[i] = nil }
+      byScope[scope] = others.filter { !narrower.contains($0) } + [kept.count]
+      kept.append(grant)
+    }
+    return kept.compactMap { $0 }
   }
 }

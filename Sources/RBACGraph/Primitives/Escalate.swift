@@ -33,23 +33,11 @@ extension Primitive {
         }
       }
     }
-    var seen = Set<BindingRef>()
-    var held = context.allGrants(where: { seen.insert($0.binding).inserted })
-    if case .anyRole(kind: "clusterroles", scope: let scope) = context.node {
-      // Every powerful ClusterRole is held at once through the same would-be binding, though only the rules no
-      // other covers are among the grants.
-      held = context.cluster.powerfulClusterRoles.sorted().compactMap { name in
-        EscalationGraph.boundGrants(
-          RoleKey(kind: .clusterRole, name: name), scope, context.cluster, bindingName: "(a binding written with bind)",
-          onlyRule: 0
-        ).first
-      }
-    }
     var reached = Set<GraphNode>()
     // Many bindings name the same role (a node that holds every binding of the cluster at once names few roles
     // through thousands of bindings): whether a role may be rewritten is decided once per role.
     var rewritable: [RoleKey: (escalate: Grant, write: Grant)?] = [:]
-    for held in held where held.binding.namespace != everyNamespace {
+    for held in context.heldRoles() where held.binding.namespace != everyNamespace {
       let role = held.role
       let target: GraphNode =
         held.binding.kind == .clusterRoleBinding ? .clusterAdmin : .roleBound(role: nil, scope: held.binding.namespace)
