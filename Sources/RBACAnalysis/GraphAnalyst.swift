@@ -32,11 +32,12 @@ extension Analyst {
     // The policy and the objects are read on connections of their own, each on a core.
     let second = database.path == ":memory:" ? database : try RolecallDatabase(path: database.path, mode: .readOnly)
     let snapshot = self.snapshot
-    // The objects read sooner than the policy: they are indexed on their core while the policy is still read.
+    // Each side is indexed on its own core as soon as it is read.
     let (policy, objects) = inParallel(
-      { Result { try self.database.policy(of: snapshot, scope: .all) } },
+      { Result { let policy = try self.database.policy(of: snapshot, scope: .all); return (policy, ClusterIndex.RoleFacts(policy)) } },
       { Result { ClusterIndex.ObjectFacts(try second.clusterObjects(of: snapshot)) } })
-    return EscalationGraph(policy: try policy.get(), objectFacts: try objects.get())
+    let (read, roleFacts) = try policy.get()
+    return EscalationGraph(policy: read, objectFacts: try objects.get(), roleFacts: roleFacts)
   }
 
   /// Lets another core free `graph` (hundreds of thousands of small objects on a large cluster) once the caller is
@@ -56,18 +57,20 @@ extension Analyst {
   public func paths(from: String, to: String = "cluster-admin", maxDepth: Int = 8, limit: Int = 5) throws -> PathsReport {
     guard let source = GraphNode(parsing: from) else { throw GraphQuestionError.badNode(from) }
     guard let target = GraphNode(parsing: to) else { throw GraphQuestionError.badNode(to) }
-    if let stored = try database.storedDistances(of: snapshot, to: target) {
+    if RolecallDatabase.storedTargets.contains(target),
+      let own = try database.readingDistances(of: snapshot, to: target.description, { steps in steps(source.description) })
+    {
       // A known identity that cannot reach the target needs no graph at all.
-      if stored.known.contains(source) && stored.steps[source] == nil {
-        return PathsReport(from: source, to: target, paths: [])
-      }
+      if own == -1 { return PathsReport(from: source, to: target, paths: []) }
       let graph = try graph()
       defer { releaseElsewhere(graph) }
-      guard let d = graph.steps(from: source, given: stored.steps), d <= maxDepth else {
-        return PathsReport(from: source, to: target, paths: [])
+      // Only the nodes on the shortest paths are visited: their steps are read one by one, not the whole table.
+      let paths = try database.readingDistances(of: snapshot, to: target.description) { steps -> [[Edge]] in
+        func distance(_ node: GraphNode) -> Int? { steps(node.description).flatMap { $0 >= 0 ? $0 : nil } }
+        guard let d = graph.steps(from: source, distance: distance), d <= maxDepth else { return [] }
+        return graph.guidedPaths(from: source, to: target, distance: { $0 == source ? d : distance($0) }, limit: limit)
       }
-      return PathsReport(
-        from: source, to: target, paths: graph.guidedPaths(from: source, to: target, distances: stored.steps, limit: limit))
+      return PathsReport(from: source, to: target, paths: paths ?? [])
     }
     return PathsReport(
       from: source, to: target, paths: try graph().shortestPaths(from: source, to: target, maxDepth: maxDepth, limit: limit))

@@ -65,12 +65,12 @@ public struct ClusterIndex: Sendable {
 
   /// The index over facts of the objects indexed beforehand: a caller that reads the objects and the policy on two
   /// cores indexes the objects on the first while the policy is still being read.
-  public init(policy: Policy, objectFacts facts: ObjectFacts) {
+  public init(policy: Policy, objectFacts facts: ObjectFacts, roleFacts given: RoleFacts? = nil) {
     self.policy = policy
-    // What only the roles and bindings decide is indexed on another core meanwhile.
-    nonisolated(unsafe) var roleFacts: RoleFacts?
+    // What only the roles and bindings decide is indexed on another core meanwhile, unless the caller did.
+    nonisolated(unsafe) var roleFacts = given
     let rolesIndexed = DispatchGroup()
-    DispatchQueue.global().async(group: rolesIndexed) { roleFacts = RoleFacts(policy) }
+    if given == nil { DispatchQueue.global().async(group: rolesIndexed) { roleFacts = RoleFacts(policy) } }
     var accounts = facts.accounts
     var users = facts.users
     var groups = facts.groups
@@ -181,7 +181,7 @@ public struct ClusterIndex: Sendable {
   }
 
   /// The indexes that only roles and bindings decide.
-  private struct RoleFacts {
+  public struct RoleFacts: Sendable {
     var adminClusterRoles: [String]
     var roleNamespaces: [String: [String]]
     var clusterBindingsByName: [String: [Policy.Bound]]
@@ -190,7 +190,7 @@ public struct ClusterIndex: Sendable {
     var powerfulRoles: [String: Set<String>]
     var uncoveredClusterRoleRules: [(role: String, rule: Int)] = []
 
-    init(_ policy: Policy) {
+    public init(_ policy: Policy) {
       adminClusterRoles = policy.clusterRoles.values.filter { role in
         role.rules.contains(where: \.isFullWildcard)
       }.map(\.name).sorted()

@@ -14,8 +14,8 @@ public final class EscalationGraph {
     cluster = ClusterIndex(policy: policy, objects: objects)
   }
 
-  public init(policy: Policy, objectFacts: ClusterIndex.ObjectFacts) {
-    cluster = ClusterIndex(policy: policy, objectFacts: objectFacts)
+  public init(policy: Policy, objectFacts: ClusterIndex.ObjectFacts, roleFacts: ClusterIndex.RoleFacts? = nil) {
+    cluster = ClusterIndex(policy: policy, objectFacts: objectFacts, roleFacts: roleFacts)
   }
 
   /// Every identity the snapshot knows: users and groups named by bindings or aws-auth, service accounts, and
