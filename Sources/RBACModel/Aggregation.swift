@@ -5,8 +5,8 @@
 /// Upstream (pkg/controller/clusterroleaggregation) overwrites an aggregated role's rules with the union of the
 /// rules of every *other* ClusterRole that one of its selectors matches, visiting selectors in order and matched
 /// roles by name, skipping rules already present. Matched roles may themselves be aggregated, so the controller
-/// converges over several passes; we compute that fixed point directly, starting every aggregated role from no
-/// rules so that stale `rules` in a manifest never leak into the answer.
+/// converges over several passes; we compute that fixed point directly, from no rules for every aggregated role so
+/// that stale `rules` in a manifest never leak into the answer.
 public enum Aggregation {
   /// A selector that the API server would reject; such a role aggregates nothing from that selector.
   public struct InvalidSelector: Sendable, Hashable {
@@ -36,27 +36,31 @@ public enum Aggregation {
       }
       sources[i] = matched
     }
-    // Rules only ever grow and come from a finite pool, so this terminates.
-    var changed = !sources.isEmpty
-    while changed {
-      changed = false
-      for i in sources.keys.sorted() {
-        var rules: [PolicyRule] = []
-        var origins: [String] = []
-        var seen = Set<PolicyRule>()
-        for j in sources[i]! {
-          let source = resolved[j]
-          for (k, rule) in source.rules.enumerated() where seen.insert(rule).inserted {
+    // The controller's passes converge on the least fixed point: an aggregated role holds the rules of every plain
+    // role it reaches through aggregated ones (their own manifest rules never count). Walking those sources once
+    // per role finds it directly, in the controller's order (selectors in order, roles by name, an aggregated
+    // source expanded in place), and ends on any cycle: comparing ordered lists pass after pass does not, as the
+    // order of a cycle's rules may flip for ever while their set stays the same.
+    for i in sources.keys.sorted() {
+      var rules: [PolicyRule] = []
+      var origins: [String] = []
+      var seen = Set<PolicyRule>()
+      var expanded: Set<Int> = [i]
+      func collect(_ from: [Int]) {
+        for j in from {
+          if sources[j] != nil {
+            if expanded.insert(j).inserted { collect(sources[j]!) }
+            continue
+          }
+          for rule in roles[j].rules where seen.insert(rule).inserted {
             rules.append(rule)
-            origins.append(source.aggregationRule == nil ? source.name : source.ruleOrigins[k])
+            origins.append(roles[j].name)
           }
         }
-        if rules != resolved[i].rules {
-          resolved[i].rules = rules
-          resolved[i].ruleOrigins = origins
-          changed = true
-        }
       }
+      collect(sources[i]!)
+      resolved[i].rules = rules
+      resolved[i].ruleOrigins = origins
     }
     return (resolved, invalid)
   }

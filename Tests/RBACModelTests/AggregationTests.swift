@@ -111,3 +111,35 @@ func matchExpressions(requirement: LabelSelector.Requirement, labels: [String: S
   }
   #expect(grants.map(\.aggregatedFrom) == ["pods"])
 }
+
+/// Found by a differential check: the order of a cycle's rules flipped pass after pass while their set stayed the
+/// same, and ingest never ended.
+@Test(.timeLimit(.minutes(1))) func aggregationCyclesSettleOnTheLeastFixedPoint() {
+  let listPods = rule("list", groups: "", resources: "pods")
+  let roles = [
+    aggregated(
+      "cr1", [LabelSelector(matchLabels: ["tier": "a"]), LabelSelector(matchLabels: ["tier": "c"])], labels: ["tier": "a"]),
+    aggregated(
+      "cr2", [LabelSelector(matchExpressions: [.init(key: "tier", operator: .doesNotExist)])], labels: ["tier": "a"]),
+    aggregated("cr3", [LabelSelector(matchLabels: ["tier": "a"])]),
+    labelled("cr4", [:], [readPods]),
+    labelled("cr5", ["tier": "c"], [listPods]),
+  ]
+  let all = Aggregation.resolve(roles).roles
+  func rules(_ name: String) -> Set<PolicyRule> { Set(all.first { $0.name == name }!.rules) }
+  // cr1 = cr2 + cr5, cr2 = cr3 + cr4, cr3 = cr1 + cr2: each of the cycle ends with both plain roles' rules.
+  for name in ["cr1", "cr2", "cr3"] { #expect(rules(name) == [readPods, listPods], "\(name)") }
+  // The same answer whatever the input order.
+  let reversed = Aggregation.resolve(roles.reversed()).roles
+  for role in reversed { #expect(Set(role.rules) == rules(role.name)) }
+}
+
+@Test(.timeLimit(.minutes(1))) func aLongAggregationChainResolvesEveryLink() {
+  // agg-0 selects agg-1, which selects agg-2, ..., agg-999 selects the one plain role.
+  var roles = (0..<1000).map { i in
+    aggregated("agg-\(i)", [LabelSelector(matchLabels: ["link": "\(i + 1)"])], labels: ["link": "\(i)"])
+  }
+  roles.append(labelled("leaf", ["link": "1000"], [readPods]))
+  let all = Aggregation.resolve(roles.shuffled()).roles
+  #expect(all.filter { $0.name.hasPrefix("agg-") }.allSatisfy { $0.rules == [readPods] && $0.ruleOrigins == ["leaf"] })
+}
