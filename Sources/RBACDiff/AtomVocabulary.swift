@@ -23,6 +23,7 @@ struct Word: Hashable, Sendable {
 /// frozen copy (``words``) with no lock.
 final class AtomVocabulary: @unchecked Sendable {
   private let lock = Lock()
+  private let catalog = ResourceCatalog()
   private var table = Words()
   private var numbers: [String: Word] = [:]
 
@@ -36,7 +37,10 @@ final class AtomVocabulary: @unchecked Sendable {
       rules.map { rule in
         InternedRule(
           verbs: rule.verbs.map(add), apiGroups: rule.apiGroups.map(add), resources: rule.resources.map(addResource),
-          resourceNames: rule.resourceNames.map(add), nonResourceURLs: rule.nonResourceURLs.map(add))
+          resourceNames: rule.resourceNames.map(add), nonResourceURLs: rule.nonResourceURLs.map(add),
+          clusterOnly: rule.apiGroups.flatMap { group in
+            rule.resources.map { catalog.isClusterScoped(group: group, resource: $0) }
+          })
       }
     }
   }
@@ -103,17 +107,19 @@ struct InternedRule: Sendable {
   var resources: [Word]
   var resourceNames: [Word]
   var nonResourceURLs: [Word]
+  /// Per (API group, resource) pair, groups major: whether the resource is cluster-scoped.
+  var clusterOnly: [Bool]
 
   /// The atoms of the rule bound in `namespace` (``Word/empty`` for a ClusterRoleBinding).
   ///
-  /// Non-resource URLs are granted only cluster-wide: a non-resource request carries no namespace, so upstream
-  /// never consults RoleBindings for it, and the URLs of a rule bound by a RoleBinding grant nothing.
+  /// Non-resource URLs and cluster-scoped resources are granted only cluster-wide: such a request carries no
+  /// namespace, so upstream never consults RoleBindings for it, and a RoleBinding's rule grants nothing of them.
   func atoms(boundIn namespace: Word) -> [InternedAtom] {
     var atoms: [InternedAtom] = []
     let names = resourceNames.isEmpty ? [Word.everyName] : resourceNames
     for verb in verbs {
-      for group in apiGroups {
-        for resource in resources {
+      for (g, group) in apiGroups.enumerated() {
+        for (r, resource) in resources.enumerated() where namespace == .empty || !clusterOnly[g * resources.count + r] {
           for name in names {
             atoms.append(
               InternedAtom(

@@ -42,8 +42,13 @@ public enum PermissionMerger {
     var url: String
   }
 
+  /// Only what can be used is listed: a RoleBinding's rules never allow a non-resource URL or a cluster-scoped
+  /// resource (`catalog`), as neither request carries the namespace the binding holds in.
+  ///
   /// - Parameter namespaceOf: the namespace each grant holds in (e.g. the binding's, or the request's).
-  public static func merge(_ grants: [Grant], namespaceOf: (Grant) -> String) -> [EffectivePermission] {
+  public static func merge(
+    _ grants: [Grant], catalog: ResourceCatalog = ResourceCatalog(), namespaceOf: (Grant) -> String
+  ) -> [EffectivePermission] {
     var order: [Key] = []
     var verbs: [Key: Set<String>] = [:]
     var sources: [Key: [Grant]] = [:]
@@ -55,12 +60,13 @@ public enum PermissionMerger {
     for grant in grants {
       let ns = namespaceOf(grant)
       let names = Array(Set(grant.rule.resourceNames)).sorted()
+      let local = grant.binding.kind == .roleBinding
       for group in grant.rule.apiGroups {
-        for resource in grant.rule.resources {
+        for resource in grant.rule.resources where !local || catalog.usableThroughRoleBinding(group: group, resource: resource) {
           add(Key(namespace: ns, apiGroup: group, resource: resource, resourceNames: names, url: ""), grant)
         }
       }
-      for url in grant.rule.nonResourceURLs {
+      for url in grant.rule.nonResourceURLs where !local {
         add(Key(namespace: ns, apiGroup: "", resource: "", resourceNames: [], url: url), grant)
       }
     }

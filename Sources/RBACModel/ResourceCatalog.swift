@@ -28,8 +28,26 @@ public struct ResourceCatalog: Sendable {
     public var assumed: Bool
   }
 
+  /// `group/resource` of every cluster-scoped resource.
+  private let clusterScoped: Set<String>
+
   public init(resources: [APIResource] = ResourceCatalog.builtin) {
     self.resources = resources
+    clusterScoped = Set(resources.filter { !$0.namespaced }.map { $0.group + "/" + $0.name })
+  }
+
+  /// Whether rules on `resource` (or `resource/subresource`) of `group` can only be used through a
+  /// ClusterRoleBinding: the resource is known and cluster-scoped, so its requests carry no namespace and no
+  /// RoleBinding is consulted for them. Unknown resources and `*` are not.
+  public func isClusterScoped(group: String, resource: String) -> Bool {
+    let base = resource.split(separator: "/", maxSplits: 1).first.map(String.init) ?? resource
+    return clusterScoped.contains(group + "/" + base)
+  }
+
+  /// Whether a rule granted by a RoleBinding can allow anything of `group` and `resource`: not for a cluster-scoped
+  /// resource, and never a non-resource URL (pass an empty resource).
+  public func usableThroughRoleBinding(group: String, resource: String) -> Bool {
+    !resource.isEmpty && !isClusterScoped(group: group, resource: resource)
   }
 
   /// Resolves `argument` (with an optional `--subresource`) to a group, resource and scope.
@@ -75,7 +93,10 @@ public struct ResourceCatalog: Sendable {
 
 extension ResourceCatalog {
   /// The resources of the built-in API groups (Kubernetes 1.33), as `kubectl api-resources` lists them:
-  /// name, short names, group, namespaced, singular.
+  /// name, short names, group, namespaced, singular. The last lines are what the API server authorizes without
+  /// serving: the `signers` of CSR approval, and the identities of impersonation, which it checks cluster-wide for
+  /// users, groups, uids and userextras (only `serviceaccounts` carry a namespace), so only a ClusterRoleBinding
+  /// can grant them (upstream endpoints/filters/impersonation.go).
   public static let builtin: [APIResource] = table.split(separator: "\n").map { line in
     let f = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
     return APIResource(
@@ -156,5 +177,9 @@ extension ResourceCatalog {
     volumeattributesclasses vac storage.k8s.io false volumeattributesclass
     storageversionmigrations - storagemigration.k8s.io false storageversionmigration
     signers - certificates.k8s.io false signer
+    users - - false user
+    groups - - false group
+    uids - authentication.k8s.io false uid
+    userextras - authentication.k8s.io false userextra
     """
 }
