@@ -68,6 +68,7 @@ let package = Package(
     .testTarget(name: "RBACStoreTests", dependencies: ["RBACStore", "RBACIngest", "RBACTestSupport"]),
     .testTarget(name: "RBACGraphTests", dependencies: ["RBACGraph", "RBACIngest", "RBACTestSupport"]),
     .testTarget(name: "RBACDiffTests", dependencies: ["RBACDiff", "RBACIngest", "RBACTestSupport"]),
+    .testTarget(name: "RBACAnalysisTests", dependencies: ["RBACAnalysis", "RBACTestSupport"]),
     .testTarget(name: "RolecallCLITests", dependencies: ["RBACTestSupport"], exclude: ["Golden"]),
   ]
 )

@@ -10,6 +10,8 @@ extension Analyst {
     var evaluator = CheckEvaluator(analyst: self)
     var results: [CheckReport.Result] = []
     for assertion in policy.assertions {
+      let place = AssertionContext(file: policy.file, index: assertion.index, line: assertion.line, keyword: assertion.kind.keyword)
+      try evaluator.requireMatches(assertion.kind, place)
       let (statement, failures) = try evaluator.evaluate(assertion.kind)
       results.append(
         CheckReport.Result(
@@ -26,7 +28,7 @@ struct SubjectPattern {
   let text: String
 
   init(_ text: String) {
-    if !text.contains("*"), let node = GraphNode(parsing: text) {
+    if !Glob.isPattern(text), let node = GraphNode(parsing: text) {
       self.text = node.description
     } else {
       self.text = text
@@ -67,6 +69,29 @@ struct CheckEvaluator {
     let found = try analyst.distances(to: target, in: try graph())
     distanceCache[target] = found
     return found
+  }
+
+  /// Refuses an assertion that would hold for want of anyone to check: a `cannot` subject, `no-path` source or
+  /// `max-risk` pattern that matches no identity of the snapshot (a typo such as `sa:argocd:argocd-serverr` or
+  /// `sa:argcd:*`). A `can` of nobody already fails, and an `only` or `except` list that names nobody only makes
+  /// the assertion stricter; a `cannot` subject given with `groups` is a probe and may be anyone.
+  mutating func requireMatches(_ kind: CheckPolicy.Kind, _ place: AssertionContext) throws {
+    var named: [(field: String, pattern: String)] = []
+    switch kind {
+    case .can, .only: return
+    case .cannot(let request): if request.groups.isEmpty { named.append(("subject", request.subject)) }
+    case .noPath(let from, _, _): named.append(("from", from))
+    case .maxRisk(_, let identities, _): named += identities.map { ("identities", $0) }
+    }
+    guard !named.isEmpty else { return }
+    let identities = try graph().identities
+    for (field, text) in named {
+      let pattern = SubjectPattern(text)
+      guard !identities.contains(where: pattern.matches) else { continue }
+      throw place.error(
+        "field \"\(field)\": \"\(text)\" matches no identity of snapshot \"\(analyst.snapshot.name)\" "
+          + "(no binding, service account or aws-auth entry names it): a typo would make the assertion pass unchecked")
+    }
   }
 
   mutating func evaluate(_ kind: CheckPolicy.Kind) throws -> (String, [CheckReport.Failure]) {
@@ -111,7 +136,7 @@ struct CheckEvaluator {
       let graph = try graph()
       let steps = try distances(to: target)
       var sources: [GraphNode]
-      if from.contains("*") {
+      if Glob.isPattern(from) {
         sources = graph.identities.filter(source.matches)
       } else {
         guard let node = GraphNode(parsing: from), node.identity != nil || node.isCloudIdentity else {

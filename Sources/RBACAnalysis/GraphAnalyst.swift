@@ -65,15 +65,22 @@ extension Analyst {
       let graph = try graph()
       defer { releaseElsewhere(graph) }
       // Only the nodes on the shortest paths are visited: their steps are read one by one, not the whole table.
-      let paths = try database.readingDistances(of: snapshot, to: target.description) { steps -> [[Edge]] in
+      let found = try database.readingDistances(of: snapshot, to: target.description) { steps -> ([[Edge]], Int?) in
         func distance(_ node: GraphNode) -> Int? { steps(node.description).flatMap { $0 >= 0 ? $0 : nil } }
-        guard let d = graph.steps(from: source, distance: distance), d <= maxDepth else { return [] }
-        return graph.guidedPaths(from: source, to: target, distance: { $0 == source ? d : distance($0) }, limit: limit)
+        guard let d = graph.steps(from: source, distance: distance) else { return ([], nil) }
+        guard d <= maxDepth else { return ([], d) }
+        return (graph.guidedPaths(from: source, to: target, distance: { $0 == source ? d : distance($0) }, limit: limit), d)
       }
-      return PathsReport(from: source, to: target, paths: paths ?? [])
+      let (paths, shortest) = found ?? ([], nil)
+      return PathsReport(
+        from: source, to: target, paths: paths, beyond: paths.isEmpty ? shortest.map { (maxDepth, $0) } : nil)
     }
+    let graph = try graph()
+    let paths = graph.shortestPaths(from: source, to: target, maxDepth: maxDepth, limit: limit)
+    // None short enough: say whether a longer one exists, rather than that there is none.
+    let longer = paths.isEmpty ? graph.shortestPaths(from: source, to: target, maxDepth: .max, limit: 1).first : nil
     return PathsReport(
-      from: source, to: target, paths: try graph().shortestPaths(from: source, to: target, maxDepth: maxDepth, limit: limit))
+      from: source, to: target, paths: paths, beyond: longer.map { (maxDepth, EscalationGraph.steps($0)) })
   }
 
   /// `audit`: every identity with a finding, ranked, tagged, and with accepted findings marked.

@@ -41,19 +41,3 @@ public struct ProviderCatalog: Sendable, Decodable {
     identities.first { $0.matches(kind: kind, name: name) }
   }
 }
-
-/// `*`-only glob matching.
-enum Glob {
-  static func matches(_ pattern: String, _ text: String) -> Bool {
-    let parts = pattern.split(separator: "*", omittingEmptySubsequences: false).map(String.init)
-    guard parts.count > 1 else { return pattern == text }
-    guard text.hasPrefix(parts[0]) else { return false }
-    var rest = Substring(text.dropFirst(parts[0].count))
-    for (i, part) in parts.dropFirst().enumerated() {
-      if i == parts.count - 2 { return rest.hasSuffix(part) && rest.count >= part.count }
-      guard let range = rest.range(of: part) else { return false }
-      rest = rest[range.upperBound...]
-    }
-    return true
-  }
-}

@@ -87,8 +87,10 @@ public enum PermissionDiff {
   }
 
   static func compare(_ old: SubjectPermissions, _ new: SubjectPermissions, words: Words) -> [SubjectChanges] {
-    // Subjects are independent and both sides are only read.
-    let subjects = Set(old.atoms.keys).union(new.atoms.keys).sortedByName()
+    // Subjects are independent and both sides are only read. The API server allows system:masters everything
+    // before RBAC is consulted: a role bound to it changing changes nothing it can do.
+    let masters = GraphNode.group(UserInfo.mastersGroup)
+    let subjects = Set(old.atoms.keys).union(new.atoms.keys).subtracting([masters]).sortedByName()
     return subjects.concurrentMap { compare($0, old, new, words) }.compactMap { $0 }
   }
 

@@ -16,10 +16,16 @@ public enum Ingest {
     /// A snapshot to build on (`ingest --base`): its objects, replaced by any object of the inputs with the same
     /// kind, namespace and name, and completed by the rest.
     public var base: (name: String, content: SnapshotContent)?
+    /// Whether inputs without any object make a snapshot rather than an error.
+    public var allowEmpty: Bool
 
-    public init(defaultNamespace: String = "default", base: (name: String, content: SnapshotContent)? = nil) {
+    public init(
+      defaultNamespace: String = "default", base: (name: String, content: SnapshotContent)? = nil,
+      allowEmpty: Bool = false
+    ) {
       self.defaultNamespace = defaultNamespace
       self.base = base
+      self.allowEmpty = allowEmpty
     }
   }
 
@@ -35,6 +41,8 @@ public enum Ingest {
       let data = file == "-" ? try standardInput() : try InputLimits.contents(ofFile: file)
       located += try ManifestReader.manifests(in: data, file: file)
     }
+    // A CI gate fed by a failed `helm template | rolecall ingest -` must not read "no changes".
+    guard !located.isEmpty || options.allowEmpty else { throw IngestError.noObjects(paths: paths) }
     return try normalize(located, options: options)
   }
 

@@ -10,6 +10,8 @@ public enum IngestError: Error, Equatable, CustomStringConvertible {
   case invalidField(file: String, document: Int, field: String, message: String)
   /// No input files were found under the given paths.
   case noInput(paths: [String])
+  /// The inputs hold no object at all: an empty file or stdin, or a failed `helm template` upstream of a pipe.
+  case noObjects(paths: [String])
   /// An input is larger than rolecall reads (``InputLimits/maximumFileSize``); `bytes` is nil for a stream.
   case tooLarge(path: String, bytes: Int?, limit: Int)
 
@@ -26,6 +28,10 @@ public enum IngestError: Error, Equatable, CustomStringConvertible {
       return "\(file), document \(document), field \(field): \(message)"
     case .noInput(let paths):
       return "no .yaml, .yml or .json files found in \(paths.joined(separator: ", "))"
+    case .noObjects(let paths):
+      let names = paths.map { $0 == "-" ? "stdin" : $0 }.joined(separator: ", ")
+      return "no objects read from \(names): the input is empty (did the command that produced it fail?); "
+        + "pass --allow-empty to store an empty snapshot"
     case .tooLarge(let path, let bytes, let limit):
       let size = bytes.map { "is \(mebibytes($0)) MiB" } ?? "holds more than \(mebibytes(limit)) MiB"
       return "\(path): \(size); rolecall reads at most \(mebibytes(limit)) MiB from one input: split it "

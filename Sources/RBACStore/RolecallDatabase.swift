@@ -15,6 +15,9 @@ public final class RolecallDatabase: Sendable {
     case readWrite
     /// Open an existing database without writing to it; SQL that writes fails.
     case readOnly
+    /// Open an existing database to write to it, migrating it forward; never create one (a typo in `--db` is an
+    /// error, not a new empty database).
+    case existing
   }
 
   /// Opens (or, for `.readWrite`, creates) the database at `path`; `":memory:"` opens a private in-memory one.
@@ -22,12 +25,12 @@ public final class RolecallDatabase: Sendable {
     self.path = path
     let inMemory = path == ":memory:"
     let exists = inMemory || FileManager.default.fileExists(atPath: path)
-    if mode == .readOnly && !exists { throw StoreError.noDatabase(path: path) }
+    if mode != .readWrite && !exists { throw StoreError.noDatabase(path: path) }
     if !exists { try Self.createFile(path) }
     var config = Configuration()
     config.readonly = mode == .readOnly
     config.busyMode = .timeout(30)
-    if !inMemory && mode == .readWrite {
+    if !inMemory && mode != .readOnly {
       config.prepareDatabase { db in
         if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
           try db.execute(sql: "PRAGMA journal_mode = WAL")

@@ -231,3 +231,29 @@ private let builder = GraphNode.serviceAccount(namespace: "ci", name: "builder")
   #expect(byNamespace.permissions.map(\.subject) == [builder])
   #expect(byNamespace.objects.map(\.name) == ["edit"])
 }
+
+@Test func systemMastersNeverGainsOrLoses() throws {
+  // The API server allows system:masters everything before RBAC is consulted: a role bound to it changing is an
+  // object change, not a permission change.
+  func masters(_ verbs: String) -> String {
+    """
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRole
+    metadata: {name: masters-extra}
+    rules:
+    - {apiGroups: [""], resources: [pods], verbs: \(verbs)}
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRoleBinding
+    metadata: {name: masters-extra}
+    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: masters-extra}
+    subjects:
+    - {kind: Group, name: system:masters}
+    ---
+
+    """
+  }
+  let d = try diff(namespaceAndAccount + masters("[get]"), namespaceAndAccount + masters("[get, delete]"))
+  #expect(!d.objects.isEmpty)
+  #expect(!d.permissions.contains { $0.subject == .group("system:masters") }, "\(d.permissions.map(\.subject))")
+}

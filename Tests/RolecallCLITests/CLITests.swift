@@ -62,10 +62,16 @@ private func expectGolden(_ text: String, _ name: String, sourceLocation: Source
 
 @Test func commandsWithoutADatabaseSayWhatToDo() throws {
   let path = try temporaryDirectory().appendingPathComponent("none.db").path
-  let result = try runRolecall(["who-can", "get", "pods", "--db", path])
-  #expect(result.status == 2)
-  #expect(result.stderr == "rolecall: error: no database at \(path): run `rolecall ingest FILE...` first (or pass --db PATH / set ROLECALL_DB)\n")
-  #expect(!FileManager.default.fileExists(atPath: path))
+  // Commands that read, and those that write to a database that must already exist, never create one: a typo in
+  // --db is an error.
+  for command in [["who-can", "get", "pods"], ["snapshots"], ["snapshots", "rm", "x"], ["query", "cluster-admins", "--write"]] {
+    let result = try runRolecall(command + ["--db", path])
+    #expect(result.status == 2, "\(command)")
+    #expect(
+      result.stderr == "rolecall: error: no database at \(path): run `rolecall ingest FILE...` first (or pass --db PATH / set ROLECALL_DB)\n",
+      "\(command)")
+    #expect(!FileManager.default.fileExists(atPath: path), "\(command)")
+  }
 }
 
 // MARK: - can-i
@@ -300,7 +306,14 @@ func defaultRoleFacts(arguments: [String], status: Int32) throws {
   let binary = dir.appendingPathComponent("binary.yaml")
   try Data([0xFF, 0xFE, 0x00, 0x81, 0x92]).write(to: binary)
   let db = dir.appendingPathComponent("x.db").path
-  let ok = try runRolecall(["ingest", empty.path, "--db", db, "--snapshot", "empty"])
+  // An empty input is an error (a failed `helm template | rolecall ingest -` must not read as "no changes"), and
+  // nothing is written, unless an empty snapshot is asked for.
+  let refused = try runRolecall(["ingest", empty.path, "--db", db, "--snapshot", "empty"])
+  #expect(refused.status == 2 && refused.stderr.contains("no objects read from \(empty.path)"))
+  #expect(!FileManager.default.fileExists(atPath: db))
+  let fromStdin = try runRolecall(["ingest", "-", "--db", db], stdin: Data())
+  #expect(fromStdin.status == 2 && fromStdin.stderr.contains("no objects read from stdin"))
+  let ok = try runRolecall(["ingest", empty.path, "--db", db, "--snapshot", "empty", "--allow-empty"])
   #expect(ok.status == 0)
   #expect(ok.stderr.hasPrefix("snapshot \"empty\": 0 ClusterRoles"))
   let bad = try runRolecall(["ingest", binary.path, "--db", db])

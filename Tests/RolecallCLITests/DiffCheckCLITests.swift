@@ -229,9 +229,11 @@ private func policy(_ yaml: String) throws -> String {
   let node = (results[4]["failures"] as! [[String: Any]])[0]
   #expect(node["message"] as? String == "sa:payments:deployer reaches node in 1 step(s)")
   #expect(((node["path"] as! [[String: Any]])[0]["primitive"] as? String) == "privileged-pod")
-  // Production, before the pull request: the deployer does not exist yet, and nothing else fails.
-  let before = try json(try rolecall("check", "fixtures/ci/policy.yaml", "--snapshot", "prod", "-o", "json")) as! [String: Any]
-  #expect((before["results"] as! [[String: Any]]).map { $0["passed"] as! Bool } == [false, true, true, true, true])
+  // Production, before the pull request: the on-call group does not exist yet, so "it cannot exec" would hold of
+  // nobody; the policy is refused rather than passed.
+  let before = try rolecall("check", "fixtures/ci/policy.yaml", "--snapshot", "prod")
+  #expect(before.status == 2)
+  #expect(before.stderr.contains("assertion 3 (cannot)") && before.stderr.contains("\"group:payments-oncall\" matches no identity"))
   let holding = try policy("- no-path: {from: group:system:authenticated, to: cluster-admin}\n")
   #expect(try rolecall("check", holding, "--snapshot", "pr-42").status == 0)
 }
@@ -242,7 +244,8 @@ private func policy(_ yaml: String) throws -> String {
   let result = try rolecall("check", file, "--snapshot", "pr-42")
   #expect(result.status == 1)
   #expect(result.stdout.contains("group:payments-oncall reaches sa:kube-system:metrics-server in 1 step(s)"))
-  #expect(try rolecall("check", file, "--snapshot", "prod").status == 0)
+  // Before the pull request the group is nobody: refused, not passed.
+  #expect(try rolecall("check", file, "--snapshot", "prod").status == 2)
 }
 
 @Test func onlyListsEverySubjectOutsideTheList() throws {
@@ -265,7 +268,7 @@ private func policy(_ yaml: String) throws -> String {
   let failed = try rolecall("check", strict.path, "--snapshot", "pr-42")
   #expect(failed.status == 1 && failed.stdout.contains("group:payments-oncall scores"))
   #expect(try rolecall("check", lenient.path, "--snapshot", "pr-42").status == 0)
-  #expect(try rolecall("check", strict.path, "--snapshot", "prod").status == 0)
+  #expect(try rolecall("check", strict.path, "--snapshot", "prod").status == 2)  // no payments group yet
 }
 
 @Test func aBadPolicyIsOneLineNamingTheAssertionAndField() throws {

@@ -55,3 +55,39 @@ private func ingest(_ files: [String], snapshot: String = "s") throws -> String 
   #expect((report["objects"] as? [Any])?.count == 1)
   #expect((report["permissions"] as? [Any])?.isEmpty == true, "\(diff.stdout)")
 }
+
+/// A path longer than --max-depth is not "cannot reach": the answer says how far it is, and still exits 1.
+@Test func pathsBeyondMaxDepthSayHowFar() throws {
+  let db = try temporaryDirectory().appendingPathComponent("depth.db").path
+  let dir = "fixtures/cases/escalation-gaps/"
+  #expect(try runRolecall(["ingest", dir + "base.yaml", dir + "7-bind-any-clusterrole.yaml", "--db", db, "-q"]).status == 0)
+  let short = try runRolecall(["paths", "--from", "sa:dev:attacker", "--max-depth", "1", "--db", db])
+  #expect(short.status == 1)
+  #expect(short.stdout == "sa:dev:attacker cannot reach cluster-admin within 1 step(s): the shortest path takes 2 (--max-depth)\n")
+  let enough = try runRolecall(["paths", "--from", "sa:dev:attacker", "--max-depth", "2", "--db", db])
+  #expect(enough.status == 0 && enough.stdout.hasPrefix("path 1: sa:dev:attacker -> cluster-admin in 2 step(s)"))
+}
+
+/// A policy whose subject or pattern matches no identity is a bad policy (exit 2, naming the file, the assertion and
+/// its line), never a pass: `sa:argcd:*` has no path to anything because it is nobody.
+@Test func checkRefusesPatternsThatMatchNoIdentity() throws {
+  let db = try ingest(["rolebinding-scope.yaml"])
+  let dir = try temporaryDirectory()
+  let cases = [
+    ("- no-path: {from: \"sa:argcd:*\", to: cluster-admin}\n", "field \"from\": \"sa:argcd:*\""),
+    ("- cannot: {subject: \"sa:default:xx\", verb: get, resource: secrets, namespace: default}\n", "field \"subject\": \"sa:default:xx\""),
+    ("- max-risk: {score: 10, identities: [\"user:nobody*\"]}\n", "field \"identities\": \"user:nobody*\""),
+  ]
+  for (yaml, field) in cases {
+    let policy = dir.appendingPathComponent("policy.yaml")
+    try ("# a policy\n" + yaml).write(to: policy, atomically: true, encoding: .utf8)
+    let result = try runRolecall(["check", policy.path, "--db", db])
+    #expect(result.status == 2, "\(yaml): \(result.stdout)")
+    #expect(result.stderr.contains("\(policy.path): assertion 1"), "\(result.stderr)")
+    #expect(result.stderr.contains("line 2") && result.stderr.contains(field), "\(result.stderr)")
+  }
+  // The same assertions on identities that exist are checked, and hold or fail on their merits.
+  let policy = dir.appendingPathComponent("good.yaml")
+  try "- no-path: {from: \"sa:default:*\", to: cluster-admin}\n".write(to: policy, atomically: true, encoding: .utf8)
+  #expect(try runRolecall(["check", policy.path, "--db", db]).status == 0)
+}

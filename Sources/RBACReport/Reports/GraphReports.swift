@@ -23,11 +23,19 @@ public struct PathsReport: Report {
   public var to: GraphNode
   public var reachable: Bool
   public var paths: [Path]
+  /// When no path is short enough: the longest path looked for, and how many steps the shortest takes (absent: no
+  /// path at all).
+  public var maxDepth: Int?
+  public var shortestSteps: Int?
 
-  public init(from: GraphNode, to: GraphNode, paths: [[Edge]]) {
+  /// - Parameter beyond: when `paths` is empty because every path is longer than asked, the limit and the steps of
+  ///   the shortest.
+  public init(from: GraphNode, to: GraphNode, paths: [[Edge]], beyond: (maxDepth: Int, shortest: Int)? = nil) {
     self.from = from
     self.to = to
     self.reachable = !paths.isEmpty
+    self.maxDepth = beyond?.maxDepth
+    self.shortestSteps = beyond?.shortest
     self.paths = paths.map { edges in
       Path(
         steps: edges.map { e in
@@ -39,7 +47,12 @@ public struct PathsReport: Report {
   }
 
   public func table(wide: Bool) -> String {
-    guard reachable else { return "\(from) cannot reach \(to)\n" }
+    guard reachable else {
+      if let maxDepth, let shortestSteps {
+        return "\(from) cannot reach \(to) within \(maxDepth) step(s): the shortest path takes \(shortestSteps) (--max-depth)\n"
+      }
+      return "\(from) cannot reach \(to)\n"
+    }
     var out = ""
     for (i, path) in paths.enumerated() {
       let steps = path.steps.map { GraphNode.stepCost(from: $0.from, to: $0.to) }.reduce(0, +)

@@ -26,7 +26,10 @@ extension Rolecall {
         policy file) does not accept.
 
         Every failure is explained: the binding, role and rule that allow what should not be, or the path. \
-        Output: table, wide, json, yaml, junit (CI test reports), sarif. Exit 2 on a policy that cannot be read.
+        Output: table, wide, json, yaml, junit (CI test reports), sarif. Exit 2 on a policy that cannot be read, \
+        and on a cannot subject, no-path source or max-risk pattern (`*` any run of characters, `?` one) that \
+        matches no identity of the snapshot: a typo must not pass for want of anyone to check (a cannot subject \
+        given with groups is a probe and may be anyone).
 
         Examples:
           rolecall check policy.yaml

@@ -96,6 +96,9 @@ extension Rolecall {
       help: "Print no summary, and no progress line (shown on a terminal once an ingest takes over a second, never under CI or NO_COLOR).")
     var quiet = false
 
+    @Flag(help: "Store an empty snapshot when the inputs hold no object, instead of failing (exit 2).")
+    var allowEmpty = false
+
     @Flag(help: "List every warning instead of the first few of each kind.")
     var verbose = false
 
@@ -139,7 +142,7 @@ extension Rolecall {
       if cluster { return try runCluster() }
       let clock = ContinuousClock()
       let start = clock.now
-      var options = RBACIngest.Ingest.Options(defaultNamespace: namespace)
+      var options = RBACIngest.Ingest.Options(defaultNamespace: namespace, allowEmpty: allowEmpty)
       var database: RolecallDatabase? = nil
       if let base {
         // The base must exist before anything is read; without --base the file is created only after a good read.

@@ -48,7 +48,7 @@ extension Rolecall {
         }
         parameters[String(p[..<eq])] = String(p[p.index(after: eq)...])
       }
-      let analyst = try database.analyst(mode: write ? .readWrite : .readOnly)
+      let analyst = try database.analyst(mode: write ? .existing : .readOnly)
       let sql = try QueryCatalog.sql(for: query!)
       let result = try analyst.database.run(sql: sql, parameters: parameters, snapshot: analyst.snapshot, allowWrites: write)
       try output.print(QueryReport(result: result))

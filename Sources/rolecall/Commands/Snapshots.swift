@@ -18,8 +18,8 @@ extension Rolecall {
       @OptionGroup var output: OutputOptions
 
       func run() throws {
-        // Opening read-write migrates a database written by an older rolecall.
-        try output.print(SnapshotsReport(snapshots: try RolecallDatabase(path: database.path, mode: .readWrite).snapshots()))
+        // Opening to write migrates a database written by an older rolecall; none is created.
+        try output.print(SnapshotsReport(snapshots: try RolecallDatabase(path: database.path, mode: .existing).snapshots()))
       }
     }
 
@@ -32,7 +32,7 @@ extension Rolecall {
       @OptionGroup var database: DatabaseOptions
 
       func run() throws {
-        try RolecallDatabase(path: database.path, mode: .readWrite).removeSnapshot(named: name)
+        try RolecallDatabase(path: database.path, mode: .existing).removeSnapshot(named: name)
       }
     }
   }
