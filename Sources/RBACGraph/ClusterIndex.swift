@@ -51,6 +51,8 @@ public struct ClusterIndex: Sendable {
   public let tokenOwners: [String: [String: String]]
   /// Per token Secret name, the namespaces that hold a token Secret of that name.
   public let tokenNamespaces: [String: [String]]
+  /// Per Secret name (of any type), the namespaces that hold a Secret of that name, sorted.
+  public let secretNamespaces: [String: [String]]
   /// Per service account name, the namespaces that hold an account of that name.
   public let accountNamespaces: [String: [String]]
   /// The first namespace that runs pods and admits privileged ones: where a cluster-wide power over pods reaches
@@ -107,6 +109,7 @@ public struct ClusterIndex: Sendable {
     self.namespacesWithKind = facts.namespacesWithKind
     self.tokenOwners = facts.tokenOwners
     self.tokenNamespaces = facts.tokenNamespaces
+    self.secretNamespaces = facts.secretNamespaces
     self.privilegedWorkloadNamespace = facts.privilegedWorkloadNamespace
     self.privilegedNamespace = self.namespaces.first { Self.admitsPrivileged(facts.podSecurity[$0]) }
     rolesIndexed.wait()
@@ -138,6 +141,7 @@ public struct ClusterIndex: Sendable {
     var namespacesWithKind: [String: [String]]
     var tokenOwners: [String: [String: String]]
     var tokenNamespaces: [String: [String]]
+    var secretNamespaces: [String: [String]] = [:]
     var privilegedWorkloadNamespace: String?
 
     public init(_ objects: ClusterObjects) {
@@ -157,7 +161,9 @@ public struct ClusterIndex: Sendable {
       namespaces.formUnion(objects.workloads.map(\.namespace))
       for secret in objects.secrets {
         if let owner = secret.tokenOwner { tokenSecrets[secret.namespace, default: [:]][owner, default: []].append(secret.name) }
+        secretNamespaces[secret.name, default: []].append(secret.namespace)
       }
+      secretNamespaces = secretNamespaces.mapValues { $0.sorted() }
       workloads = Dictionary(grouping: objects.workloads, by: \.namespace)
       podSecurity = Dictionary(
         uniqueKeysWithValues: objects.namespaces.compactMap { ns in
@@ -229,6 +235,11 @@ public struct ClusterIndex: Sendable {
   /// Whether binding `role` could give any edge (``grantsPower(_:)``).
   func isPowerful(_ role: RoleKey) -> Bool {
     role.kind == .clusterRole ? powerfulClusterRoles.contains(role.name) : powerfulRoles[role.namespace]?.contains(role.name) == true
+  }
+
+  /// Whether namespace `ns` holds a Secret named `name`.
+  func holdsSecret(named name: String, in ns: String) -> Bool {
+    secretNamespaces[name]?.sortedContains(ns) ?? false
   }
 
   /// Whether namespace `ns` holds an object of `kind` named `name`.

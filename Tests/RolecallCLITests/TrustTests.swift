@@ -91,3 +91,27 @@ private func ingest(_ files: [String], snapshot: String = "s") throws -> String 
   try "- no-path: {from: \"sa:default:*\", to: cluster-admin}\n".write(to: policy, atomically: true, encoding: .utf8)
   #expect(try runRolecall(["check", policy.path, "--db", db]).status == 0)
 }
+
+/// argocd-redis and cert-manager-webhook create Secrets and read one named Secret. Minting a token secret under
+/// that name reaches their namespace's accounts only while the name is free: once the add-on's own Opaque Secret
+/// holds it, it cannot be created again nor turned into a token secret. paths, audit and check agree.
+@Test func secretMintNeedsTheNamedSecretToBeFree() throws {
+  let db = try ingest(["secret-mint-base.yaml"], snapshot: "free")
+  let taken = try runRolecall(
+    ["ingest", "fixtures/cases/trust/secret-mint-base.yaml", "fixtures/cases/trust/secret-mint-taken.yaml",
+     "--snapshot", "taken", "--db", db, "-q"])
+  #expect(taken.status == 0)
+  for (account, name) in [("sa:argocd:argocd-redis", "argocd-redis"), ("sa:cert-manager:cert-manager-webhook", "cert-manager-webhook-ca")] {
+    let free = try runRolecall(["paths", "--from", account, "--snapshot", "free", "--db", db])
+    #expect(free.status == 0 && free.stdout.contains("-> cluster-admin in 2 step(s)"), "\(free.stdout)")
+    #expect(free.stdout.contains("only by creating a Secret named \(name) first"), "\(free.stdout)")
+    let none = try runRolecall(["paths", "--from", account, "--snapshot", "taken", "--db", db])
+    #expect(none.status == 1 && none.stdout == "\(account) cannot reach cluster-admin\n", "\(none.stdout)")
+    let audit = try runRolecall(["audit", "--snapshot", "taken", "--db", db, "-o", "json"])
+    #expect(!audit.stdout.contains("\"\(account)\""), "\(audit.stdout)")
+    let policy = try temporaryDirectory().appendingPathComponent("p.yaml")
+    try "- no-path: {from: \"\(account)\", to: cluster-admin}\n".write(to: policy, atomically: true, encoding: .utf8)
+    #expect(try runRolecall(["check", policy.path, "--snapshot", "taken", "--db", db]).status == 0)
+    #expect(try runRolecall(["check", policy.path, "--snapshot", "free", "--db", db]).status == 1)
+  }
+}
