@@ -18,7 +18,7 @@ public struct Analyst {
 
   /// `can-i VERB RESOURCE [NAME]`.
   public func canI(_ user: UserInfo, _ argument: RequestArgument) throws -> CanIReport {
-    let (request, _, notes) = try argument.resolve()
+    let (request, _, notes) = try argument.resolve(catalog: try database.resourceCatalog(of: snapshot))
     let policy = try database.policy(of: snapshot, scope: .namespace(request.namespace))
     return CanIReport(
       user: user, request: request, decision: policy.decide(user, request),
@@ -29,14 +29,15 @@ public struct Analyst {
   /// `can-i --list`: every rule that applies in the namespace, merged.
   public func rules(for user: UserInfo, namespace: String) throws -> PermissionsReport {
     let policy = try database.policy(of: snapshot, scope: .namespace(namespace))
-    let merged = PermissionMerger.merge(policy.grants(for: user, namespace: namespace)) { _ in namespace }
+    let catalog = try database.resourceCatalog(of: snapshot)
+    let merged = PermissionMerger.merge(policy.grants(for: user, namespace: namespace), catalog: catalog) { _ in namespace }
     return PermissionsReport(
       subject: user.name, user: user, namespace: namespace, permissions: merged, notes: try identityNotes(user))
   }
 
   /// `who-can VERB RESOURCE [NAME]`.
   public func whoCan(_ argument: RequestArgument) throws -> WhoCanReport {
-    let (request, scope, notes) = try argument.resolve()
+    let (request, scope, notes) = try argument.resolve(catalog: try database.resourceCatalog(of: snapshot))
     let policy: Policy
     switch scope {
     case .all: policy = try database.policy(of: snapshot, scope: .all)
@@ -51,7 +52,8 @@ public struct Analyst {
   public func permissions(of subject: SubjectArgument, extraGroups: [String] = []) throws -> PermissionsReport {
     let user = subject.identity(extraGroups: extraGroups)
     let policy = try database.policy(of: snapshot, scope: .all)
-    let merged = PermissionMerger.merge(policy.allGrants(for: user)) { $0.binding.namespace }
+    let catalog = try database.resourceCatalog(of: snapshot)
+    let merged = PermissionMerger.merge(policy.allGrants(for: user), catalog: catalog) { $0.binding.namespace }
     var notes = try identityNotes(user)
     if case .group = subject {
       notes.append("a group's permissions are what its bindings grant; members also have their own and their other groups'")

@@ -56,6 +56,16 @@ struct CheckEvaluator {
     return loaded
   }
 
+  private var catalogCache: ResourceCatalog?
+
+  /// The built-in resources and the snapshot's custom ones.
+  private mutating func catalog() throws -> ResourceCatalog {
+    if let catalogCache { return catalogCache }
+    let loaded = try analyst.database.resourceCatalog(of: analyst.snapshot)
+    catalogCache = loaded
+    return loaded
+  }
+
   private mutating func graph() throws -> EscalationGraph {
     if let graphCache { return graphCache }
     let built = try analyst.graph(policy: try policy())
@@ -100,7 +110,7 @@ struct CheckEvaluator {
       let expected: Bool
       if case .can = kind { expected = true } else { expected = false }
       let user = try SubjectArgument(parsing: request.subject).identity(extraGroups: request.groups)
-      let (attributes, _, notes) = try request.argument.resolve()
+      let (attributes, _, notes) = try request.argument.resolve(catalog: try catalog())
       let statement = "\(request.subject) \(expected ? "can" : "cannot") \(describe(attributes))"
       let decision = try policy().decide(user, attributes)
       guard decision.allowed != expected else { return (statement, []) }
@@ -117,7 +127,7 @@ struct CheckEvaluator {
 
     case .only(let argument, let subjects):
       let patterns = subjects.map(SubjectPattern.init)
-      let (attributes, scope, notes) = try argument.resolve()
+      let (attributes, scope, notes) = try argument.resolve(catalog: try catalog())
       let statement = "only \(patterns.map(\.text).joined(separator: ", ")) may \(describe(attributes))"
       var failures: [CheckReport.Failure] = []
       for allowed in try policy().allowedSubjects(attributes, in: scope) where !allowed.implicit {

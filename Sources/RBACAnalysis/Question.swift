@@ -102,7 +102,7 @@ public struct RequestArgument: Sendable, Hashable {
     if r.assumed {
       let group = r.group.isEmpty ? "the core group" : "group \"\(r.group)\""
       notes.append(
-        "\"\(resource)\" is not a built-in resource: taken as \"\(r.resource)\" in \(group), namespaced")
+        "\"\(resource)\" is neither built in nor defined by a CustomResourceDefinition of the snapshot: taken as \"\(r.resource)\" in \(group), namespaced")
     }
     var namespace = ""
     var scope = NamespaceScope.cluster

@@ -23,11 +23,13 @@ struct Word: Hashable, Sendable {
 /// frozen copy (``words``) with no lock.
 final class AtomVocabulary: @unchecked Sendable {
   private let lock = Lock()
-  private let catalog = ResourceCatalog()
+  /// Which resources are cluster-scoped, which a RoleBinding's rule never grants.
+  private let catalog: ResourceCatalog
   private var table = Words()
   private var numbers: [String: Word] = [:]
 
-  init() {
+  init(catalog: ResourceCatalog = ResourceCatalog()) {
+    self.catalog = catalog
     for text in ["", Wildcard.all] { _ = add(text) }
   }
 

@@ -79,9 +79,9 @@ public struct SubjectChanges: Sendable, Hashable, Codable {
 /// Compares what subjects are granted in two snapshots, atom by atom, so that only what the API server would allow
 /// differently shows: a role split in two or a binding renamed is no change.
 public enum PermissionDiff {
-  public static func compare(_ old: Policy, _ new: Policy) -> [SubjectChanges] {
+  public static func compare(_ old: Policy, _ new: Policy, catalog: ResourceCatalog = ResourceCatalog()) -> [SubjectChanges] {
     // Both sides are broken into atoms of one vocabulary, each on its own core.
-    let vocabulary = AtomVocabulary()
+    let vocabulary = AtomVocabulary(catalog: catalog)
     let sides = [old, new].concurrentMap { SubjectPermissions($0, vocabulary: vocabulary) }
     return compare(sides[0], sides[1], words: vocabulary.words)
   }

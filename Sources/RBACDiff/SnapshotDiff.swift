@@ -30,7 +30,9 @@ public struct SnapshotDiff: Sendable, Codable {
   public init(_ old: DiffSide, _ new: DiffSide, filter: Filter = Filter()) {
     from = old.name
     to = new.name
-    permissions = PermissionDiff.compare(old.policy, new.policy)
+    // A resource is cluster-scoped if either side's CustomResourceDefinition says so (a CRD's scope is immutable).
+    let custom = (old.content.customResources + new.content.customResources).map(\.object)
+    permissions = PermissionDiff.compare(old.policy, new.policy, catalog: ResourceCatalog(custom: custom))
     paths = []
     admins = []
     objects = []

@@ -93,6 +93,7 @@ public enum Ingest {
       seed(content.namespaces)
       seed(content.workloads)
       seed(content.secrets)
+      seed(content.customResources)
       content.overlay = SnapshotContent.Overlay(base: name)
     }
 
@@ -171,6 +172,19 @@ public enum Ingest {
           content.overlay!.replaced.append("ConfigMap \"kube-system/aws-auth\"")
         }
         content.awsAuth = AWSAuth.mappings(raw.data ?? [:], source: source, diagnostics: &content.diagnostics)
+      case .customResourceDefinition(let raw):
+        _ = try required(raw.metadata.name, "metadata.name", source, path)
+        let group = try required(raw.spec?.group ?? "", "spec.group", source, path)
+        let plural = try required(raw.spec?.names?.plural ?? "", "spec.names.plural", source, path)
+        let scope = raw.spec?.scope ?? ""
+        guard scope == "Namespaced" || scope == "Cluster" else {
+          throw invalid(
+            source, path, "spec.scope", scope.isEmpty ? "must be Namespaced or Cluster" : "\"\(scope)\" is not Namespaced or Cluster")
+        }
+        let resource = CustomResource(
+          group: group, plural: plural, singular: raw.spec?.names?.singular ?? "", kind: raw.spec?.names?.kind ?? "",
+          shortNames: raw.spec?.names?.shortNames ?? [], namespaced: scope == "Namespaced")
+        upsert(Sourced(resource, from: source), \.customResources)
       case .namespace(let raw):
         let name = try required(raw.metadata.name, "metadata.name", source, path)
         upsert(Sourced(Namespace(name: name, labels: raw.metadata.labels ?? [:]), from: source), \.namespaces)

@@ -14,6 +14,7 @@ enum Manifest: Decodable {
   case workload(kind: String, RawWorkload)
   case secret(RawSecret)
   case awsAuth(RawConfigMap)
+  case customResourceDefinition(RawCRD)
   case list([Manifest])
   case other(apiVersion: String, kind: String)
 
@@ -51,9 +52,27 @@ enum Manifest: Decodable {
     case ("", "ConfigMap") where apiVersion == "v1":
       let map = try RawConfigMap(from: decoder)
       self = map.metadata.name == "aws-auth" ? .awsAuth(map) : .other(apiVersion: apiVersion, kind: kind)
+    case ("apiextensions.k8s.io", "CustomResourceDefinition"): self = .customResourceDefinition(try RawCRD(from: decoder))
     default: self = .other(apiVersion: apiVersion, kind: kind)
     }
   }
+}
+
+/// A CustomResourceDefinition, as far as its resource's names and scope.
+struct RawCRD: Decodable {
+  struct Names: Decodable {
+    var plural: String?
+    var singular: String?
+    var kind: String?
+    var shortNames: [String]?
+  }
+  struct Spec: Decodable {
+    var group: String?
+    var names: Names?
+    var scope: String?
+  }
+  var metadata: RawMetadata
+  var spec: Spec?
 }
 
 /// `metadata`, as far as rolecall needs it. `name` is required: the API server rejects an object without one.

@@ -68,6 +68,8 @@ public struct SnapshotContent: Sendable {
   public var secrets: [Sourced<SecretMetadata>] = []
   /// The entries of the EKS `kube-system/aws-auth` ConfigMap.
   public var awsAuth: [AWSAuthMapping] = []
+  /// The resources CustomResourceDefinitions add, with their scope.
+  public var customResources: [Sourced<CustomResource>] = []
   /// Objects of kinds rolecall does not use, counted by `apiVersion/kind`.
   public var skippedKinds: [String: Int] = [:]
   public var diagnostics: [Diagnostic] = []

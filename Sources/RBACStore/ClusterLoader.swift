@@ -43,6 +43,14 @@ extension RolecallDatabase {
 }
 
 extension RolecallDatabase {
+  /// The resources a question about the snapshot may name: the built-in ones and those its CustomResourceDefinitions
+  /// add.
+  public func resourceCatalog(of snapshot: SnapshotInfo) throws -> ResourceCatalog {
+    try read { db in
+      ResourceCatalog(custom: try ClusterRows(db: db, snapshot: snapshot.id, withSources: false).customResources().map(\.object))
+    }
+  }
+
   /// Runs `body` with a lookup of the stored steps to `target` one node at a time (-1: a known node that cannot
   /// reach it; nil: a node the snapshot does not hold): for a question that visits a few nodes of a large graph.
   /// Nil when the snapshot was written without distances. `body` must not use this database otherwise.
@@ -126,6 +134,17 @@ struct ClusterRows {
   func secrets() throws -> [Sourced<SecretMetadata>] {
     try fetch("namespace, name, type, service_account_name", from: "secret", orderBy: "namespace, name") { row, source in
       Sourced(SecretMetadata(namespace: row[0], name: row[1], type: row[2], serviceAccountName: row[3]), from: source)
+    }
+  }
+
+  func customResources() throws -> [Sourced<CustomResource>] {
+    try fetch(
+      "api_group, plural, singular, kind, short_names, namespaced", from: "custom_resource", orderBy: "api_group, plural"
+    ) { row, source in
+      Sourced(
+        CustomResource(
+          group: row[0], plural: row[1], singular: row[2], kind: row[3], shortNames: JSONText.decodeList(row[4]),
+          namespaced: row[5]), from: source)
     }
   }
 

@@ -203,6 +203,25 @@ enum Migrations {
           ALTER TABLE snapshot ADD COLUMN first_steps_stored INTEGER NOT NULL DEFAULT 0;
           """)
     }
+    migrator.registerMigration("v6: custom resources") { db in
+      try db.execute(
+        sql: """
+          -- The resources CustomResourceDefinitions add: what a question about them needs (their group, names and
+          -- scope), so that a cluster-scoped custom resource is asked cluster-wide.
+          CREATE TABLE custom_resource (
+            snapshot_id     INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
+            api_group       TEXT NOT NULL,
+            plural          TEXT NOT NULL,
+            singular        TEXT NOT NULL,
+            kind            TEXT NOT NULL,
+            short_names     TEXT NOT NULL,   -- JSON array
+            namespaced      INTEGER NOT NULL,   -- spec.scope: 1 Namespaced, 0 Cluster
+            source_file     TEXT NOT NULL,
+            source_document INTEGER NOT NULL,
+            PRIMARY KEY (snapshot_id, api_group, plural)
+          ) WITHOUT ROWID;
+          """)
+    }
     return migrator
   }
 }

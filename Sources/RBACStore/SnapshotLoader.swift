@@ -85,6 +85,7 @@ extension RolecallDatabase {
       content.workloads = try rows.workloads()
       content.secrets = try rows.secrets()
       content.awsAuth = try rows.awsAuth()
+      content.customResources = try rows.customResources()
       content.skippedKinds = snapshot.skippedKinds
       content.labels = snapshot.labels
       content.diagnostics = try Row.fetchAll(

@@ -132,6 +132,18 @@ struct SnapshotWriter {
         w.onEveryNode, w.privileged, w.hostPath, w.hostPID, w.hostNetwork, item.source.file, item.source.document,
       ])
     }
+    let insertCustomResource = try db.cachedStatement(
+      sql: """
+        INSERT INTO custom_resource (snapshot_id, api_group, plural, singular, kind, short_names, namespaced, source_file,
+          source_document) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
+    for item in content.customResources {
+      let r = item.object
+      try insertCustomResource.execute(arguments: [
+        snapshot, r.group, r.plural, r.singular, r.kind, JSONText.encode(r.shortNames), r.namespaced, item.source.file,
+        item.source.document,
+      ])
+    }
     let insertSecret = try db.cachedStatement(
       sql: """
         INSERT INTO secret (snapshot_id, namespace, name, type, service_account_name, source_file, source_document)

@@ -115,3 +115,29 @@ private func ingest(_ files: [String], snapshot: String = "s") throws -> String 
     #expect(try runRolecall(["check", policy.path, "--snapshot", "free", "--db", db]).status == 1)
   }
 }
+
+/// A CustomResourceDefinition in the input says whether its resource is namespaced: a cluster-scoped one is asked
+/// cluster-wide, so a RoleBinding never grants it, whatever `-n` says.
+@Test func customResourcesTakeTheirScopeFromTheirDefinition() throws {
+  let db = try ingest(["custom-resources.yaml"])
+  func canI(_ args: [String]) throws -> RunResult { try runRolecall(["can-i"] + args + ["--db", db]) }
+  let alice = try canI(["get", "clusterissuers.cert-manager.io", "-n", "foo", "--as", "alice"])
+  #expect(alice.status == 1 && alice.stderr.contains("clusterissuers is cluster-scoped"), "\(alice.stderr)")
+  #expect(!alice.stderr.contains("taken as"))
+  #expect(try canI(["get", "ciss", "--as", "bob"]).status == 0)  // short names from the definition
+  #expect(try canI(["get", "iss", "-n", "foo", "--as", "alice"]).status == 0)
+  #expect(try canI(["get", "iss", "-n", "bar", "--as", "alice"]).status == 1)
+  let perms = try runRolecall(["perms", "user:alice", "--db", db])
+  #expect(perms.stdout.contains("issuers.cert-manager.io") && !perms.stdout.contains("clusterissuers"), "\(perms.stdout)")
+  let whoCan = try runRolecall(["who-can", "get", "clusterissuers.cert-manager.io", "--db", db])
+  #expect(whoCan.stdout.contains("bob") && !whoCan.stdout.contains("alice"), "\(whoCan.stdout)")
+  // A definition without a valid scope is refused, naming the field.
+  let bad = try runRolecall(
+    ["ingest", "-", "--db", db], stdin: Data("""
+      apiVersion: apiextensions.k8s.io/v1
+      kind: CustomResourceDefinition
+      metadata: {name: widgets.example.com}
+      spec: {group: example.com, names: {plural: widgets, kind: Widget}, scope: Global}
+      """.utf8))
+  #expect(bad.status == 2 && bad.stderr.contains("field spec.scope: \"Global\" is not Namespaced or Cluster"), "\(bad.stderr)")
+}

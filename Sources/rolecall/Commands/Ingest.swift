@@ -16,7 +16,10 @@ extension Rolecall {
       discussion: """
         Reads .yaml, .yml and .json files (directories recursively, in name order) and `-` for stdin, as \
         multi-document YAML, Helm output, and List objects exactly as `kubectl get ... -o json|yaml` prints them. \
-        Roles, ClusterRoles, their bindings, ServiceAccounts and Namespaces are stored; other kinds are counted. \
+        Roles, ClusterRoles, their bindings, ServiceAccounts and Namespaces are stored, with the workloads that \
+        run pods (Pods, Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, ...), Secrets' metadata (never \
+        their data), the EKS aws-auth ConfigMap and the names and scope of CustomResourceDefinitions; other kinds \
+        are counted. \
         Aggregated ClusterRoles are resolved from their selectors, as the controller would.
 
         One ingest is one snapshot written in one transaction: on any error nothing is written. A summary and \
