@@ -6,19 +6,20 @@ enum EmbeddedData {
     # Identities that cloud providers and distributions keep in your cluster: their "back doors".
     # `rolecall backdoors` matches every User, Group and ServiceAccount subject, and every ClusterRole and
     # ClusterRoleBinding name, against these patterns (`*` matches any run of characters), then shows each match's
-    # power and paths to cluster-admin. Add a line to teach rolecall a new one; `make queries` embeds this file.
+    # power and paths to cluster-admin. A note says only who the identity is: what it can do is read from the snapshot's
+    # rules, never from here. Add a line to teach rolecall a new one; `make queries` embeds this file.
     # Sources: ../shared/ESCALATION.md section 3 (provider documentation and public dumps of default RBAC).
     identities:
       - {provider: EKS, kind: User, pattern: "eks:*", note: "EKS control-plane component"}
       - {provider: EKS, kind: Group, pattern: "eks:*", note: "EKS-managed group"}
       - {provider: EKS, kind: ClusterRoleBinding, pattern: "eks:*", note: "EKS-managed binding"}
-      - {provider: EKS, kind: ServiceAccount, pattern: "kube-system/aws-node", note: "VPC CNI agent; can update nodes"}
+      - {provider: EKS, kind: ServiceAccount, pattern: "kube-system/aws-node", note: "VPC CNI agent"}
       - {provider: GKE, kind: User, pattern: "system:gke-*", note: "GKE control-plane component"}
       - {provider: GKE, kind: Group, pattern: "system:gke-*", note: "GKE-managed group"}
-      - {provider: GKE, kind: User, pattern: "system:storageversionmigrator", note: "bound to cluster-admin on GKE"}
+      - {provider: GKE, kind: User, pattern: "system:storageversionmigrator", note: "GKE storage version migrator"}
       - {provider: GKE, kind: User, pattern: "*@container-engine-robot.iam.gserviceaccount.com", note: "GKE service agent"}
-      - {provider: GKE, kind: User, pattern: "kube-apiserver", note: "API server identity towards kubelets (kubelet-api-admin)"}
-      - {provider: GKE, kind: ServiceAccount, pattern: "gke-connect/*", note: "Connect agent; may impersonate users"}
+      - {provider: GKE, kind: User, pattern: "kube-apiserver", note: "API server identity towards kubelets"}
+      - {provider: GKE, kind: ServiceAccount, pattern: "gke-connect/*", note: "GKE Connect agent"}
       - {provider: AKS, kind: User, pattern: "aks-support", note: "Microsoft support (just-in-time)"}
       - {provider: AKS, kind: ClusterRole, pattern: "aks-service", note: "Microsoft support role"}
       - {provider: AKS, kind: User, pattern: "clusterAdmin", note: "AKS local admin account"}
@@ -33,9 +34,9 @@ enum EmbeddedData {
       - {provider: OpenShift, kind: ServiceAccount, pattern: "openshift-*/*", note: "OpenShift operator"}
       - {provider: Rancher, kind: ServiceAccount, pattern: "cattle-*/*", note: "Rancher agent"}
       - {provider: Rancher, kind: ClusterRoleBinding, pattern: "cattle-*", note: "Rancher-managed binding"}
-      - {provider: kubeadm, kind: Group, pattern: "kubeadm:cluster-admins", note: "kubeadm admin.conf group (bound to cluster-admin)"}
+      - {provider: kubeadm, kind: Group, pattern: "kubeadm:cluster-admins", note: "kubeadm admin.conf group"}
       - {provider: kubeadm, kind: User, pattern: "kubernetes-admin", note: "kubeadm admin.conf user"}
-      - {provider: Linode, kind: ServiceAccount, pattern: "kube-system/lke-admin", note: "LKE admin token (cluster-admin)"}
+      - {provider: Linode, kind: ServiceAccount, pattern: "kube-system/lke-admin", note: "LKE admin token"}
     # Administrators that RBAC cannot show: they are authorized outside RBAC objects, so no snapshot holds them.
     invisible:
       - {provider: EKS, note: "the cluster creator (bootstrapClusterCreatorAdminPermissions) and EKS access entries with AmazonEKSClusterAdminPolicy are authorized by an EKS webhook, not RBAC; clusters in CONFIG_MAP mode also keep an invisible system:masters creator"}

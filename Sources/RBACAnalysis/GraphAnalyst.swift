@@ -179,8 +179,15 @@ extension Analyst {
       let path =
         item.node.flatMap { graph.guidedPaths(from: $0, to: .clusterAdmin, distances: distances, limit: 1).first }
         ?? []
+      // What it can do, from the snapshot's rules: the primitives of its own edges, or a role's full wildcard.
+      var power: [String] = []
+      if let node = item.node {
+        power = Array(Set(graph.edges(from: node).map(\.primitive)).subtracting(["membership", "aws-auth-mapping"])).sorted()
+      } else if item.kind == "ClusterRole", graph.cluster.adminClusterRoles.contains(item.name) {
+        power = ["every verb on every resource"]
+      }
       return BackdoorsReport.Entry(
-        provider: item.provider, kind: item.kind, name: item.name, note: item.note,
+        provider: item.provider, kind: item.kind, name: item.name, note: item.note, power: power,
         stepsToClusterAdmin: item.node.flatMap { distances[$0] },
         path: path.map(\.description))
     }

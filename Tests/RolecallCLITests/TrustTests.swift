@@ -141,3 +141,39 @@ private func ingest(_ files: [String], snapshot: String = "s") throws -> String 
       """.utf8))
   #expect(bad.status == 2 && bad.stderr.contains("field spec.scope: \"Global\" is not Namespaced or Cluster"), "\(bad.stderr)")
 }
+
+/// backdoors describes what a provider identity can do from the snapshot's rules, never from a fixed text: the VPC
+/// CNI agent's ClusterRole (aws-k8s-cni v1.23.0) reads nodes and cannot update them.
+@Test func backdoorsReadPowerFromTheRules() throws {
+  let db = try temporaryDirectory().appendingPathComponent("eks.db").path
+  #expect(try runRolecall(["ingest", "fixtures/apps/eks-addons__aws-k8s-cni.yaml", "--db", db, "-q"]).status == 0)
+  let eks = try runRolecall(["backdoors", "--db", db, "-o", "json"])
+  let report = try #require(try JSONSerialization.jsonObject(with: Data(eks.stdout.utf8)) as? [String: Any])
+  let entries = try #require(report["entries"] as? [[String: Any]])
+  let awsNode = try #require(entries.first { $0["name"] as? String == "kube-system/aws-node" })
+  #expect((awsNode["power"] as? [String]) == [])
+  #expect(!eks.stdout.contains("update nodes"))
+  // The same catalog entry with a power the rules do give: it is named.
+  let powerful = """
+    apiVersion: v1
+    kind: ServiceAccount
+    metadata: {name: connect-agent, namespace: gke-connect}
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRole
+    metadata: {name: impersonate-users}
+    rules:
+    - {apiGroups: [""], resources: [users], verbs: [impersonate]}
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRoleBinding
+    metadata: {name: connect-agent}
+    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: impersonate-users}
+    subjects:
+    - {kind: ServiceAccount, name: connect-agent, namespace: gke-connect}
+    - {kind: User, name: alice}
+    """
+  #expect(try runRolecall(["ingest", "-", "--snapshot", "gke", "--db", db, "-q"], stdin: Data(powerful.utf8)).status == 0)
+  let gke = try runRolecall(["backdoors", "--snapshot", "gke", "--db", db])
+  #expect(gke.stdout.contains("gke-connect/connect-agent") && gke.stdout.contains("impersonate"), "\(gke.stdout)")
+}

@@ -115,16 +115,24 @@ public struct BackdoorsReport: Report {
     public var kind: String
     public var name: String
     public var note: String
+    /// What the snapshot's rules let it do towards escalation: for an identity, the primitives of its own edges
+    /// (`impersonate`, `pod-exec`, ...); for a ClusterRole, whether it allows everything. Read from the snapshot,
+    /// never from the catalog's note.
+    public var power: [String]
     /// Steps to cluster-admin for identities; nil when it cannot get there or is not an identity.
     public var stepsToClusterAdmin: Int?
     /// The shortest path to cluster-admin, as `a -[primitive]-> b` steps.
     public var path: [String]
 
-    public init(provider: String, kind: String, name: String, note: String, stepsToClusterAdmin: Int?, path: [String]) {
+    public init(
+      provider: String, kind: String, name: String, note: String, power: [String] = [], stepsToClusterAdmin: Int?,
+      path: [String]
+    ) {
       self.provider = provider
       self.kind = kind
       self.name = name
       self.note = note
+      self.power = power
       self.stepsToClusterAdmin = stepsToClusterAdmin
       self.path = path
     }
@@ -154,10 +162,13 @@ public struct BackdoorsReport: Report {
     if entries.isEmpty {
       out += "no provider-managed identities found\n"
     } else {
-      var table = TextTable(["PROVIDER", "KIND", "NAME", "TO ADMIN", "NOTE"])
+      var table = TextTable(["PROVIDER", "KIND", "NAME", "TO ADMIN", "POWER", "NOTE"])
       for e in entries {
-        table.add([e.provider, e.kind, e.name, e.stepsToClusterAdmin.map { "\($0) step(s)" } ?? "-", e.note])
-        if wide { for step in e.path { table.add(["", "", "  " + step, "", ""]) } }
+        table.add([
+          e.provider, e.kind, e.name, e.stepsToClusterAdmin.map { "\($0) step(s)" } ?? "-",
+          e.power.isEmpty ? "-" : e.power.joined(separator: ", "), e.note,
+        ])
+        if wide { for step in e.path { table.add(["", "", "  " + step, "", "", ""]) } }
       }
       out += table.text
     }
