@@ -85,10 +85,18 @@ public struct Analyst {
     }
     if !user.name.isEmpty, !(try database.isNamed(.user(user.name), in: snapshot)) {
       var groups: [String] = []
-      for group in user.groups where try database.isNamed(.group(group), in: snapshot) { groups.append(group) }
-      notes.append(
-        "no binding names \"\(user.name)\"; its permissions come only from its groups"
-          + (groups.isEmpty ? ", and no binding names any of them either" : " (\(groups.joined(separator: ", ")))"))
+      // system:masters is allowed everything without a binding: it always counts among the groups that give power.
+      for group in user.groups where try group == UserInfo.mastersGroup || database.isNamed(.group(group), in: snapshot) {
+        groups.append(group)
+      }
+      var note = "no binding names \"\(user.name)\"; its permissions come only from its groups"
+      if groups.isEmpty {
+        note += ", and no binding names any of them either"
+      } else {
+        note += " (" + groups.map { $0 == UserInfo.mastersGroup ? $0 + ", allowed everything before RBAC is consulted" : $0 }
+          .joined(separator: "; ") + ")"
+      }
+      notes.append(note)
     }
     return notes
   }

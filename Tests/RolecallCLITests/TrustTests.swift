@@ -177,3 +177,13 @@ private func ingest(_ files: [String], snapshot: String = "s") throws -> String 
   let gke = try runRolecall(["backdoors", "--snapshot", "gke", "--db", db])
   #expect(gke.stdout.contains("gke-connect/connect-agent") && gke.stdout.contains("impersonate"), "\(gke.stdout)")
 }
+
+/// --explain of a user in system:masters names that group as where its permissions come from.
+@Test func explainNamesSystemMasters() throws {
+  let db = try ingest(["rolebinding-scope.yaml"])
+  let result = try runRolecall(["can-i", "get", "pods", "--as", "bob", "--as-group", "system:masters", "--explain", "--db", db])
+  #expect(result.status == 0)
+  #expect(result.stdout.contains("is in system:masters"))
+  #expect(!result.stdout.contains("no binding names any of them"), "\(result.stdout)")
+  #expect(result.stdout.contains("(system:masters, allowed everything before RBAC is consulted)"), "\(result.stdout)")
+}
