@@ -18,7 +18,8 @@ public struct Analyst {
 
   /// `can-i VERB RESOURCE [NAME]`.
   public func canI(_ user: UserInfo, _ argument: RequestArgument) throws -> CanIReport {
-    let (request, _, notes) = try argument.resolve(catalog: try database.resourceCatalog(of: snapshot))
+    var (request, _, notes) = try argument.resolve(catalog: try database.resourceCatalog(of: snapshot))
+    if argument.namespace != nil { notes += try namespaceNotes(request) }
     let policy = try database.policy(of: snapshot, scope: .namespace(request.namespace))
     return CanIReport(
       user: user, request: request, decision: policy.decide(user, request),
@@ -37,7 +38,8 @@ public struct Analyst {
 
   /// `who-can VERB RESOURCE [NAME]`.
   public func whoCan(_ argument: RequestArgument) throws -> WhoCanReport {
-    let (request, scope, notes) = try argument.resolve(catalog: try database.resourceCatalog(of: snapshot))
+    var (request, scope, notes) = try argument.resolve(catalog: try database.resourceCatalog(of: snapshot))
+    if argument.namespace != nil { notes += try namespaceNotes(request) }
     let policy: Policy
     switch scope {
     case .all: policy = try database.policy(of: snapshot, scope: .all)
@@ -73,6 +75,15 @@ public struct Analyst {
 
   /// What the user should know about the identity: unknown to every binding, or a service account that does not
   /// exist. Identities live outside the cluster, so neither stops the evaluation.
+  /// A warning when the namespace asked for (`-n`) is one the snapshot knows nothing of (no Namespace object, role,
+  /// binding, account or workload): a typo answers "no" for everyone.
+  func namespaceNotes(_ request: RequestAttributes) throws -> [String] {
+    guard case .resource(let r) = request.target, !r.namespace.isEmpty, snapshot.namespaces > 0,
+      !(try database.namespaceKnown(r.namespace, in: snapshot))
+    else { return [] }
+    return ["namespace \"\(r.namespace)\" is not in snapshot \"\(snapshot.name)\" (no Namespace object, role, binding or account is in it)"]
+  }
+
   func identityNotes(_ user: UserInfo) throws -> [String] {
     var notes: [String] = []
     if let sa = user.serviceAccount {

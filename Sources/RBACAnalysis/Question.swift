@@ -82,6 +82,12 @@ public struct RequestArgument: Sendable, Hashable {
   public static let defaultNamespace = "default"
 
   /// The literal attributes, the namespace scope for `who-can`, and notes on anything that was assumed.
+  /// The verbs the API server and its built-in admission checks ask RBAC about.
+  static let knownVerbs: Set<String> = [
+    "get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "impersonate", "bind",
+    "escalate", "approve", "sign", "attest", "use", "proxy", "*",
+  ]
+
   public func resolve(catalog: ResourceCatalog = ResourceCatalog()) throws -> (
     RequestAttributes, NamespaceScope, [String]
   ) {
@@ -98,6 +104,11 @@ public struct RequestArgument: Sendable, Hashable {
       throw QuestionError.badRequest("\"\(resource)\" is not RESOURCE or RESOURCE/SUBRESOURCE (e.g. pods, pods/exec)")
     }
     var notes: [String] = []
+    if !Self.knownVerbs.contains(verb) {
+      notes.append(
+        "\"\(verb)\" is not a verb the API server checks (\(Self.knownVerbs.sorted().joined(separator: ", "))): only a rule "
+          + "that names it exactly, or *, allows it")
+    }
     let r = catalog.resolve(resource, subresource: subresource)
     if r.assumed {
       let group = r.group.isEmpty ? "the core group" : "group \"\(r.group)\""

@@ -129,6 +129,21 @@ extension RolecallDatabase {
     }
   }
 
+  /// Whether the snapshot holds anything in the namespace: its Namespace object, a role, binding, account or workload.
+  public func namespaceKnown(_ namespace: String, in snapshot: SnapshotInfo) throws -> Bool {
+    try read { db in
+      try Bool.fetchOne(
+        db,
+        sql: """
+          SELECT EXISTS(SELECT 1 FROM namespace WHERE snapshot_id = :s AND name = :ns)
+            OR EXISTS(SELECT 1 FROM role WHERE snapshot_id = :s AND namespace = :ns)
+            OR EXISTS(SELECT 1 FROM binding WHERE snapshot_id = :s AND namespace = :ns)
+            OR EXISTS(SELECT 1 FROM service_account WHERE snapshot_id = :s AND namespace = :ns)
+            OR EXISTS(SELECT 1 FROM workload WHERE snapshot_id = :s AND namespace = :ns)
+          """, arguments: ["s": snapshot.id, "ns": namespace]) ?? false
+    }
+  }
+
   /// Whether the ServiceAccount object exists in the snapshot.
   public func serviceAccountExists(namespace: String, name: String, in snapshot: SnapshotInfo) throws -> Bool {
     try read { db in

@@ -187,3 +187,20 @@ private func ingest(_ files: [String], snapshot: String = "s") throws -> String 
   #expect(!result.stdout.contains("no binding names any of them"), "\(result.stdout)")
   #expect(result.stdout.contains("(system:masters, allowed everything before RBAC is consulted)"), "\(result.stdout)")
 }
+
+/// `--as` takes the spellings perms and check write (`sa:NS:NAME`, `user:NAME`) and refuses a group with the option
+/// that takes it; an unknown verb and a namespace the snapshot does not hold are warned about, not silently "no".
+@Test func canISpellingsAndTyposAreNeverSilent() throws {
+  let db = try ingest(["rolebinding-scope.yaml"])
+  let sa = try runRolecall(["can-i", "impersonate", "serviceaccounts", "x", "-n", "default", "--as", "sa:default:x", "--db", db])
+  #expect(sa.status == 0 && sa.stdout == "yes\n")
+  let group = try runRolecall(["can-i", "get", "pods", "--as", "group:devs", "--db", db])
+  #expect(group.status == 64 && group.stderr.contains("--as USER --as-group devs"), "\(group.stderr)")
+  let verb = try runRolecall(["can-i", "gett", "secrets", "-n", "default", "--as", "sa:default:x", "--db", db])
+  #expect(verb.status == 1 && verb.stderr.contains("\"gett\" is not a verb the API server checks"), "\(verb.stderr)")
+  let namespaced = try ingest(["rolebinding-scope.yaml", "../semantics.yaml"])
+  let typo = try runRolecall(["can-i", "get", "secrets", "-n", "defualt", "--as", "sa:default:x", "--db", namespaced])
+  #expect(typo.status == 1 && typo.stderr.contains("namespace \"defualt\" is not in snapshot"), "\(typo.stderr)")
+  let known = try runRolecall(["can-i", "get", "secrets", "-n", "default", "--as", "sa:default:x", "--db", namespaced])
+  #expect(known.status == 0 && !known.stderr.contains("is not in snapshot"), "\(known.stderr)")
+}

@@ -61,7 +61,7 @@ extension Rolecall {
         throw UsageError(description: "--as USER is required: rolecall has no current user to assume")
       }
       guard !user.isEmpty else { throw UsageError(description: "--as must name a user, not be empty") }
-      let info = UserInfo.impersonating(user, groups: identity.groups)
+      let info = UserInfo.impersonating(try identity.username(user), groups: identity.groups)
       if list {
         try output.print(try analyst.rules(for: info, namespace: scope.namespace ?? RequestArgument.defaultNamespace))
         return

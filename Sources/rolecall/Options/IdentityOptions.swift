@@ -4,8 +4,24 @@ import ArgumentParser
 
 /// `--as` and `--as-group`, as kubectl spells them.
 struct IdentityOptions: ParsableArguments {
-  @Option(name: .customLong("as"), help: "The username to evaluate, e.g. alice or system:serviceaccount:NS:NAME.")
+  @Option(
+    name: .customLong("as"),
+    help: "The username to evaluate, e.g. alice or system:serviceaccount:NS:NAME (sa:NS:NAME and user:NAME, as perms and check write them, too).")
   var user: String?
+
+  /// The username `--as` names: `sa:NS:NAME` and `user:NAME`, the spellings `perms` and `check` take, are understood;
+  /// a group is refused with the option that takes it.
+  func username(_ text: String) throws -> String {
+    let parts = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+    if parts.count == 3, parts[0] == "sa", !parts[1].isEmpty, !parts[2].isEmpty, !parts[2].contains(":") {
+      return "system:serviceaccount:\(parts[1]):\(parts[2])"
+    }
+    if text.hasPrefix("user:"), text.count > 5 { return String(text.dropFirst(5)) }
+    if text.hasPrefix("group:") {
+      throw ValidationError("--as takes a user: write --as USER --as-group \(text.dropFirst(6)) to ask as a member of that group")
+    }
+    return text
+  }
 
   @Option(
     name: .customLong("as-group"),
