@@ -19,8 +19,8 @@ public enum GraphQuestionError: Error, Equatable, CustomStringConvertible {
     case .unreadableBaseline(let file):
       return "\(file): cannot read the baseline file"
     case .badBaseline(let file, let line, let text):
-      return "\(file), line \(line): cannot read \"\(text)\": write IDENTITY or IDENTITY FINDING, e.g. "
-        + "sa:kube-system:foo reaches-cluster-admin"
+      return "\(file), line \(line): cannot read \"\(text)\": write IDENTITY, IDENTITY FINDING or tag:TAG, e.g. "
+        + "sa:kube-system:foo reaches-cluster-admin, or tag:kubernetes-default"
     }
   }
 }
@@ -102,21 +102,26 @@ extension Analyst {
       }
     }
     let stored = try database.storedDistances(of: snapshot, to: .clusterAdmin, firstSteps: true)
-    let entries = graph.risks(
+    let risks = graph.risks(
       toAdmin: try stored?.steps ?? graph.distances(to: .clusterAdmin), toNode: try distances(to: .node, in: graph),
       firstSteps: stored?.firstSteps
     ).sorted {
       (rank($0.identity), -$0.score, $0.identity.description) < (rank($1.identity), -$1.score, $1.identity.description)
-    }.map { risk in
-      AuditReport.Entry(
+    }
+    var used = Set<String>()
+    let entries = risks.map { risk in
+      let tags = Self.tags(risk.identity, graph, catalog)
+      return AuditReport.Entry(
         identity: risk.identity, score: risk.score, stepsToClusterAdmin: risk.stepsToClusterAdmin,
         firstStep: risk.firstStep?.description,
         findings: zip(risk.findings, risk.evidence).map { finding, evidence in
-          AuditReport.Finding(id: finding, evidence: evidence, accepted: baseline.accepts(risk.identity, finding))
+          let by = baseline.acceptance(risk.identity, finding, tags: tags)
+          if let by { used.insert(by) }
+          return AuditReport.Finding(id: finding, evidence: evidence, accepted: by != nil)
         },
-        workloads: risk.workloads, onEveryNode: risk.onEveryNode, tags: Self.tags(risk.identity, graph, catalog))
+        workloads: risk.workloads, onEveryNode: risk.onEveryNode, tags: tags)
     }
-    return AuditReport(snapshot: snapshot.name, entries: entries)
+    return AuditReport(snapshot: snapshot.name, entries: entries, staleBaseline: baseline.stale(used: used))
   }
 
   /// Who manages an identity: Kubernetes itself, or a provider of the catalog.
@@ -198,10 +203,14 @@ extension Analyst {
   }
 }
 
-/// Findings a team has accepted: one line per identity (every finding) or `IDENTITY FINDING`; `#` starts a comment.
+/// Findings a team has accepted: one line per identity (every finding), `IDENTITY FINDING`, or `tag:TAG` (every
+/// finding of every identity with that tag, e.g. `tag:kubernetes-default`); `#` starts a comment.
 public struct Baseline: Sendable {
   var identities: Set<String> = []
   var findings: Set<String> = []
+  var tags: Set<String> = []
+  /// Each entry as written, in file order, with its line: what the audit reports as stale when it matches nothing.
+  var entries: [(line: Int, text: String)] = []
 
   public init() {}
 
@@ -215,6 +224,11 @@ public struct Baseline: Sendable {
       let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
       let words = line.split(whereSeparator: \.isWhitespace).map(String.init)
       guard !words.isEmpty else { continue }
+      entries.append((i + 1, words.joined(separator: " ")))
+      if words.count == 1, words[0].hasPrefix("tag:"), words[0].count > 4 {
+        tags.insert(String(words[0].dropFirst(4)))
+        continue
+      }
       guard words.count <= 2, let node = GraphNode(parsing: words[0]),
         words.count == 1 || IdentityRisk.Finding(rawValue: words[1]) != nil
       else { throw GraphQuestionError.badBaseline(file: path, line: i + 1, text: line.trimmingCharacters(in: .whitespaces)) }
@@ -222,7 +236,15 @@ public struct Baseline: Sendable {
     }
   }
 
-  func accepts(_ node: GraphNode, _ finding: IdentityRisk.Finding) -> Bool {
-    identities.contains(node.description) || findings.contains(node.description + " " + finding.rawValue)
+  /// The entry that accepts the finding, if one does.
+  func acceptance(_ node: GraphNode, _ finding: IdentityRisk.Finding, tags: [String]) -> String? {
+    if identities.contains(node.description) { return node.description }
+    if findings.contains(node.description + " " + finding.rawValue) { return node.description + " " + finding.rawValue }
+    return tags.first(where: self.tags.contains).map { "tag:" + $0 }
+  }
+
+  /// The entries that accepted nothing in an audit that used `used`: stale lines, left after a fix or a typo.
+  func stale(used: Set<String>) -> [String] {
+    entries.filter { !used.contains($0.text) }.map { "line \($0.line): \($0.text)" }
   }
 }

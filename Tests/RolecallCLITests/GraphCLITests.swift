@@ -77,6 +77,27 @@ private func rolecall(_ arguments: String...) throws -> RunResult {
   try "sa:ci:builder maybe-bad\n".write(to: baseline, atomically: true, encoding: .utf8)
   let bad = try rolecall("audit", "--baseline", baseline.path)
   #expect(bad.status == 2 && bad.stderr.contains("line 1: cannot read \"sa:ci:builder maybe-bad\""))
+  // Entries that accept nothing (fixed since, or a typo) are listed as stale, and the findings stay open.
+  try """
+    sa:argocd:argocd-application-controller
+    sa:argcd:argocd-application-controller
+    sa:ci:builder reads-all-secrets
+    """.write(to: baseline, atomically: true, encoding: .utf8)
+  let stale = try rolecall("audit", "--baseline", baseline.path)
+  #expect(stale.status == 1)
+  #expect(stale.stdout.contains("2 baseline entries accept nothing (fixed since, or a typo):\n  line 2: sa:argcd:argocd-application-controller\n  line 3: sa:ci:builder reads-all-secrets\n"), "\(stale.stdout)")
+  let json = try JSONSerialization.jsonObject(with: Data(try rolecall("audit", "--baseline", baseline.path, "-o", "json").stdout.utf8)) as! [String: Any]
+  #expect((json["staleBaseline"] as? [String])?.count == 2)
+  // tag: accepts every finding of the identities Kubernetes manages, and only theirs.
+  try "tag:kubernetes-default\n".write(to: baseline, atomically: true, encoding: .utf8)
+  let defaults = try JSONSerialization.jsonObject(with: Data(try rolecall("audit", "--baseline", baseline.path, "-o", "json").stdout.utf8)) as! [String: Any]
+  let entries = defaults["entries"] as! [[String: Any]]
+  for entry in entries {
+    let tagged = (entry["tags"] as! [String]).contains("kubernetes-default")
+    let findings = entry["findings"] as! [[String: Any]]
+    #expect(findings.allSatisfy { ($0["accepted"] as! Bool) == tagged }, "\(entry["identity"]!)")
+  }
+  #expect(entries.contains { ($0["tags"] as! [String]).contains("kubernetes-default") })
 }
 
 @Test func backdoorsShowAWSAuthAndTheInvisibleAdmins() throws {

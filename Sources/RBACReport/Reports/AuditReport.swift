@@ -47,10 +47,13 @@ public struct AuditReport: Report {
 
   public var snapshot: String
   public var entries: [Entry]
+  /// Baseline lines that accepted no finding (`line N: TEXT`): fixed since, or a typo that accepts nothing.
+  public var staleBaseline: [String]
 
-  public init(snapshot: String, entries: [Entry]) {
+  public init(snapshot: String, entries: [Entry], staleBaseline: [String] = []) {
     self.snapshot = snapshot
     self.entries = entries
+    self.staleBaseline = staleBaseline
   }
 
   public func table(wide: Bool) -> String {
@@ -72,6 +75,11 @@ public struct AuditReport: Report {
     let accepted = entries.reduce(0) { $0 + $1.findings.filter(\.accepted).count }
     var out = table.rows.isEmpty ? (entries.isEmpty ? "no findings\n" : "no open findings\n") : table.text
     if accepted > 0 { out += "\(accepted) finding(s) accepted by the baseline (-o wide lists them)\n" }
+    if !staleBaseline.isEmpty {
+      out += "\(staleBaseline.count) baseline entr\(staleBaseline.count == 1 ? "y accepts" : "ies accept") nothing "
+        + "(fixed since, or a typo):\n"
+      for entry in staleBaseline { out += "  " + entry + "\n" }
+    }
     return out
   }
 

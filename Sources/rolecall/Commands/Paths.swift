@@ -50,7 +50,9 @@ extension Rolecall {
         Findings: admin-equivalent (one step), reaches-cluster-admin (in N steps), reads-all-secrets, \
         creates-pods-everywhere, wildcard-rule, reaches-node. Each service account lists the workloads that run as \
         it. Identities managed by Kubernetes or a provider are tagged, never hidden. A baseline file accepts known \
-        findings, one per line: IDENTITY (all its findings) or IDENTITY FINDING; # starts a comment.
+        findings, one per line: IDENTITY (all its findings), IDENTITY FINDING, or tag:TAG (every finding of the \
+        identities with that tag: tag:kubernetes-default, tag:provider:EKS); # starts a comment. Entries that \
+        accept nothing are listed as stale.
 
         Exit code 1 when any finding is not accepted, so that a pipeline can gate on it.
 
