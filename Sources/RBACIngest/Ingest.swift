@@ -34,16 +34,26 @@ public enum Ingest {
     paths: [String], options: Options = Options(),
     standardInput: () throws -> Data = { try InputLimits.contents(of: FileHandle.standardInput, name: "-") }
   ) throws -> SnapshotContent {
-    let files = try ManifestReader.inputFiles(paths)
+    let (files, skipped) = try ManifestReader.inputs(paths)
     guard !files.isEmpty else { throw IngestError.noInput(paths: paths) }
     var located: [Located] = []
     for file in files {
       let data = file == "-" ? try standardInput() : try InputLimits.contents(ofFile: file)
-      located += try ManifestReader.manifests(in: data, file: file)
+      do {
+        located += try ManifestReader.manifests(in: data, file: file)
+      } catch let error as IngestError {
+        // An unrendered template fails somewhere in its YAML: say why, not only where.
+        if String(decoding: data, as: UTF8.self).contains("{{") {
+          throw IngestError.unrenderedTemplate(path: file == "-" ? "stdin" : file, detail: "\(error)")
+        }
+        throw error
+      }
     }
     // A CI gate fed by a failed `helm template | rolecall ingest -` must not read "no changes".
     guard !located.isEmpty || options.allowEmpty else { throw IngestError.noObjects(paths: paths) }
-    return try normalize(located, options: options)
+    var content = try normalize(located, options: options)
+    content.diagnostics += skipped.map { Diagnostic(.skippedFile, "\($0.file): \($0.why): skipped") }
+    return content
   }
 
   /// Reads one in-memory document set, as if it were a file named `file`.

@@ -10,6 +10,8 @@ public enum IngestError: Error, Equatable, CustomStringConvertible {
   case invalidField(file: String, document: Int, field: String, message: String)
   /// No input files were found under the given paths.
   case noInput(paths: [String])
+  /// A directory is a Helm chart, or a file holds template syntax: it must be rendered before it is read.
+  case unrenderedTemplate(path: String, detail: String?)
   /// The inputs hold no object at all: an empty file or stdin, or a failed `helm template` upstream of a pipe.
   case noObjects(paths: [String])
   /// An input is larger than rolecall reads (``InputLimits/maximumFileSize``); `bytes` is nil for a stream.
@@ -28,6 +30,9 @@ public enum IngestError: Error, Equatable, CustomStringConvertible {
       return "\(file), document \(document), field \(field): \(message)"
     case .noInput(let paths):
       return "no .yaml, .yml or .json files found in \(paths.joined(separator: ", "))"
+    case .unrenderedTemplate(let path, let detail):
+      return "\(path): " + (detail.map { $0 + ", and it " } ?? "") + "holds Helm template syntax ({{ }}): render it first, "
+        + "e.g. helm template RELEASE CHART | rolecall ingest -"
     case .noObjects(let paths):
       let names = paths.map { $0 == "-" ? "stdin" : $0 }.joined(separator: ", ")
       return "no objects read from \(names): the input is empty (did the command that produced it fail?); "

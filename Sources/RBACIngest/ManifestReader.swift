@@ -17,8 +17,19 @@ public enum ManifestReader {
   /// Expands the paths into the files to read: files as given, directories recursively (only `.yaml`, `.yml` and
   /// `.json`, in sorted order so that "later wins" is reproducible), and `-` for standard input.
   public static func inputFiles(_ paths: [String]) throws -> [String] {
+    try inputs(paths).files
+  }
+
+  /// ``inputFiles(_:)``, and the files left out because they describe manifests rather than hold them: a Helm
+  /// chart's `Chart.yaml` and values files, a `kustomization.yaml`. A directory that is a Helm chart (its
+  /// `Chart.yaml` beside a `templates/`) is refused: its templates must be rendered first.
+  static func inputs(_ paths: [String]) throws -> (files: [String], skipped: [(file: String, why: String)]) {
     var files: [String] = []
+    var skipped: [(file: String, why: String)] = []
     let fm = FileManager.default
+    func take(_ file: String) {
+      if let why = notAManifest(file) { skipped.append((file, why)) } else { files.append(file) }
+    }
     for path in paths {
       if path == "-" {
         files.append(path)
@@ -29,20 +40,45 @@ public enum ManifestReader {
         throw IngestError.unreadable(path: path, reason: "no such file or directory")
       }
       guard isDirectory.boolValue else {
-        files.append(path)
+        take(path)
         continue
       }
       guard let walker = fm.enumerator(atPath: path) else {
         throw IngestError.unreadable(path: path, reason: "cannot list directory")
       }
       var found: [String] = []
+      var charts: Set<String> = []
+      var templateDirectories: Set<String> = []
       while let relative = walker.nextObject() as? String {
+        let name = (relative as NSString).lastPathComponent
+        let parent = (relative as NSString).deletingLastPathComponent
+        if name == "Chart.yaml" { charts.insert(parent) }
+        if name == "templates" { templateDirectories.insert(parent) }
         let ext = (relative as NSString).pathExtension.lowercased()
         if extensions.contains(ext) { found.append((path as NSString).appendingPathComponent(relative)) }
       }
-      files += found.sorted()
+      if let chart = charts.intersection(templateDirectories).sorted().first {
+        throw IngestError.unrenderedTemplate(
+          path: chart.isEmpty ? path : (path as NSString).appendingPathComponent(chart),
+          detail: "is a Helm chart (Chart.yaml and templates/)")
+      }
+      for file in found.sorted() { take(file) }
     }
-    return files
+    return (files, skipped)
+  }
+
+  /// Why a file is not read as manifests, by its name.
+  static func notAManifest(_ file: String) -> String? {
+    let name = (file as NSString).lastPathComponent
+    let lower = name.lowercased()
+    if name == "Chart.yaml" { return "a Helm chart's metadata, not a manifest" }
+    if lower == "values.yaml" || lower == "values.yml" || (lower.hasPrefix("values-") && (lower.hasSuffix(".yaml") || lower.hasSuffix(".yml"))) {
+      return "Helm values, not a manifest"
+    }
+    if lower == "kustomization.yaml" || lower == "kustomization.yml" {
+      return "a Kustomize configuration, not a manifest: run kustomize build and ingest its output"
+    }
+    return nil
   }
 
   /// Decodes every document of one input.

@@ -37,6 +37,8 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     case invalidAggregationSelector = "invalid-aggregation-selector"
     case duplicateObject = "duplicate-object"
     case unreadableAWSAuth = "unreadable-aws-auth"
+    /// A file left out by its name: a Helm chart's `Chart.yaml` or values, a `kustomization.yaml`.
+    case skippedFile = "skipped-file"
   }
 
   public var category: Category

@@ -204,3 +204,41 @@ private func ingest(_ files: [String], snapshot: String = "s") throws -> String 
   let known = try runRolecall(["can-i", "get", "secrets", "-n", "default", "--as", "sa:default:x", "--db", namespaced])
   #expect(known.status == 0 && !known.stderr.contains("is not in snapshot"), "\(known.stderr)")
 }
+
+/// A Helm chart's unrendered templates fail with the command that renders them; values, Chart.yaml and
+/// kustomization.yaml beside real manifests are skipped with a note, not misread.
+@Test func unrenderedChartsAreRefusedWithAHint() throws {
+  let dir = try temporaryDirectory()
+  let chart = dir.appendingPathComponent("chart")
+  try FileManager.default.createDirectory(at: chart.appendingPathComponent("templates"), withIntermediateDirectories: true)
+  try "apiVersion: v2\nname: demo\nversion: 0.1.0\n".write(to: chart.appendingPathComponent("Chart.yaml"), atomically: true, encoding: .utf8)
+  let template = """
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: Role
+    metadata:
+      name: {{ include "demo.fullname" . }}
+      namespace: {{ .Release.Namespace }}
+    rules: []
+    """
+  try template.write(to: chart.appendingPathComponent("templates/role.yaml"), atomically: true, encoding: .utf8)
+  let db = dir.appendingPathComponent("t.db").path
+  let whole = try runRolecall(["ingest", chart.path, "--db", db])
+  #expect(whole.status == 2 && whole.stderr.contains("is a Helm chart (Chart.yaml and templates/)"), "\(whole.stderr)")
+  #expect(whole.stderr.contains("helm template RELEASE CHART | rolecall ingest -"))
+  let one = try runRolecall(["ingest", chart.appendingPathComponent("templates/role.yaml").path, "--db", db])
+  #expect(one.status == 2 && one.stderr.contains("holds Helm template syntax ({{ }}): render it first"), "\(one.stderr)")
+  #expect(!FileManager.default.fileExists(atPath: db))
+  // Rendered manifests beside the files that describe them: the manifests are read, the rest skipped with a note.
+  let rendered = dir.appendingPathComponent("rendered")
+  try FileManager.default.createDirectory(at: rendered, withIntermediateDirectories: true)
+  try "replicaCount: 1\n".write(to: rendered.appendingPathComponent("values.yaml"), atomically: true, encoding: .utf8)
+  try "resources: [role.yaml]\n".write(to: rendered.appendingPathComponent("kustomization.yaml"), atomically: true, encoding: .utf8)
+  try template.replacingOccurrences(of: "{{ include \"demo.fullname\" . }}", with: "demo")
+    .replacingOccurrences(of: "{{ .Release.Namespace }}", with: "apps")
+    .write(to: rendered.appendingPathComponent("role.yaml"), atomically: true, encoding: .utf8)
+  let ok = try runRolecall(["ingest", rendered.path, "--db", db])
+  #expect(ok.status == 0, "\(ok.stderr)")
+  #expect(ok.stderr.contains("values.yaml: Helm values, not a manifest: skipped"), "\(ok.stderr)")
+  #expect(ok.stderr.contains("kustomization.yaml: a Kustomize configuration"), "\(ok.stderr)")
+  #expect(ok.stderr.contains("1 Roles"), "\(ok.stderr)")
+}
