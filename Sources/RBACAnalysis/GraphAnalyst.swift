@@ -119,9 +119,13 @@ extension Analyst {
           if let by { used.insert(by) }
           return AuditReport.Finding(id: finding, evidence: evidence, accepted: by != nil)
         },
-        workloads: risk.workloads, onEveryNode: risk.onEveryNode, tags: tags)
+        workloads: risk.workloads, onEveryNode: risk.onEveryNode, tags: tags,
+        firstStepEvidence: risk.firstStep?.evidence ?? [])
     }
-    return AuditReport(snapshot: snapshot.name, entries: entries, staleBaseline: baseline.stale(used: used))
+    var files: [String: String] = [:]
+    for (binding, file) in try database.bindingSources(of: snapshot) { files[Evidence.describe(binding)] = file }
+    return AuditReport(
+      snapshot: snapshot.name, entries: entries, staleBaseline: baseline.stale(used: used), bindingFiles: files)
   }
 
   /// Who manages an identity: Kubernetes itself, or a provider of the catalog.

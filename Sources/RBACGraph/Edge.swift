@@ -30,7 +30,7 @@ public struct Evidence: Sendable, Hashable, Codable {
 
   /// The evidence of a grant whose rule ``ruleText(_:)`` already wrote out: many bindings share one role.
   public init(_ grant: Grant, rule: String, note: String? = nil) {
-    binding = "\(grant.binding.kind.rawValue) \"\(grant.binding.qualifiedName)\""
+    binding = Self.describe(grant.binding)
     role = "\(grant.role.kind.rawValue) \"\(grant.role.qualifiedName)\""
     self.rule = rule
     namespace = grant.binding.kind == .roleBinding ? grant.binding.namespace : nil
@@ -45,6 +45,11 @@ public struct Evidence: Sendable, Hashable, Codable {
   }
 
   public static func fact(_ note: String) -> Evidence { Evidence(note: note) }
+
+  /// `ClusterRoleBinding "x"` or `RoleBinding "ns/x"`: how evidence names a binding.
+  public static func describe(_ binding: BindingRef) -> String {
+    "\(binding.kind.rawValue) \"\(binding.qualifiedName)\""
+  }
 }
 
 /// One escalation step: `from` can become (or act as) `to` through `primitive`.

@@ -129,6 +129,21 @@ extension RolecallDatabase {
     }
   }
 
+  /// Every binding of the snapshot with the file it was read from.
+  public func bindingSources(of snapshot: SnapshotInfo) throws -> [(binding: BindingRef, file: String)] {
+    try read { db in
+      try Row.fetchAll(
+        db, sql: "SELECT kind, namespace, name, source_file FROM binding WHERE snapshot_id = ?", arguments: [snapshot.id]
+      ).map { row in
+        let kind: String = row[0]
+        return (
+          BindingRef(kind: kind == "ClusterRoleBinding" ? .clusterRoleBinding : .roleBinding, namespace: row[1], name: row[2]),
+          row[3]
+        )
+      }
+    }
+  }
+
   /// Whether the snapshot holds anything in the namespace: its Namespace object, a role, binding, account or workload.
   public func namespaceKnown(_ namespace: String, in snapshot: SnapshotInfo) throws -> Bool {
     try read { db in

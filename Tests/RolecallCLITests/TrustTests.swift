@@ -242,3 +242,21 @@ private func ingest(_ files: [String], snapshot: String = "s") throws -> String 
   #expect(ok.stderr.contains("kustomization.yaml: a Kustomize configuration"), "\(ok.stderr)")
   #expect(ok.stderr.contains("1 Roles"), "\(ok.stderr)")
 }
+
+/// audit's SARIF names the file of the binding behind each finding, relative to the working directory, as
+/// code-scanning services need a physical location to accept a result.
+@Test func auditSARIFCarriesTheBindingsFile() throws {
+  let db = try temporaryDirectory().appendingPathComponent("sarif.db").path
+  let dir = repositoryRoot.appendingPathComponent("fixtures/cases/escalation-gaps").path
+  // Given absolute, stored absolute: SARIF still points below the working directory (the repository root here).
+  #expect(try runRolecall(["ingest", dir + "/base.yaml", dir + "/7-bind-any-clusterrole.yaml", "--db", db, "-q"]).status == 0)
+  let sarif = try runRolecall(["audit", "-o", "sarif", "--db", db])
+  let log = try #require(try JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as? [String: Any])
+  let results = try #require(((log["runs"] as? [[String: Any]])?.first?["results"]) as? [[String: Any]])
+  let attacker = try #require(results.first { result in
+    ((result["message"] as? [String: Any])?["text"] as? String)?.hasPrefix("sa:dev:attacker") == true
+  })
+  let locations = try #require(attacker["locations"] as? [[String: Any]])
+  let uris = locations.compactMap { (($0["physicalLocation"] as? [String: Any])?["artifactLocation"] as? [String: Any])?["uri"] as? String }
+  #expect(uris == ["fixtures/cases/escalation-gaps/7-bind-any-clusterrole.yaml"], "\(locations)")
+}

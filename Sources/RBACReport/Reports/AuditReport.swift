@@ -16,11 +16,19 @@ public struct AuditReport: Report {
     public var onEveryNode: Bool
     /// `kubernetes-default`, `provider:EKS`, ...: who manages the identity. Tagged identities are never hidden.
     public var tags: [String]
+    /// The evidence of the first step (the bindings behind it): where SARIF locates a finding whose own evidence
+    /// names no binding.
+    public var firstStepEvidence: [Evidence] = []
+
+    private enum CodingKeys: String, CodingKey {
+      case identity, score, stepsToClusterAdmin, firstStep, findings, workloads, onEveryNode, tags
+    }
 
     public init(
       identity: GraphNode, score: Int, stepsToClusterAdmin: Int?, firstStep: String?, findings: [Finding],
-      workloads: [String], onEveryNode: Bool, tags: [String]
+      workloads: [String], onEveryNode: Bool, tags: [String], firstStepEvidence: [Evidence] = []
     ) {
+      self.firstStepEvidence = firstStepEvidence
       self.identity = identity
       self.score = score
       self.stepsToClusterAdmin = stepsToClusterAdmin
@@ -49,12 +57,17 @@ public struct AuditReport: Report {
   public var entries: [Entry]
   /// Baseline lines that accepted no finding (`line N: TEXT`): fixed since, or a typo that accepts nothing.
   public var staleBaseline: [String]
+  /// The file each binding was read from (`ClusterRoleBinding "x"` → file), for SARIF's physical locations.
+  public var bindingFiles: [String: String]
 
-  public init(snapshot: String, entries: [Entry], staleBaseline: [String] = []) {
+  public init(snapshot: String, entries: [Entry], staleBaseline: [String] = [], bindingFiles: [String: String] = [:]) {
     self.snapshot = snapshot
     self.entries = entries
     self.staleBaseline = staleBaseline
+    self.bindingFiles = bindingFiles
   }
+
+  private enum CodingKeys: String, CodingKey { case snapshot, entries, staleBaseline }
 
   public func table(wide: Bool) -> String {
     var table = TextTable(["RANK", "IDENTITY", "SCORE", "TO ADMIN", "FINDINGS", "WORKLOADS", "TAGS"])
@@ -96,7 +109,7 @@ public struct AuditReport: Report {
           "ruleId": f.id.rawValue,
           "level": f.id == .adminEquivalent || f.id == .reachesClusterAdmin ? "error" : "warning",
           "message": ["text": message],
-          "locations": [["logicalLocations": [["name": e.identity.description, "kind": "member"]]]],
+          "locations": SARIF.locations([f.evidence] + e.firstStepEvidence, bindingFiles: bindingFiles, identity: e.identity),
           "properties": ["score": e.score, "tags": e.tags],
         ])
       }

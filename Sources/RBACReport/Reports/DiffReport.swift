@@ -222,12 +222,7 @@ public struct DiffReport: Report {
     ]
     var results: [[String: Any]] = []
     func locations(_ evidence: [Evidence], _ identity: GraphNode) -> [[String: Any]] {
-      var found: [[String: Any]] = evidence.compactMap { e in
-        guard let binding = e.binding, let file = bindingFiles[binding], !file.isEmpty, file != "-" else { return nil }
-        return ["physicalLocation": ["artifactLocation": ["uri": file]]]
-      }
-      found.append(["logicalLocations": [["name": identity.description, "kind": "member"]]])
-      return found
+      SARIF.locations(evidence, bindingFiles: bindingFiles, identity: identity)
     }
     for a in diff.admins where a.became {
       results.append([
