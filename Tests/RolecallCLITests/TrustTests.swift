@@ -260,3 +260,21 @@ private func ingest(_ files: [String], snapshot: String = "s") throws -> String 
   let uris = locations.compactMap { (($0["physicalLocation"] as? [String: Any])?["artifactLocation"] as? [String: Any])?["uri"] as? String }
   #expect(uris == ["fixtures/cases/escalation-gaps/7-bind-any-clusterrole.yaml"], "\(locations)")
 }
+
+/// One vocabulary for steps: check prints a path as paths does, so "N step(s)" is followed by N numbered steps, hub
+/// exits shown as "which includes"; diff's "allowed everything" is not audit's "admin-equivalent".
+@Test func everyCommandCountsStepsAsItPrintsThem() throws {
+  let db = try temporaryDirectory().appendingPathComponent("steps.db").path
+  let dir = "fixtures/cases/escalation-gaps/"
+  #expect(try runRolecall(["ingest", dir + "base.yaml", dir + "0-dev.yaml", "--snapshot", "a", "--db", db, "-q"]).status == 0)
+  #expect(try runRolecall(["ingest", dir + "base.yaml", dir + "7-bind-any-clusterrole.yaml", "--snapshot", "b", "--db", db, "-q"]).status == 0)
+  let policy = try temporaryDirectory().appendingPathComponent("p.yaml")
+  try "- no-path: {from: \"sa:dev:attacker\", to: cluster-admin}\n".write(to: policy, atomically: true, encoding: .utf8)
+  let check = try runRolecall(["check", policy.path, "--snapshot", "b", "--db", db])
+  #expect(check.stdout.contains("reaches cluster-admin in 2 step(s)"))
+  let numbered = check.stdout.split(separator: "\n").filter { $0.trimmingCharacters(in: .whitespaces).first?.isNumber == true && $0.contains("-[") }
+  #expect(numbered.count == 2, "\(check.stdout)")
+  #expect(check.stdout.contains("which includes sa:kube-system:powerful"))
+  let diff = try runRolecall(["diff", "a", "b", "--db", db])
+  #expect(!diff.stdout.contains("admin-equivalent"))
+}

@@ -43,10 +43,8 @@ public struct CheckReport: Report {
     /// The lines under the message: each grant, each step, each note.
     var lines: [String] {
       evidence.map(PathsReport.describe)
-        + path.map { edge in
-          "\(edge)"
-            + (edge.evidence.first.map { ": " + PathsReport.describe($0) } ?? "")
-        } + notes.map { "note: " + $0 }
+        + PathsReport.stepLines(path.map { ($0.from, $0.to, $0.primitive, $0.evidence) }).map { String($0.dropFirst(2)) }
+        + notes.map { "note: " + $0 }
     }
   }
 

@@ -44,7 +44,7 @@ public struct DiffReport: Report {
   }
 
   static func adminLine(_ a: AdminChange) -> String {
-    (a.became ? "\(a.identity) became admin-equivalent" : "\(a.identity) is no longer admin-equivalent")
+    (a.became ? "\(a.identity) became allowed everything" : "\(a.identity) is no longer allowed everything")
       + (a.members > 0 ? membersText(a.members, a.memberExamples) : "")
   }
 
@@ -128,7 +128,7 @@ public struct DiffReport: Report {
       }.joined()
     }
     if !diff.admins.isEmpty {
-      out += "\nadmin-equivalent (\(diff.admins.count)):\n"
+      out += "\nallowed everything (\(diff.admins.count)):\n"
       for a in diff.admins {
         out += "  \(Self.sign(gained: a.became)) " + Self.adminLine(a) + "\n"
         out += "      " + (wide ? PathsReport.describe(a.evidence) : Self.via(a.evidence)) + "\n"
@@ -174,7 +174,7 @@ public struct DiffReport: Report {
     let newPaths = diff.paths.filter { $0.kind == .appeared || $0.kind == .shorter }.count
     out += "| | |\n|---|---|\n"
     out += "| subjects with changed permissions | \(diff.permissions.count) (\(gained) gained, \(lost) lost) |\n"
-    out += "| new admin-equivalent identities | \(newAdmins)\(newAdmins > 0 ? " :warning:" : "") |\n"
+    out += "| identities newly allowed everything | \(newAdmins)\(newAdmins > 0 ? " :warning:" : "") |\n"
     out += "| new or shorter escalation paths | \(newPaths)\(newPaths > 0 ? " :warning:" : "") |\n"
     out += "| objects changed | \(diff.objects.count) |\n\n"
     if !diff.admins.isEmpty {

@@ -57,20 +57,31 @@ public struct PathsReport: Report {
     for (i, path) in paths.enumerated() {
       let steps = path.steps.map { GraphNode.stepCost(from: $0.from, to: $0.to) }.reduce(0, +)
       out += "path \(i + 1): \(from) -> \(to) in \(steps) step(s)\n"
-      var n = 0
-      for step in path.steps {
-        // Leaving a hub (sa:N:*, sa:*:*, pods:N, a bound role) narrows the previous step down; it is not a step of
-        // its own.
-        if GraphNode.stepCost(from: step.from, to: step.to) == 0 {
-          out += "       which includes \(step.to): " + Self.describe(step.evidence) + "\n"
-          continue
-        }
-        n += 1
-        out += "  \(n). \(step.from) -[\(step.primitive)]-> \(step.to)\n"
-        for evidence in [step.evidence] + (step.also ?? []) { out += "       " + Self.describe(evidence) + "\n" }
+      for line in Self.stepLines(path.steps.map { ($0.from, $0.to, $0.primitive, [$0.evidence] + ($0.also ?? [])) }) {
+        out += line + "\n"
       }
     }
     return out
+  }
+
+  /// A path as printed, the one way every command prints one: each step numbered with its evidence below it, and a
+  /// hop out of a hub (sa:N:*, sa:*:*, pods:N, a bound role), which narrows the step before it down and is not a
+  /// step of its own, as "which includes". So the count printed with a path is the number of numbered lines.
+  public static func stepLines(_ steps: [(from: GraphNode, to: GraphNode, primitive: String, evidence: [Evidence])])
+    -> [String]
+  {
+    var lines: [String] = []
+    var n = 0
+    for step in steps {
+      if GraphNode.stepCost(from: step.from, to: step.to) == 0 {
+        lines.append("       which includes \(step.to): " + describe(step.evidence.first ?? Evidence()))
+        continue
+      }
+      n += 1
+      lines.append("  \(n). \(step.from) -[\(step.primitive)]-> \(step.to)")
+      for evidence in step.evidence { lines.append("       " + describe(evidence)) }
+    }
+    return lines
   }
 
   static func describe(_ e: Evidence) -> String {

@@ -17,7 +17,8 @@ extension Rolecall {
         Permissions are compared as the API server would evaluate them, per subject a binding names: rules are \
         broken into (verb, API group, resource, name, scope) and merged, so a role split in two or a binding \
         renamed is no change, and a wildcard that replaced a list is shown with what the subject already held. \
-        Then: identities that became (or stopped being) admin-equivalent, escalation paths to cluster-admin or to \
+        Then: identities that became (or stopped being) allowed everything (a rule of every verb on every \
+        resource bound cluster-wide, or system:masters), escalation paths to cluster-admin or to \
         a node that appeared, disappeared or changed length (a change a group brings to its members is shown \
         once, on the group), and the objects added, removed or modified.
 
@@ -26,7 +27,8 @@ extension Rolecall {
 
         --fail-on makes the command a CI gate, exit 1 when the diff holds: admin-gained (an identity became \
         allowed everything), new-paths (that, or a new or shorter path to cluster-admin or a node), any (any \
-        change of permissions, paths or admin-equivalence).
+        change of permissions, paths or who is allowed everything). audit's admin-equivalent is another thing: \
+        one step from cluster-admin, by any primitive.
 
         Examples:
           rolecall diff prod-monday prod-tuesday

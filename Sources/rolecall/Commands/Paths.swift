@@ -47,7 +47,9 @@ extension Rolecall {
     static let configuration = CommandConfiguration(
       abstract: "Rank service accounts, users and groups by how close they are to cluster-admin.",
       discussion: """
-        Findings: admin-equivalent (one step), reaches-cluster-admin (in N steps), reads-all-secrets, \
+        Findings: admin-equivalent (one step from cluster-admin, by any primitive: impersonating system:masters, \
+        controlling a webhook, ...; diff's "allowed everything" is the narrower case of holding every verb on every \
+        resource), reaches-cluster-admin (in N steps), reads-all-secrets, \
         creates-pods-everywhere, wildcard-rule, reaches-node. Each service account lists the workloads that run as \
         it. Identities managed by Kubernetes or a provider are tagged, never hidden. A baseline file accepts known \
         findings, one per line: IDENTITY (all its findings), IDENTITY FINDING, or tag:TAG (every finding of the \
