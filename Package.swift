@@ -52,7 +52,8 @@ let package = Package(
     .target(
       name: "RBACAnalysis",
       dependencies: [
-        "RBACModel", "RBACStore", "RBACReport", "RBACGraph", "RBACDiff", .product(name: "Yams", package: "Yams"),
+        "RBACModel", "RBACIngest", "RBACStore", "RBACReport", "RBACGraph", "RBACDiff",
+        .product(name: "Yams", package: "Yams"),
       ]
     ),
     .executableTarget(

@@ -188,6 +188,22 @@ public enum ManifestReader {
     return located
   }
 
+  /// The line each YAML document of a file starts on, numbered as ingest numbers documents: where `lint` points.
+  /// Empty for JSON (one document) and for a file that cannot be read or parsed.
+  public static func documentLines(ofFile file: String) -> [Int: Int] {
+    guard file != "-", let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8),
+      text.first(where: { !$0.isWhitespace }).map({ $0 != "{" && $0 != "[" }) ?? false,
+      let parser = try? Parser(yaml: text)
+    else { return [:] }
+    var lines: [Int: Int] = [:]
+    var document = 0
+    while let node = try? parser.nextRoot() {
+      document += 1
+      if let line = node.mark?.line { lines[document] = line }
+    }
+    return lines
+  }
+
   private static func lineNumber(at offset: Int, in bytes: UnsafeRawBufferPointer) -> Int {
     bytes[..<offset].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
   }

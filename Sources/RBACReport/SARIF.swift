@@ -17,7 +17,7 @@ enum SARIF {
         ]
       ],
     ]
-    guard let data = try? JSONSerialization.data(withJSONObject: log, options: [.prettyPrinted, .sortedKeys]) else {
+    guard let data = try? JSONSerialization.data(withJSONObject: log, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else {
       return nil
     }
     return String(decoding: data, as: UTF8.self) + "\n"

@@ -278,3 +278,38 @@ private func ingest(_ files: [String], snapshot: String = "s") throws -> String 
   let diff = try runRolecall(["diff", "a", "b", "--db", db])
   #expect(!diff.stdout.contains("admin-equivalent"))
 }
+
+/// lint reports what the API server rejects or never matches, grants of escalation primitives, and broken bindings,
+/// each with its object, file, document and line; exit 1 at or above --fail-on.
+@Test func lintFindsWhatNeverMatches() throws {
+  let file = "fixtures/cases/trust/lint.yaml"
+  let result = try runRolecall(["lint", file, "-o", "json"])
+  #expect(result.status == 1)
+  let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+  let findings = try #require(report["findings"] as? [[String: Any]])
+  func found(_ id: String, document: Int, line: Int) -> Bool {
+    findings.contains { $0["id"] as? String == id && $0["document"] as? Int == document && $0["line"] as? Int == line && $0["file"] as? String == file }
+  }
+  #expect(found("resource-unknown", document: 1, line: 3))
+  #expect(findings.contains { ($0["message"] as? String)?.contains("did you mean persistentvolumeclaims?") == true })
+  #expect(found("resource-case", document: 2, line: 11) && found("verb-case", document: 2, line: 11))
+  #expect(found("rule-without-apigroups", document: 3, line: 19) && found("rule-mixes-resources-and-urls", document: 3, line: 19))
+  #expect(found("resource-pattern", document: 4, line: 30) && found("verb-unknown", document: 4, line: 30))
+  #expect(found("resourcenames-with-collection-verb", document: 4, line: 30))
+  #expect(found("risky-grant", document: 6, line: 50))
+  #expect(findings.contains { $0["id"] as? String == "risky-grant" && ($0["message"] as? String)?.contains("secret-read") == true })
+  #expect(found("binding-to-missing-role", document: 7, line: 57) && found("clusterrolebinding-to-role", document: 8, line: 64))
+  #expect(found("aggregation-selects-nothing", document: 9, line: 71))
+  // Nothing else: every finding is one of the planted problems.
+  #expect(findings.count == 12, "\(findings.map { $0["id"]! })")
+  // SARIF points at the line.
+  let sarif = try runRolecall(["lint", file, "-o", "sarif"])
+  #expect(sarif.stdout.contains("\"startLine\" : 19") && sarif.stdout.contains("\"uri\" : \"fixtures/cases/trust/lint.yaml\""))
+  // The bootstrap roles of Kubernetes itself hold no error.
+  let clean = try runRolecall(["lint", "fixtures/bootstrap/cluster-roles.yaml", "fixtures/bootstrap/cluster-role-bindings.yaml"])
+  #expect(clean.status == 0, "\(clean.stdout)")
+  #expect(!clean.stdout.contains("error "), "\(clean.stdout)")
+  let strict = try runRolecall(["lint", "fixtures/bootstrap/cluster-roles.yaml", "fixtures/bootstrap/cluster-role-bindings.yaml", "--fail-on", "warning"])
+  #expect(strict.status == 1)  // cluster-admin and the controllers' grants are risky by design
+  #expect(try runRolecall(["lint", file, "--fail-on", "severe"]).status == 64)
+}
