@@ -93,6 +93,26 @@ struct Words: Sendable {
 
   func name(_ word: Word) -> String? { word == .everyName ? nil : self[word] }
 
+  /// What two resource atoms both allow, or nil when nothing: per field, the narrower of the two, where one is the
+  /// other or covers it (`""` every namespace, `*` every verb, group or resource, `*/sub` every resource's sub, no
+  /// name every name).
+  func intersection(_ a: InternedAtom, _ b: InternedAtom) -> InternedAtom? {
+    guard !a.isNonResource && !b.isNonResource else { return a == b ? a : nil }
+    func narrower(_ x: Word, _ y: Word, wide: Word) -> Word? { x == y ? x : x == wide ? y : y == wide ? x : nil }
+    func resource(_ x: Word, _ y: Word) -> Word? {
+      if let r = narrower(x, y, wide: .all) { return r }
+      if subresourcePattern[Int(x.index)] == y { return x }
+      if subresourcePattern[Int(y.index)] == x { return y }
+      return nil
+    }
+    guard let namespace = narrower(a.namespace, b.namespace, wide: .empty),
+      let verb = narrower(a.verb, b.verb, wide: .all), let group = narrower(a.apiGroup, b.apiGroup, wide: .all),
+      let res = resource(a.resource, b.resource), let name = narrower(a.resourceName, b.resourceName, wide: .everyName)
+    else { return nil }
+    return InternedAtom(
+      namespace: namespace, verb: verb, apiGroup: group, resource: res, resourceName: name, nonResourceURL: .empty)
+  }
+
   /// The atom as strings: what the covering rules of ``PermissionAtom`` are written for.
   func atom(_ atom: InternedAtom) -> PermissionAtom {
     PermissionAtom(

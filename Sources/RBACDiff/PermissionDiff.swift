@@ -184,8 +184,22 @@ public enum PermissionDiff {
     var held = [[InternedAtom]](repeating: [], count: members.count)
     if !other.isEmpty {
       let changed = AtomSet(set: Set(lineOfAtom.keys), words: words)
+      // By resource, for the grants that overlap a line without lying inside it.
+      var byResource: [Word: [InternedAtom]] = [:]
+      for atom in lineOfAtom.keys where !atom.isNonResource { byResource[atom.resource, default: []].append(atom) }
+      let wideResources = byResource.keys.filter { $0 == .all || words[$0].hasPrefix("*/") }
       for old in other {
-        for atom in changed.atomsCovering(old) { held[lineOfAtom[atom]!].append(old) }
+        let inside = changed.atomsCovering(old)
+        for atom in inside { held[lineOfAtom[atom]!].append(old) }
+        // A grant broader in one respect and narrower in another (get pods cluster-wide, against * pods in ns1)
+        // holds part of the line too: that part (get pods in ns1).
+        guard !old.isNonResource else { continue }
+        let candidates =
+          old.resource == .all || words[old.resource].hasPrefix("*/")
+          ? Array(lineOfAtom.keys) : (byResource[old.resource] ?? []) + wideResources.flatMap { byResource[$0]! }
+        for atom in candidates where !inside.contains(atom) {
+          if let part = words.intersection(old, atom), part != atom { held[lineOfAtom[atom]!].append(part) }
+        }
       }
     }
     return members.indices.map { l in

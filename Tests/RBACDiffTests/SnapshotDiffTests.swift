@@ -257,3 +257,37 @@ private let builder = GraphNode.serviceAccount(namespace: "ci", name: "builder")
   #expect(!d.objects.isEmpty)
   #expect(!d.permissions.contains { $0.subject == .group("system:masters") }, "\(d.permissions.map(\.subject))")
 }
+
+@Test func overlapNamesWhatABroaderGrantAlreadyHeldOfTheLine() throws {
+  // get pods cluster-wide is broader in scope and narrower in verbs than the new `* pods in ci`: the part of it
+  // inside the line (get pods in ci) was already held, as was list pods in ci.
+  let clusterWideGet = """
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRole
+    metadata: {name: pod-getter}
+    rules:
+    - {apiGroups: [""], resources: [pods], verbs: [get]}
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRoleBinding
+    metadata: {name: pod-getter}
+    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: pod-getter}
+    subjects:
+    - {kind: ServiceAccount, name: builder, namespace: ci}
+    ---
+
+    """
+  let d = try diff(
+    namespaceAndAccount + clusterWideGet + readerRole("reader", verbs: "[list]") + binding("read", role: "reader"),
+    namespaceAndAccount + clusterWideGet + readerRole("reader", verbs: "['*']") + binding("read", role: "reader"))
+  try #require(d.permissions.count == 1)
+  let gained = d.permissions[0].gained
+  try #require(gained.count == 1)
+  #expect(gained[0].summary == "* pods in ci")
+  #expect(gained[0].overlap == ["get,list pods"], "\(gained[0].overlap)")
+  // And the reverse: what a lost line still holds.
+  let back = try diff(
+    namespaceAndAccount + clusterWideGet + readerRole("reader", verbs: "['*']") + binding("read", role: "reader"),
+    namespaceAndAccount + clusterWideGet + readerRole("reader", verbs: "[list]") + binding("read", role: "reader"))
+  #expect(back.permissions.first?.lost.first?.overlap == ["get,list pods"])
+}
