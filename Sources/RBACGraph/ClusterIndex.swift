@@ -151,30 +151,49 @@ public struct ClusterIndex: Sendable {
           automount[ServiceAccountName.username(namespace: sa.namespace, name: sa.name)] = value
         }
       }
-      for w in objects.workloads { accounts[w.namespace, default: []].insert(w.serviceAccount) }
       for m in objects.awsAuth {
         users.insert(m.username)
         groups.formUnion(m.groups)
       }
       awsAuth = objects.awsAuth
       namespaces = Set(objects.namespaces.map(\.name))
-      namespaces.formUnion(objects.workloads.map(\.namespace))
+      // Workloads come grouped by namespace from the store: each run of one namespace is indexed with one lookup
+      // of each per-namespace table, not one per workload (50,000 pods are half of what a paths question loads).
+      var grouped: [String: [Workload]] = [:]
+      var byKind: [String: [String: Set<String>]] = [:]
+      var podNamespaceLists: [String: [String]] = [:]
+      let all = objects.workloads
+      var start = 0
+      while start < all.count {
+        let ns = all[start].namespace
+        var end = start
+        while end < all.count && all[end].namespace == ns { end += 1 }
+        var here = accounts[ns] ?? []
+        var podsHere = pods[ns] ?? [:]
+        for w in all[start..<end] {
+          here.insert(w.serviceAccount)
+          if w.kind == "Pod" {
+            if podsHere.updateValue(w, forKey: w.name) == nil { podNamespaceLists[w.name, default: []].append(ns) }
+          }
+          byKind[w.kind, default: [:]][w.name, default: []].insert(ns)
+        }
+        accounts[ns] = here
+        if !podsHere.isEmpty { pods[ns] = podsHere }
+        grouped[ns, default: []] += all[start..<end]
+        namespaces.insert(ns)
+        start = end
+      }
       for secret in objects.secrets {
         if let owner = secret.tokenOwner { tokenSecrets[secret.namespace, default: [:]][owner, default: []].append(secret.name) }
         secretNamespaces[secret.name, default: []].append(secret.namespace)
       }
       secretNamespaces = secretNamespaces.mapValues { $0.sorted() }
-      workloads = Dictionary(grouping: objects.workloads, by: \.namespace)
+      workloads = grouped
       podSecurity = Dictionary(
         uniqueKeysWithValues: objects.namespaces.compactMap { ns in
           ns.labels["pod-security.kubernetes.io/enforce"].map { (ns.name, $0) }
         })
-      var byKind: [String: [String: Set<String>]] = [:]
-      for w in objects.workloads {
-        if w.kind == "Pod" { pods[w.namespace, default: [:]][w.name] = w }
-        byKind[w.kind, default: [:]][w.name, default: []].insert(w.namespace)
-      }
-      podNamespaces = ClusterIndex.namespacesByName(pods.mapValues { Array($0.keys) })
+      podNamespaces = podNamespaceLists.mapValues { $0.count > 1 ? $0.sorted() : $0 }
       workloadNamespaces = byKind.mapValues { $0.mapValues { $0.sorted() } }
       namespacesWithKind = byKind.mapValues { Set($0.values.joined()).sorted() }
       tokenOwners = tokenSecrets.mapValues { owners in

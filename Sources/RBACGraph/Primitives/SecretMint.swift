@@ -9,7 +9,7 @@ extension Primitive {
     id: "secret-mint", title: "Mint a token secret for any service account",
     condition: "create secrets in N, and a way to read the new secret in N: list or watch secrets, create pods (to "
       + "mount it), or get secrets on a name no Secret of N holds yet (an existing one cannot be created again, nor its "
-      + "type changed)",
+      + "type changed), or on one it may delete first",
     yields: "every service account of N",
     reference: "Kubernetes: manually created service account API token secrets"
   ) { context in
@@ -38,17 +38,28 @@ extension Primitive {
         }
       }
     }
-    /// A named get that reads a Secret the identity creates in `ns`: the first of its names no Secret of `ns` holds.
-    func namedReading(in ns: String) -> Evidence? {
+    /// A named get that reads a Secret the identity creates in `ns`: the first of its names no Secret of `ns` holds,
+    /// or one it may delete first and create again as a token secret (with the delete's evidence).
+    func namedReading(in ns: String) -> [Evidence]? {
       for g in (namedIn[ns] ?? []) + namedEverywhere {
         if let free = g.rule.resourceNames.first(where: { !cluster.holdsSecret(named: $0, in: ns) }) {
-          return Evidence(g, note: "only by creating a Secret named \(free) first: none of that name exists in \(ns)")
+          return [Evidence(g, note: "only by creating a Secret named \(free) first: none of that name exists in \(ns)")]
+        }
+      }
+      for g in (namedIn[ns] ?? []) + namedEverywhere {
+        for name in g.rule.resourceNames {
+          if let delete = context.grant("delete", "", "secrets", name: name, in: ns) {
+            return [
+              Evidence(g, note: "after deleting Secret \(ns)/\(name) and creating it again as a token secret"),
+              Evidence(delete),
+            ]
+          }
         }
       }
       return nil
     }
-    func reading(in ns: String) -> Evidence? {
-      (readEverywhere ?? readIn[ns]).map { Evidence($0) } ?? namedReading(in: ns)
+    func reading(in ns: String) -> [Evidence]? {
+      (readEverywhere ?? readIn[ns]).map { [Evidence($0)] } ?? namedReading(in: ns)
     }
     let create = context.unrestrictedScopes(["create"], "", "secrets")
     if let everywhere = create.cluster {
@@ -64,11 +75,11 @@ extension Primitive {
       }
       let namespaces = namedEverywhere.isEmpty ? Set(readIn.keys).union(namedIn.keys).sorted() : cluster.serviceAccounts.keys.sorted()
       return namespaces.compactMap { ns in
-        reading(in: ns).map { context.toAccounts(of: ns, "secret-mint", [Evidence(everywhere), $0]) }
+        reading(in: ns).map { context.toAccounts(of: ns, "secret-mint", [Evidence(everywhere)] + $0) }
       }
     }
     return create.namespaces.compactMap { ns, made in
-      reading(in: ns).map { context.toAccounts(of: ns, "secret-mint", [Evidence(made), $0]) }
+      reading(in: ns).map { context.toAccounts(of: ns, "secret-mint", [Evidence(made)] + $0) }
     }
   }
 }
