@@ -59,7 +59,7 @@ let package = Package(
     .executableTarget(
       name: "rolecall",
       dependencies: [
-        "RBACModel", "RBACIngest", "RBACCluster", "RBACStore", "RBACReport", "RBACAnalysis", "RBACDiff",
+        "RBACModel", "RBACIngest", "RBACCluster", "RBACStore", "RBACReport", "RBACGraph", "RBACAnalysis", "RBACDiff",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -312,6 +312,13 @@ private func ingest(_ files: [String], snapshot: String = "s") throws -> String 
   let strict = try runRolecall(["lint", "fixtures/bootstrap/cluster-roles.yaml", "fixtures/bootstrap/cluster-role-bindings.yaml", "--fail-on", "warning"])
   #expect(strict.status == 1)  // cluster-admin and the controllers' grants are risky by design
   #expect(try runRolecall(["lint", file, "--fail-on", "severe"]).status == 64)
+  // A stored snapshot is linted the same, from where its objects were read.
+  let db = try temporaryDirectory().appendingPathComponent("lint.db").path
+  #expect(try runRolecall(["ingest", file, "--db", db, "-q"]).status == 0)
+  let stored = try runRolecall(["lint", "--db", db, "-o", "json"])
+  let storedFindings = try #require((try JSONSerialization.jsonObject(with: Data(stored.stdout.utf8)) as? [String: Any])?["findings"] as? [[String: Any]])
+  #expect(stored.status == 1 && storedFindings.count == findings.count)
+  #expect(try runRolecall(["lint", "--db", db, "--snapshot", "nope"]).status == 2)
 }
 
 /// A taken name is no obstacle to one who may delete the Secret that holds it: delete, create it again as a token

@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import RBACAnalysis
 import RBACIngest
+import RBACModel
 import RBACReport
 
 extension Rolecall {
@@ -51,10 +52,13 @@ extension Rolecall {
     }
 
     func run() throws {
-      let content =
-        paths.isEmpty
-        ? try database.analyst().database.content(of: try database.analyst().snapshot)
-        : try RBACIngest.Ingest.read(paths: paths, options: .init(defaultNamespace: namespace))
+      let content: SnapshotContent
+      if paths.isEmpty {
+        let analyst = try database.analyst()
+        content = try analyst.database.content(of: analyst.snapshot)
+      } else {
+        content = try RBACIngest.Ingest.read(paths: paths, options: .init(defaultNamespace: namespace))
+      }
       let report = RBACAnalysis.Lint.report(content)
       try output.print(report)
       let threshold = LintReport.Level(rawValue: failOn)!
