@@ -13,7 +13,6 @@ private func casesDatabase() throws -> String {
 }
 
 private let badQuestions: [([String], String)] = [
-  (["can-i", "get", "pods", "--as", ""], "--as must name a user, not be empty"),
   (["can-i", "get", "pods/", "--as", "a"], "\"pods/\" is not RESOURCE or RESOURCE/SUBRESOURCE (e.g. pods, pods/exec)"),
   (["can-i", "get", "pods/exec/x", "--as", "a"], "\"pods/exec/x\" is not RESOURCE or RESOURCE/SUBRESOURCE (e.g. pods, pods/exec)"),
   (["can-i", "", "pods", "--as", "a"], "the verb must not be empty"),
@@ -27,6 +26,22 @@ private let badQuestions: [([String], String)] = [
   (["query", "no-such-query"], "no query named \"no-such-query\"; available: cluster-admins, dangling-bindings, public-bindings, secret-readers, serviceaccounts-cluster-bindings, wildcard-rules"),
   (["snapshots", "rm", "nope"], "no snapshot named \"nope\": `rolecall snapshots` lists them"),
 ]
+
+/// Bad usage is refused before the database is opened, with exit 64 and the command's usage line.
+@Test func badUsageExits64BeforeOpeningAnything() throws {
+  for (arguments, message) in [
+    (["can-i", "get", "pods", "--as", ""], "--as must name a user, not be empty"),
+    (["can-i", "get", "pods"], "--as USER is required: rolecall has no current user to assume"),
+    (["can-i", "get", "--as", "a"], "can-i takes VERB RESOURCE [NAME], or --list, or --batch FILE"),
+    (["who-can", "get"], "who-can takes VERB RESOURCE [NAME], or --batch FILE"),
+    (["query", "cluster-admins", "--param", "=x"], "--param takes name=value, not \"=x\""),
+  ] {
+    // No database at this path: usage is checked first.
+    let result = try runRolecall(arguments + ["--db", "/nonexistent/x.db"])
+    #expect(result.status == 64, "\(arguments)")
+    #expect(result.stderr.hasPrefix("Error: \(message)\n"), "\(arguments): \(result.stderr)")
+  }
+}
 
 @Test func badQuestionsGetOneLineAndExitTwo() throws {
   let db = try casesDatabase()

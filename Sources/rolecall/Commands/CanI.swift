@@ -51,23 +51,29 @@ extension Rolecall {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
+    /// Usage is checked before anything is opened, and exits 64 as bad usage does.
+    func validate() throws {
+      guard batch == nil else { return }
+      guard let user = identity.user else {
+        throw ValidationError("--as USER is required: rolecall has no current user to assume")
+      }
+      guard !user.isEmpty else { throw ValidationError("--as must name a user, not be empty") }
+      _ = try identity.username(user)
+      guard list || words.count == 2 || words.count == 3 else {
+        throw ValidationError("can-i takes VERB RESOURCE [NAME], or --list, or --batch FILE")
+      }
+    }
+
     func run() throws {
       let analyst = try database.analyst()
       if let batch {
         try analyst.canIBatch(try readInput(batch)) { FileHandle.standardOutput.write(Data($0)) }
         return
       }
-      guard let user = identity.user else {
-        throw UsageError(description: "--as USER is required: rolecall has no current user to assume")
-      }
-      guard !user.isEmpty else { throw UsageError(description: "--as must name a user, not be empty") }
-      let info = UserInfo.impersonating(try identity.username(user), groups: identity.groups)
+      let info = UserInfo.impersonating(try identity.username(identity.user!), groups: identity.groups)
       if list {
         try output.print(try analyst.rules(for: info, namespace: scope.namespace ?? RequestArgument.defaultNamespace))
         return
-      }
-      guard words.count == 2 || words.count == 3 else {
-        throw UsageError(description: "can-i takes VERB RESOURCE [NAME], or --list, or --batch FILE")
       }
       let report = try analyst.canI(info, request(words))
       var format = output.output

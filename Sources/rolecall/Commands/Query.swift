@@ -36,6 +36,12 @@ extension Rolecall {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+      for p in param where p.firstIndex(of: "=").map({ $0 == p.startIndex }) ?? true {
+        throw ValidationError("--param takes name=value, not \"\(p)\"")
+      }
+    }
+
     func run() throws {
       if list || query == nil {
         try output.print(QueryListReport(queries: QueryCatalog.entries))
@@ -43,9 +49,7 @@ extension Rolecall {
       }
       var parameters: [String: String] = [:]
       for p in param {
-        guard let eq = p.firstIndex(of: "="), eq != p.startIndex else {
-          throw UsageError(description: "--param takes name=value, not \"\(p)\"")
-        }
+        let eq = p.firstIndex(of: "=")!  // validate() saw one after a name
         parameters[String(p[..<eq])] = String(p[p.index(after: eq)...])
       }
       let analyst = try database.analyst(mode: write ? .existing : .readOnly)

@@ -38,14 +38,17 @@ extension Rolecall {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+      guard batch != nil || words.count == 2 || words.count == 3 else {
+        throw ValidationError("who-can takes VERB RESOURCE [NAME], or --batch FILE")
+      }
+    }
+
     func run() throws {
       let analyst = try database.analyst()
       if let batch {
         try analyst.whoCanBatch(try readInput(batch)) { FileHandle.standardOutput.write(Data($0)) }
         return
-      }
-      guard words.count == 2 || words.count == 3 else {
-        throw UsageError(description: "who-can takes VERB RESOURCE [NAME], or --batch FILE")
       }
       try output.print(
         try analyst.whoCan(
