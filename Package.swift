@@ -70,6 +70,8 @@ let package = Package(
     .testTarget(name: "RBACGraphTests", dependencies: ["RBACGraph", "RBACIngest", "RBACTestSupport"]),
     .testTarget(name: "RBACDiffTests", dependencies: ["RBACDiff", "RBACIngest", "RBACTestSupport"]),
     .testTarget(name: "RBACAnalysisTests", dependencies: ["RBACAnalysis", "RBACTestSupport"]),
-    .testTarget(name: "RolecallCLITests", dependencies: ["RBACTestSupport"], exclude: ["Golden"]),
+    .testTarget(
+      name: "RolecallCLITests", dependencies: ["RBACTestSupport", .product(name: "Yams", package: "Yams")],
+      exclude: ["Golden"]),
   ]
 )

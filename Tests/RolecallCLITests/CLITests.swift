@@ -3,6 +3,7 @@
 import Foundation
 import RBACTestSupport
 import Testing
+import Yams
 
 /// A database with the semantics fixture ingested as snapshot "cases", shared by the tests that only read it.
 private let casesDB: String = {
@@ -203,7 +204,12 @@ func canIAnswersWithExitCodes(arguments: [String], status: Int32) throws {
   let yaml = try rolecall("perms", "system:serviceaccount:prod:deployer", "-o", "yaml")
   #expect(json.status == 0 && yaml.status == 0)
   #expect(json.stdout.contains("\"resourceNames\" : [\n        \"db-password\""))
-  #expect(yaml.stdout.contains("- db-password"))
+  // The same values, whatever the spacing: both decoded and written again as canonical JSON.
+  func canonical(_ value: Any) throws -> Data { try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]) }
+  let fromJSON = try canonical(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)))
+  let fromYAML = try canonical(try #require(try Yams.load(yaml: yaml.stdout)))
+  #expect(fromJSON == fromYAML)
+  #expect(fromJSON.count > 200)
 }
 
 @Test func snapshotsAndQueries() throws {
