@@ -2,7 +2,7 @@
 
 /// Shell-style patterns over identity and object names, as fnmatch(3) reads them without flags: `*` matches any run
 /// of characters (`:` and `/` included), `?` any one character, every other character itself. The one matcher of
-/// `check` subjects, `backdoors` catalog names and audit baselines.
+/// `check` subjects and the provider catalog of `backdoors` (baselines name identities exactly, or by tag).
 public enum Glob {
   /// Whether `text` matches `pattern` as a whole.
   public static func matches(_ pattern: String, _ text: String) -> Bool {

@@ -22,7 +22,7 @@ public enum Lint {
     return LintReport(findings: findings)
   }
 
-  /// Checks the decoded objects; `catalog` knows the built-in resources and the input's CustomResourceDefinitions.
+  /// Checks the decoded objects, knowing the built-in resources and those the input's CustomResourceDefinitions add.
   public static func run(_ content: SnapshotContent) -> [LintReport.Finding] {
     let catalog = ResourceCatalog(custom: content.customResources.map(\.object))
     var findings: [LintReport.Finding] = []
