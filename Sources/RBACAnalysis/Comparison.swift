@@ -59,13 +59,7 @@ extension RolecallDatabase {
     var files: [String: String] = [:]
     // Gains are shown with the new snapshot's bindings, losses with the old one's: the new file wins a tie.
     for side in [old, new] {
-      for b in side.content.clusterRoleBindings {
-        files[Evidence.describe(BindingRef(kind: .clusterRoleBinding, name: b.object.name))] = b.source.file
-      }
-      for b in side.content.roleBindings {
-        files[Evidence.describe(BindingRef(kind: .roleBinding, namespace: b.object.namespace, name: b.object.name))] =
-          b.source.file
-      }
+      for (binding, source) in side.content.bindingSources { files[Evidence.describe(binding)] = source.file }
     }
     return DiffReport(diff: SnapshotDiff(old, new, filter: filter), bindingFiles: files)
   }

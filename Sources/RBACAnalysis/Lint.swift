@@ -1,6 +1,7 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
 import Foundation
+import RBACGraph
 import RBACIngest
 import RBACModel
 import RBACReport
@@ -44,18 +45,20 @@ public enum Lint {
         }
       }
     }
-    // Grants of an escalation primitive, where a binding gives them to someone.
-    let policy = content.policy()
-    for (bound, source) in bindings(content, policy) where bound.roleFound && !bound.subjects.isEmpty {
-      let scope = bound.ref.kind == .clusterRoleBinding ? "cluster-wide" : "in namespace \(bound.ref.namespace)"
-      let label = "\(bound.ref.kind.rawValue) \"\(bound.ref.qualifiedName)\""
+    // Grants of an escalation primitive, where a binding gives them to someone: the graph's own table of the
+    // requests each primitive acts on.
+    for (bound, source) in bindings(content) where bound.roleFound && !bound.subjects.isEmpty {
+      let clusterWide = bound.ref.kind == .clusterRoleBinding
+      let scope = clusterWide ? "cluster-wide" : "in namespace \(bound.ref.namespace)"
       for (i, rule) in bound.rules.enumerated() {
-        for (primitive, what) in risks(rule, clusterWide: bound.ref.kind == .clusterRoleBinding) {
-          let level: LintReport.Level = bound.ref.kind == .clusterRoleBinding ? .warning : .info
+        let primitives =
+          clusterWide && rule.isFullWildcard
+          ? ["wildcard-admin"] : ClusterIndex.primitives(of: rule, in: clusterWide ? "" : bound.ref.namespace, catalog: catalog)
+        for primitive in primitives {
           add(
-            level, "risky-grant", label, source,
-            "\(what) \(scope) through \(bound.role.kind.rawValue) \"\(bound.role.qualifiedName)\" rule \(i) "
-              + "(escalation primitive \(primitive): rolecall primitives)")
+            clusterWide ? .warning : .info, "risky-grant", "\(bound.ref.kind.rawValue) \"\(bound.ref.qualifiedName)\"", source,
+            "escalation primitive \(primitive) \(scope) through \(bound.role.kind.rawValue) \"\(bound.role.qualifiedName)\" "
+              + "rule \(i) \(rule.compactDescription) (rolecall primitives explains it)")
         }
       }
     }
@@ -80,12 +83,9 @@ public enum Lint {
   }
 
   /// Each binding with its role resolved, and where it was read from.
-  private static func bindings(_ content: SnapshotContent, _ policy: Policy) -> [(Policy.Bound, ObjectSource)] {
-    var sources: [BindingRef: ObjectSource] = [:]
-    for b in content.clusterRoleBindings { sources[BindingRef(kind: .clusterRoleBinding, name: b.object.name)] = b.source }
-    for b in content.roleBindings {
-      sources[BindingRef(kind: .roleBinding, namespace: b.object.namespace, name: b.object.name)] = b.source
-    }
+  private static func bindings(_ content: SnapshotContent) -> [(Policy.Bound, ObjectSource)] {
+    let policy = content.policy()
+    let sources = content.bindingSources
     let all = policy.clusterRoleBindings + policy.roleBindings.keys.sorted().flatMap { policy.roleBindings[$0]! }
     return all.map { ($0, sources[$0.ref] ?? ObjectSource(file: "", document: 0)) }
   }
@@ -143,43 +143,6 @@ public enum Lint {
     }
     return problems
   }
-
-  /// The escalation primitives a rule grants on its own, by the catalog's conditions.
-  static func risks(_ rule: PolicyRule, clusterWide: Bool) -> [(primitive: String, what: String)] {
-    func allows(_ verbs: [String], _ group: String, _ resource: String) -> Bool {
-      let parts = resource.split(separator: "/", maxSplits: 1)
-      let sub = parts.count > 1 ? String(parts[1]) : ""
-      return verbs.contains(where: rule.matchesVerb) && rule.matchesAPIGroup(group) && rule.matchesResource(resource, subresource: sub)
-        && rule.resourceNames.isEmpty
-    }
-    if rule.isFullWildcard { return [("wildcard-admin", "every verb on every resource")] }
-    var found: [(String, String)] = []
-    let checks: [(String, [String], String, String, String)] = [
-      ("secret-read", ["get", "list", "watch"], "", "secrets", "reads Secrets"),
-      ("privileged-pod", ["create"], "", "pods", "creates pods"),
-      ("pod-exec", ["create", "get"], "", "pods/exec", "execs into pods"),
-      ("impersonate", ["impersonate"], "", "users", "impersonates users"),
-      ("impersonate", ["impersonate"], "", "groups", "impersonates groups"),
-      ("impersonate", ["impersonate"], "", "serviceaccounts", "impersonates service accounts"),
-      ("token-request", ["create"], "", "serviceaccounts/token", "mints service account tokens"),
-      ("nodes-proxy", ["get", "create"], "", "nodes/proxy", "reaches kubelets through nodes/proxy"),
-      ("bind", ["bind"], rbacGroupName, "clusterroles", "binds any ClusterRole"),
-      ("escalate", ["escalate"], rbacGroupName, "clusterroles", "escalates ClusterRoles"),
-      ("webhook-control", ["create", "update", "patch"], "admissionregistration.k8s.io", "mutatingwebhookconfigurations",
-        "controls mutating webhooks"),
-      ("csr-approve", ["update"], "certificates.k8s.io", "certificatesigningrequests/approval", "approves CSRs"),
-    ]
-    for (primitive, verbs, group, resource, what) in checks where allows(verbs, group, resource) {
-      // Users, groups and the webhooks are cluster-scoped: only a ClusterRoleBinding grants them.
-      if !clusterWide && ["users", "groups", "mutatingwebhookconfigurations", "certificatesigningrequests/approval"].contains(resource) {
-        continue
-      }
-      if !found.contains(where: { $0.0 == primitive }) { found.append((primitive, what)) }
-    }
-    return found
-  }
-
-  private static let rbacGroupName = "rbac.authorization.k8s.io"
 }
 
 extension ResourceCatalog {

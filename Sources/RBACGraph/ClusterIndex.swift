@@ -227,14 +227,10 @@ public struct ClusterIndex: Sendable {
         let names = Set(roles.values.filter { ClusterIndex.grantsPower($0.rules) }.map(\.name))
         return names.isEmpty ? nil : names
       }
-      var kept: [(role: String, rule: Int, body: PolicyRule)] = []
-      for name in powerfulClusterRoles.sorted() {
-        for (i, rule) in (policy.clusterRoles[name]?.rules ?? []).enumerated() where !kept.contains(where: { $0.body.covers(rule) }) {
-          kept.removeAll { rule.covers($0.body) }
-          kept.append((name, i, rule))
-        }
+      let rules = powerfulClusterRoles.sorted().flatMap { name in
+        (policy.clusterRoles[name]?.rules ?? []).enumerated().map { (role: name, rule: $0.offset, body: $0.element) }
       }
-      uncoveredClusterRoleRules = kept.map { ($0.role, $0.rule) }
+      uncoveredClusterRoleRules = PolicyRule.uncovered(rules.map(\.body)).map { (rules[$0].role, rules[$0].rule) }
     }
   }
 

@@ -106,6 +106,17 @@ extension PolicyRule {
       && listCovers(resources, other.resources) && listCovers(nonResourceURLs, other.nonResourceURLs)
       && (resourceNames.isEmpty || (!other.resourceNames.isEmpty && other.resourceNames.allSatisfy(resourceNames.contains)))
   }
+
+  /// The indices of the rules no other rule of the list covers, in order: what all of them allow together, from the
+  /// fewest. Of equal rules the first is kept; a rule covered by a later one goes.
+  public static func uncovered(_ rules: [PolicyRule]) -> [Int] {
+    var kept: [Int] = []
+    for (i, rule) in rules.enumerated() where !kept.contains(where: { rules[$0].covers(rule) }) {
+      kept.removeAll { rule.covers(rules[$0]) }
+      kept.append(i)
+    }
+    return kept.sorted()
+  }
 }
 
 extension PolicyRule {

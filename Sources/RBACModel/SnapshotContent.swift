@@ -129,3 +129,13 @@ public struct StoredStep: Sendable, Hashable {
     self.step = step
   }
 }
+
+extension SnapshotContent {
+  /// Where each binding was read from: what a finding about a binding points at.
+  public var bindingSources: [BindingRef: ObjectSource] {
+    var sources: [BindingRef: ObjectSource] = [:]
+    for b in clusterRoleBindings { sources[BindingRef(kind: .clusterRoleBinding, name: b.object.name)] = b.source }
+    for b in roleBindings { sources[BindingRef(kind: .roleBinding, namespace: b.object.namespace, name: b.object.name)] = b.source }
+    return sources
+  }
+}

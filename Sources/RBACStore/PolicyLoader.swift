@@ -135,11 +135,7 @@ extension RolecallDatabase {
       try Row.fetchAll(
         db, sql: "SELECT kind, namespace, name, source_file FROM binding WHERE snapshot_id = ?", arguments: [snapshot.id]
       ).map { row in
-        let kind: String = row[0]
-        return (
-          BindingRef(kind: kind == "ClusterRoleBinding" ? .clusterRoleBinding : .roleBinding, namespace: row[1], name: row[2]),
-          row[3]
-        )
+        (BindingRef(kind: BindingRef.Kind(rawValue: row[0]) ?? .roleBinding, namespace: row[1], name: row[2]), row[3])
       }
     }
   }

@@ -54,6 +54,26 @@ private func binding(_ name: String, role: String, kind: String = "Role", subjec
   """
 }
 
+/// A ClusterRole of one rule on pods, bound cluster-wide to one subject (a YAML flow mapping).
+private func clusterRoleBound(_ name: String, verbs: String, to subject: String) -> String {
+  """
+  apiVersion: rbac.authorization.k8s.io/v1
+  kind: ClusterRole
+  metadata: {name: \(name)}
+  rules:
+  - {apiGroups: [""], resources: [pods], verbs: \(verbs)}
+  ---
+  apiVersion: rbac.authorization.k8s.io/v1
+  kind: ClusterRoleBinding
+  metadata: {name: \(name)}
+  roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: \(name)}
+  subjects:
+  - \(subject)
+  ---
+
+  """
+}
+
 private let builder = GraphNode.serviceAccount(namespace: "ci", name: "builder")
 
 @Test func aRenamedBindingChangesNoPermission() throws {
@@ -236,22 +256,7 @@ private let builder = GraphNode.serviceAccount(namespace: "ci", name: "builder")
   // The API server allows system:masters everything before RBAC is consulted: a role bound to it changing is an
   // object change, not a permission change.
   func masters(_ verbs: String) -> String {
-    """
-    apiVersion: rbac.authorization.k8s.io/v1
-    kind: ClusterRole
-    metadata: {name: masters-extra}
-    rules:
-    - {apiGroups: [""], resources: [pods], verbs: \(verbs)}
-    ---
-    apiVersion: rbac.authorization.k8s.io/v1
-    kind: ClusterRoleBinding
-    metadata: {name: masters-extra}
-    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: masters-extra}
-    subjects:
-    - {kind: Group, name: system:masters}
-    ---
-
-    """
+    clusterRoleBound("masters-extra", verbs: verbs, to: "{kind: Group, name: system:masters}")
   }
   let d = try diff(namespaceAndAccount + masters("[get]"), namespaceAndAccount + masters("[get, delete]"))
   #expect(!d.objects.isEmpty)
@@ -261,22 +266,7 @@ private let builder = GraphNode.serviceAccount(namespace: "ci", name: "builder")
 @Test func overlapNamesWhatABroaderGrantAlreadyHeldOfTheLine() throws {
   // get pods cluster-wide is broader in scope and narrower in verbs than the new `* pods in ci`: the part of it
   // inside the line (get pods in ci) was already held, as was list pods in ci.
-  let clusterWideGet = """
-    apiVersion: rbac.authorization.k8s.io/v1
-    kind: ClusterRole
-    metadata: {name: pod-getter}
-    rules:
-    - {apiGroups: [""], resources: [pods], verbs: [get]}
-    ---
-    apiVersion: rbac.authorization.k8s.io/v1
-    kind: ClusterRoleBinding
-    metadata: {name: pod-getter}
-    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: pod-getter}
-    subjects:
-    - {kind: ServiceAccount, name: builder, namespace: ci}
-    ---
-
-    """
+  let clusterWideGet = clusterRoleBound("pod-getter", verbs: "[get]", to: "{kind: ServiceAccount, name: builder, namespace: ci}")
   let d = try diff(
     namespaceAndAccount + clusterWideGet + readerRole("reader", verbs: "[list]") + binding("read", role: "reader"),
     namespaceAndAccount + clusterWideGet + readerRole("reader", verbs: "['*']") + binding("read", role: "reader"))

@@ -146,23 +146,36 @@ extension Primitive {
 }
 
 extension ClusterIndex {
-  /// The requests some primitive of the catalog acts on: (verbs, group, resource). A role none of whose rules
-  /// allows one of them gives no edge, however it is bound.
-  static let escalationRequests: [(verbs: [String], group: String, resource: String)] = [
-    (["create", "update", "patch"], "", "pods"), (["create", "get"], "", "pods/exec"), (["create", "get"], "", "pods/attach"),
-    (["update", "patch"], "", "pods/ephemeralcontainers"), (["get", "list", "watch", "create"], "", "secrets"),
-    (["impersonate"], "", "serviceaccounts"), (["create"], "", "serviceaccounts/token"), (["impersonate"], "", "users"),
-    (["impersonate"], "", "groups"), (["get", "create"], "", "nodes/proxy"), (["update", "patch"], "", "configmaps"),
-    (["update", "patch"], "", "namespaces"), (["create", "update", "patch"], "", "replicationcontrollers"),
-    (["create", "update", "patch"], "apps", "deployments"), (["create", "update", "patch"], "apps", "replicasets"),
-    (["create", "update", "patch"], "apps", "statefulsets"), (["create", "update", "patch"], "apps", "daemonsets"),
-    (["create"], "batch", "jobs"), (["create", "update", "patch"], "batch", "cronjobs"),
-    (["create", "update", "patch"], rbacGroup, "rolebindings"), (["create", "update", "patch"], rbacGroup, "clusterrolebindings"),
-    (["bind", "escalate"], rbacGroup, "roles"), (["bind", "escalate"], rbacGroup, "clusterroles"),
-    (["create"], "certificates.k8s.io", "certificatesigningrequests"),
-    (["update"], "certificates.k8s.io", "certificatesigningrequests/approval"), (["approve"], "certificates.k8s.io", "signers"),
-    (["create", "update", "patch"], "admissionregistration.k8s.io", "mutatingwebhookconfigurations"),
-  ]
+  /// The requests some primitive of the catalog acts on, each with the primitive: (verbs, group, resource, primitive,
+  /// the one namespace where it acts when it acts in one only). A role none of whose rules allows one of them gives no
+  /// edge, however it is bound; `lint` names the primitive of a grant from the same table.
+  public static let escalationRequests:
+    [(verbs: [String], group: String, resource: String, primitive: String, onlyIn: String?)] = [
+      (["create", "update", "patch"], "", "pods", "privileged-pod", nil),
+      (["create", "get"], "", "pods/exec", "pod-exec", nil), (["create", "get"], "", "pods/attach", "pod-exec", nil),
+      (["update", "patch"], "", "pods/ephemeralcontainers", "pod-exec", nil),
+      (["get", "list", "watch"], "", "secrets", "secret-read", nil), (["create"], "", "secrets", "secret-mint", nil),
+      (["impersonate"], "", "serviceaccounts", "impersonate", nil),
+      (["create"], "", "serviceaccounts/token", "token-request", nil), (["impersonate"], "", "users", "impersonate", nil),
+      (["impersonate"], "", "groups", "impersonate", nil), (["get", "create"], "", "nodes/proxy", "nodes-proxy", nil),
+      (["update", "patch"], "", "configmaps", "aws-auth-edit", "kube-system"),
+      (["update", "patch"], "", "namespaces", "privileged-pod", nil),
+      (["create", "update", "patch"], "", "replicationcontrollers", "workload-create", nil),
+      (["create", "update", "patch"], "apps", "deployments", "workload-create", nil),
+      (["create", "update", "patch"], "apps", "replicasets", "workload-create", nil),
+      (["create", "update", "patch"], "apps", "statefulsets", "workload-create", nil),
+      (["create", "update", "patch"], "apps", "daemonsets", "workload-create", nil),
+      (["create"], "batch", "jobs", "workload-create", nil),
+      (["create", "update", "patch"], "batch", "cronjobs", "workload-create", nil),
+      (["create", "update", "patch"], rbacGroup, "rolebindings", "bind", nil),
+      (["create", "update", "patch"], rbacGroup, "clusterrolebindings", "bind", nil),
+      (["bind"], rbacGroup, "roles", "bind", nil), (["escalate"], rbacGroup, "roles", "escalate", nil),
+      (["bind"], rbacGroup, "clusterroles", "bind", nil), (["escalate"], rbacGroup, "clusterroles", "escalate", nil),
+      (["create"], "certificates.k8s.io", "certificatesigningrequests", "csr-client-cert", nil),
+      (["update"], "certificates.k8s.io", "certificatesigningrequests/approval", "csr-client-cert", nil),
+      (["approve"], "certificates.k8s.io", "signers", "csr-client-cert", nil),
+      (["create", "update", "patch"], "admissionregistration.k8s.io", "mutatingwebhookconfigurations", "webhook-control", nil),
+    ]
 
   /// Whether a role's rules could give any escalation edge: one of them allows a request of
   /// ``escalationRequests``. `bind` leads only to roles that pass, so that a `bind` on every role does not name the
@@ -185,10 +198,28 @@ extension ClusterIndex {
 
   /// ``escalationRequests`` with each subresource split off once: every role of a snapshot is tested against them.
   private static let escalationChecks: [(verbs: [String], group: String, resource: String, subresource: String)] =
-    escalationRequests.map { verbs, group, resource in
-      let parts = resource.split(separator: "/", maxSplits: 1)
-      return (verbs, group, resource, parts.count > 1 ? String(parts[1]) : "")
+    escalationRequests.map { request in
+      let parts = request.resource.split(separator: "/", maxSplits: 1)
+      return (request.verbs, request.group, request.resource, parts.count > 1 ? String(parts[1]) : "")
     }
+
+  /// The primitives one rule's requests lead to (``escalationRequests``) where it is granted: cluster-wide for an
+  /// empty `namespace`; a request of a cluster-scoped resource (`catalog`) only there. Rules with resourceNames are
+  /// left to the graph, which looks the named objects up.
+  public static func primitives(of rule: PolicyRule, in namespace: String, catalog: ResourceCatalog) -> [String] {
+    guard rule.resourceNames.isEmpty else { return [] }
+    var found: [String] = []
+    for (request, check) in zip(escalationRequests, escalationChecks)
+    where !found.contains(request.primitive)
+      && (namespace.isEmpty || (request.onlyIn ?? namespace) == namespace)
+      && (namespace.isEmpty || catalog.usableThroughRoleBinding(group: request.group, resource: request.resource))
+      && request.verbs.contains(where: rule.matchesVerb) && rule.matchesAPIGroup(request.group)
+      && rule.matchesResource(request.resource, subresource: check.subresource)
+    {
+      found.append(request.primitive)
+    }
+    return found
+  }
 
   /// The grants of ``GraphNode/anyRole(kind:scope:)``: every role it stands for, bound at once (several bindings may
   /// be written, so their rules combine): each ClusterRole in the scope, the Roles of the scope's namespaces each in
@@ -244,20 +275,15 @@ extension ClusterIndex {
     var role: RoleKey
   }
 
-  /// The grants less those whose rule another grant of the same binding scope covers (``PolicyRule/covers(_:)``):
-  /// the same edges, as every primitive asks what the grants of a scope allow, never how many allow it.
+  /// The grants less those whose rule another grant of the same binding scope covers (``PolicyRule/uncovered(_:)``),
+  /// in their order: the same edges, as every primitive asks what the grants of a scope allow, never how many allow
+  /// it.
   static func uncovered(_ grants: [Grant]) -> [Grant] {
-    var kept: [Grant?] = []
-    var byScope: [String: [Int]] = [:]
-    for grant in grants {
-      let scope = grant.binding.kind == .clusterRoleBinding ? "" : "ns:" + grant.binding.namespace
-      let others = byScope[scope, default: []]
-      if others.contains(where: { kept[$0]!.rule.covers(grant.rule) }) { continue }
-      let narrower = others.filter { grant.rule.covers(kept[$0]!.rule) }
-      for i in narrower { kept[i] = nil }
-      byScope[scope] = others.filter { !narrower.contains($0) } + [kept.count]
-      kept.append(grant)
+    let scopes = Dictionary(grouping: grants.indices) { i in
+      grants[i].binding.kind == .clusterRoleBinding ? "" : "ns:" + grants[i].binding.namespace
     }
-    return kept.compactMap { $0 }
+    var kept: [Int] = []
+    for indices in scopes.values { kept += PolicyRule.uncovered(indices.map { grants[$0].rule }).map { indices[$0] } }
+    return kept.sorted().map { grants[$0] }
   }
 }

@@ -221,21 +221,18 @@ public struct DiffReport: Report {
       (id: "permission-gained", text: "A subject gained a permission"),
     ]
     var results: [[String: Any]] = []
-    func locations(_ evidence: [Evidence], _ identity: GraphNode) -> [[String: Any]] {
-      SARIF.locations(evidence, bindingFiles: bindingFiles, identity: identity)
-    }
     for a in diff.admins where a.became {
       results.append([
         "ruleId": "admin-gained", "level": "error",
         "message": ["text": Self.adminLine(a) + ": " + PathsReport.describe(a.evidence)],
-        "locations": locations([a.evidence], a.identity),
+        "locations": SARIF.locations([a.evidence], bindingFiles: bindingFiles, identity: a.identity),
       ])
     }
     for p in diff.paths where p.kind == .appeared || p.kind == .shorter {
       results.append([
         "ruleId": "path-appeared", "level": p.target == .clusterAdmin ? "error" : "warning",
         "message": ["text": Self.pathLine(p) + (Self.firstStepLine(p).map { "; " + $0 } ?? "")],
-        "locations": locations(p.firstStep?.evidence ?? [], p.identity),
+        "locations": SARIF.locations(p.firstStep?.evidence ?? [], bindingFiles: bindingFiles, identity: p.identity),
       ])
     }
     for s in diff.permissions {
@@ -243,7 +240,7 @@ public struct DiffReport: Report {
         results.append([
           "ruleId": "permission-gained", "level": "note",
           "message": ["text": "\(s.subject): " + Self.changeLine(c, gained: true)],
-          "locations": locations(c.evidence, s.subject),
+          "locations": SARIF.locations(c.evidence, bindingFiles: bindingFiles, identity: s.subject),
         ])
       }
     }

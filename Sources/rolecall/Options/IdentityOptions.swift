@@ -1,6 +1,8 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
 import ArgumentParser
+import RBACAnalysis
+import RBACModel
 
 /// `--as` and `--as-group`, as kubectl spells them.
 struct IdentityOptions: ParsableArguments {
@@ -9,19 +11,20 @@ struct IdentityOptions: ParsableArguments {
     help: "The username to evaluate, e.g. alice or system:serviceaccount:NS:NAME (sa:NS:NAME and user:NAME, as perms and check write them, too).")
   var user: String?
 
-  /// The username `--as` names: `sa:NS:NAME` and `user:NAME`, the spellings `perms` and `check` take, are understood;
-  /// a group is refused with the option that takes it.
+  /// The username `--as` names: `sa:NS:NAME` and `user:NAME`, the spellings `perms` and `check` take, are read as
+  /// they read them; a group is refused with the option that takes it.
   func username(_ text: String) throws -> String {
-    let parts = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
-    if parts.count == 3, parts[0] == "sa", !parts[1].isEmpty, !parts[2].isEmpty, !parts[2].contains(":") {
-      return "system:serviceaccount:\(parts[1]):\(parts[2])"
+    guard ["sa:", "user:", "group:"].contains(where: text.hasPrefix), let subject = try? SubjectArgument(parsing: text) else {
+      return text
     }
-    if text.hasPrefix("user:"), text.count > 5 { return String(text.dropFirst(5)) }
-    if text.hasPrefix("group:") {
-      throw ValidationError("--as takes a user: write --as USER --as-group \(text.dropFirst(6)) to ask as a member of that group")
+    switch subject {
+    case .user(let name): return name
+    case .serviceAccount(let ns, let name): return ServiceAccountName.username(namespace: ns, name: name)
+    case .group(let name):
+      throw ValidationError("--as takes a user: write --as USER --as-group \(name) to ask as a member of that group")
     }
-    return text
   }
+
 
   @Option(
     name: .customLong("as-group"),
