@@ -77,18 +77,15 @@ public struct ClusterIndex: Sendable {
     var users = facts.users
     var groups = facts.groups
     var namespaces = facts.namespaces
-    for bound in policy.clusterRoleBindings + policy.roleBindings.values.joined() {
-      if !bound.ref.namespace.isEmpty { namespaces.insert(bound.ref.namespace) }
-      for subject in bound.subjects {
-        // A binding may name an account the dump does not hold (a partial export, or one not created yet: whoever
-        // may create it inherits the binding), so bound accounts are identities too.
-        guard let key = subject.matchKey(bindingNamespace: bound.ref.namespace) else { continue }
-        switch GraphNode(key) {
-        case .serviceAccount(let ns, let name): accounts[ns, default: []].insert(name)
-        case .user(let name): users.insert(name)
-        case .group(let name): groups.insert(name)
-        default: continue
-        }
+    namespaces.formUnion(policy.roleBindings.keys)
+    // A binding may name an account the dump does not hold (a partial export, or one not created yet: whoever may
+    // create it inherits the binding), so bound accounts are identities too.
+    for key in policy.boundSubjects {
+      switch GraphNode(key) {
+      case .serviceAccount(let ns, let name): accounts[ns, default: []].insert(name)
+      case .user(let name): users.insert(name)
+      case .group(let name): groups.insert(name)
+      default: continue
       }
     }
     groups.insert(UserInfo.mastersGroup)

@@ -50,69 +50,17 @@ public final class EscalationGraph {
 
   static func computeEdges(from node: GraphNode, _ cluster: ClusterIndex) -> [Edge] {
     switch node {
-    case .clusterAdmin:
-      // Allowed everything, cluster-admin may run a privileged pod on any node it chooses.
-      return [
-        Edge(from: node, to: .node, primitive: "admin-node",
-          evidence: [.fact("cluster-admin may create a privileged pod pinned to any node")])
-      ]
-    case .node:
-      return nodeTakeoverEdges(cluster)
-    case .everyAccount:
-      return fanOut(node, "any-account", cluster.serviceAccounts.keys.sorted().map { ns in
-        (.namespaceAccounts(ns), "a cluster-wide grant holds in namespace \(ns)")
-      })
-    case .namespaceAccounts(let ns):
-      return fanOut(node, "any-account", (cluster.serviceAccounts[ns] ?? []).map { name in
-        (.serviceAccount(namespace: ns, name: name), "ServiceAccount \(ns)/\(name) is one of them")
-      })
-    case .namespacePods(let ns):
-      return podCodeEdges(ns, cluster)
-    case .everyPod:
-      return fanOut(node, "any-pod", cluster.workloads.keys.sorted().map { ns in
-        (.namespacePods(ns), "a cluster-wide grant holds in namespace \(ns), which runs pods")
-      })
-    case .namespaceTokens(let ns):
-      return fanOut(node, "token-secret", (cluster.tokenOwners[ns] ?? [:]).sorted { $0.key < $1.key }.map { secret, owner in
-        (.serviceAccount(namespace: ns, name: owner), "token secret \(ns)/\(secret) belongs to \(owner)")
-      }).uniqued(by: \.to)
-    case .everyToken:
-      return fanOut(node, "token-secret", cluster.tokenOwners.keys.sorted().map { ns in
-        (.namespaceTokens(ns), "a cluster-wide grant holds in namespace \(ns), which holds token secrets")
-      })
-    case .existingWorkloads(let resource):
-      return existingWorkloadEdges(resource, cluster)
-    case .cloudIdentity(let arn):
-      return cluster.awsAuth.filter { $0.arn == arn }.flatMap { m in
-        let evidence = [Evidence.fact("kube-system/aws-auth \(m.source) maps \(m.arn) to \(m.username)")]
-        return [Edge(from: node, to: .user(m.username), primitive: "aws-auth-mapping", evidence: evidence)]
-          + m.groups.map { Edge(from: node, to: .group($0), primitive: "aws-auth-mapping", evidence: evidence) }
-      }
-    case .everyUser:
-      return fanOut(node, "any-identity", cluster.users.sorted().map { (.user($0), "user \($0) is named in the snapshot") })
-    case .everyGroup:
-      return fanOut(node, "any-identity", cluster.groups.subtracting([UserInfo.mastersGroup]).sorted().map {
-        (.group($0), "group \($0) is named in the snapshot")
-      })
-    case .anyRole(let kind, everyNamespace) where kind != "clusterroles":
-      // What such a node holds is the union of each namespace's part, and no rule of one namespace combines with
-      // another's: one small node per namespace, not one of every rule of the cluster.
-      return fanOut(node, "any-role", cluster.anyRoleNamespaces(kind: kind).map { ns in
-        (.anyRole(kind: kind, scope: ns), "in every namespace, so in namespace \(ns)")
-      })
-    case .anyRole(let kind, let scope):
+    case .user, .group, .serviceAccount:
+      return catalogEdges(IdentityContext(node: node, user: node.identity!, cluster: cluster))
+    case .anyRole(let kind, let scope) where kind == "clusterroles" || scope != everyNamespace:
       let (grants, held) = cluster.anyRoleGrants(kind: kind, scope: scope)
       return rulesEdges(node, grants, cluster, held: held)
     case .roleBound(let role, let scope):
       return rulesEdges(node, boundGrants(role, scope, cluster), cluster)
-    case .user, .group, .serviceAccount:
-      return catalogEdges(IdentityContext(node: node, user: node.identity!, cluster: cluster))
+    default:
+      // Targets, hubs and IAM identities: each entry of the catalog says where it leads from them.
+      return Primitive.catalog.flatMap { $0.fromNode?(node, cluster) ?? [] }
     }
-  }
-
-  /// A hub's edges: one per target, each with the fact that puts the target among the many.
-  private static func fanOut(_ hub: GraphNode, _ primitive: String, _ targets: [(GraphNode, String)]) -> [Edge] {
-    targets.map { target, fact in Edge(from: hub, to: target, primitive: primitive, evidence: [.fact(fact)]) }
   }
 
   /// The edges of rules held by no identity yet: a role once bound, or every role a bind may name.
@@ -129,7 +77,7 @@ public final class EscalationGraph {
     var seen = Set<GraphNode>()
     // One edge per target: the first primitive of the catalog that reaches it, which keeps paths readable.
     for primitive in Primitive.catalog {
-      for edge in primitive.edges(context) where edge.to != context.node && seen.insert(edge.to).inserted {
+      for edge in primitive.fromIdentity?(context) ?? [] where edge.to != context.node && seen.insert(edge.to).inserted {
         edges.append(edge)
       }
     }
@@ -160,67 +108,6 @@ public final class EscalationGraph {
       Grant(
         binding: binding, role: key, subject: Subject(kind: .user, name: "(whoever binds it)"), ruleIndex: i,
         rule: rules[i], aggregatedFrom: origins.isEmpty ? nil : origins[i])
-    }
-  }
-
-  /// Code in a namespace's pods: the tokens they mount, and the node of a privileged one.
-  private static func podCodeEdges(_ ns: String, _ cluster: ClusterIndex) -> [Edge] {
-    var edges: [Edge] = []
-    var seen = Set<GraphNode>()
-    for w in cluster.workloads[ns] ?? [] {
-      if w.reachesNode && seen.insert(.node).inserted {
-        edges.append(
-          Edge(from: .namespacePods(ns), to: .node, primitive: "pod-code",
-            evidence: [.fact("\(w.kind) \(ns)/\(w.name) is privileged, hostPID or mounts a hostPath: root on its node")]))
-      }
-      let account = GraphNode.serviceAccount(namespace: ns, name: w.serviceAccount)
-      if cluster.mountsToken(w) && seen.insert(account).inserted {
-        edges.append(
-          Edge(from: .namespacePods(ns), to: account, primitive: "pod-code",
-            evidence: [.fact("\(w.kind) \(ns)/\(w.name) runs as \(w.serviceAccount) and mounts its token")]))
-      }
-    }
-    return edges
-  }
-
-  /// Root on a node is the kubelet's credential, and the node authorizer lets the kubelet request a token for the
-  /// service account of every pod bound to its node, whether or not the pod mounts one (kubernetes#58790): each
-  /// pod's account is reached, the attacker placing a pod on the node or waiting for one.
-  private static func nodeTakeoverEdges(_ cluster: ClusterIndex) -> [Edge] {
-    var edges: [Edge] = []
-    var seen = Set<GraphNode>()
-    for (ns, workloads) in cluster.workloads.sorted(by: { $0.key < $1.key }) {
-      for w in workloads {
-        let target = GraphNode.serviceAccount(namespace: ns, name: w.serviceAccount)
-        guard seen.insert(target).inserted else { continue }
-        let place = w.onEveryNode ? "on every node" : w.nodeName.map { "on node \($0)" } ?? "on the node it is scheduled to"
-        let token =
-          cluster.mountsToken(w) ? "mounts its token" : "mounts no token, but the kubelet may request one for it"
-        edges.append(
-          Edge(
-            from: .node, to: target, primitive: "node-takeover",
-            evidence: [.fact("\(w.kind) \(ns)/\(w.name) runs as \(w.serviceAccount) \(place) and \(token)")]))
-      }
-    }
-    return edges
-  }
-
-  /// Rewriting the pod template of every existing object of a kind: any account of each namespace that holds one,
-  /// and the node where one of those namespaces admits privileged pods.
-  private static func existingWorkloadEdges(_ resource: String, _ cluster: ClusterIndex) -> [Edge] {
-    guard let kind = podMakingResources.first(where: { $0.resource == resource })?.kind else { return [] }
-    let from = GraphNode.existingWorkloads(resource: resource)
-    let namespaces = cluster.namespacesWithKind[kind] ?? []
-    var edges: [Edge] = []
-    if let ns = namespaces.first(where: cluster.allowsPrivilegedPods(in:)) {
-      let level = cluster.podSecurity[ns].map { "enforce=\($0)" } ?? "no enforce label"
-      edges.append(
-        Edge(from: from, to: .node, primitive: "privileged-pod",
-          evidence: [.fact("a \(kind) of namespace \(ns) can be given a privileged pod template (\(level))")]))
-    }
-    return edges + namespaces.map { ns in
-      Edge(from: from, to: .namespaceAccounts(ns), primitive: "workload-create",
-        evidence: [.fact("namespace \(ns) holds a \(kind), whose pod template can name any of its accounts")])
     }
   }
 

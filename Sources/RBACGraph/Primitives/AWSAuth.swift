@@ -23,6 +23,14 @@ extension Primitive {
     id: "aws-auth-mapping", title: "IAM identity mapped by aws-auth",
     condition: "an entry of kube-system/aws-auth mapRoles or mapUsers names the IAM role or user",
     yields: "the entry's username and groups",
-    reference: "Amazon EKS: aws-auth ConfigMap"
+    reference: "Amazon EKS: aws-auth ConfigMap",
+    fromNode: { node, cluster in
+      guard case .cloudIdentity(let arn) = node else { return [] }
+      return cluster.awsAuth.filter { $0.arn == arn }.flatMap { m in
+        let evidence = [Evidence.fact("kube-system/aws-auth \(m.source) maps \(m.arn) to \(m.username)")]
+        return [Edge(from: node, to: .user(m.username), primitive: "aws-auth-mapping", evidence: evidence)]
+          + m.groups.map { Edge(from: node, to: .group($0), primitive: "aws-auth-mapping", evidence: evidence) }
+      }
+    }
   )
 }

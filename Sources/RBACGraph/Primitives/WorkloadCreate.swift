@@ -71,7 +71,17 @@ extension Primitive {
       + "cronjobs (batch), replicationcontrollers, or create jobs (batch)",
     yields: "every service account of N (a pod can name any of them and mount its token); update/patch of a kind "
       + "granted cluster-wide leads to every namespace that holds such an object (deployments:*)",
-    reference: "kubernetes.io RBAC good practices: workload creation"
+    reference: "kubernetes.io RBAC good practices: workload creation",
+    fromNode: { node, cluster in
+      // Rewriting the pod template of every existing object of a kind: any account of each namespace that holds one.
+      guard case .existingWorkloads(let resource) = node,
+        let kind = podMakingResources.first(where: { $0.resource == resource })?.kind
+      else { return [] }
+      return (cluster.namespacesWithKind[kind] ?? []).map { ns in
+        Edge(from: node, to: .namespaceAccounts(ns), primitive: "workload-create",
+          evidence: [.fact("namespace \(ns) holds a \(kind), whose pod template can name any of its accounts")])
+      }
+    }
   ) { context in
     let scopes = context.podMakingScopes
     if let grant = scopes.everywhere { return [context.toAccounts(of: nil, "workload-create", [Evidence(grant)])] }
