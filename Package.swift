@@ -71,6 +71,10 @@ let package = Package(
     .testTarget(name: "RBACDiffTests", dependencies: ["RBACDiff", "RBACIngest", "RBACTestSupport"]),
     .testTarget(name: "RBACAnalysisTests", dependencies: ["RBACAnalysis", "RBACTestSupport"]),
     .testTarget(
+      name: "RBACClusterTests",
+      dependencies: ["RBACCluster", .product(name: "Subprocess", package: "swift-subprocess")]),
+    .testTarget(name: "RBACReportTests", dependencies: ["RBACReport", "RBACGraph", "RBACModel"]),
+    .testTarget(
       name: "RolecallCLITests", dependencies: ["RBACTestSupport", .product(name: "Yams", package: "Yams")],
       exclude: ["Golden"]),
   ]

@@ -189,6 +189,8 @@ public enum Batch {
   static func describe(_ error: DecodingError) -> String {
     switch error {
     case .typeMismatch(_, let c), .valueNotFound(_, let c):
+      // A mismatch at the top, with no field on its path, is a line that is JSON but not an object.
+      guard !c.codingPath.isEmpty else { return "not a JSON object" }
       return "field \(c.codingPath.map(\.stringValue).joined(separator: ".")): wrong type"
     case .keyNotFound(let key, _): return "field \(key.stringValue): required"
     case .dataCorrupted: return "not a JSON object"

@@ -296,10 +296,11 @@ enum KubectlFailure: Equatable {
 
   init(_ stderr: String) {
     let text = stderr.lowercased()
-    if text.contains("must be logged in") || text.contains("unauthorized") || text.contains("provide credentials") {
-      self = .unauthorized
-    } else if text.contains("(forbidden)") || text.contains(" is forbidden") {
+    // Forbidden first: its message quotes the user's name, which may itself contain "unauthorized".
+    if text.contains("(forbidden)") || text.contains(" is forbidden") {
       self = .forbidden
+    } else if text.contains("must be logged in") || text.contains("(unauthorized)") || text.contains("provide credentials") {
+      self = .unauthorized
     } else if text.contains("doesn't have a resource type") {
       self = .noResourceType
     } else if text.contains("(notfound)") {

@@ -130,7 +130,7 @@ public struct CheckReport: Report {
         results.append([
           "ruleId": r.assertion, "level": "error",
           "message": ["text": "\(r.statement): \(f.message)" + (f.lines.isEmpty ? "" : " (\(f.lines.joined(separator: "; ")))")],
-          "locations": [["physicalLocation": ["artifactLocation": ["uri": policy]]]],
+          "locations": [["physicalLocation": ["artifactLocation": ["uri": SARIF.relative(policy)]]]],
         ])
       }
     }

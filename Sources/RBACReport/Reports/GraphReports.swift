@@ -103,7 +103,7 @@ public struct PathsReport: Report {
     switch format {
     case .dot:
       var out = "digraph paths {\n  rankdir=LR;\n  node [shape=box];\n"
-      for (a, b, p) in edges { out += "  \"\(Self.escape(a))\" -> \"\(Self.escape(b))\" [label=\"\(p)\"];\n" }
+      for (a, b, p) in edges { out += "  \"\(Self.dotEscape(a))\" -> \"\(Self.dotEscape(b))\" [label=\"\(p)\"];\n" }
       return out + "}\n"
     case .mermaid:
       var ids: [String: String] = [:]
@@ -115,14 +115,37 @@ public struct PathsReport: Report {
       }
       var out = "flowchart LR\n"
       for (a, b, p) in edges {
-        out += "  \(id(a))[\"\(Self.escape(a))\"] -->|\(p)| \(id(b))[\"\(Self.escape(b))\"]\n"
+        out += "  \(id(a))[\"\(Self.mermaidEscape(a))\"] -->|\(p)| \(id(b))[\"\(Self.mermaidEscape(b))\"]\n"
       }
       return out
     default: return nil
     }
   }
 
-  static func escape(_ text: String) -> String { text.replacingOccurrences(of: "\"", with: "\\\"") }
+  /// A DOT quoted string: a backslash before the closing quote would escape it, and labels read `\\` as one
+  /// backslash, so a name with either (a user `C:\x`) is written with both escaped.
+  static func dotEscape(_ text: String) -> String {
+    text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+  }
+
+  /// A Mermaid label: Mermaid knows no backslash escapes, reads `#name;` as an entity code and renders HTML, so
+  /// every character it could read otherwise is written as an entity code (a backslash too, which some renderers
+  /// of Mermaid's markdown take as an escape).
+  static func mermaidEscape(_ text: String) -> String {
+    var out = ""
+    for c in text {
+      switch c {
+      case "\"": out += "#quot;"
+      case "#": out += "#35;"
+      case "\\": out += "#92;"
+      case "<": out += "#lt;"
+      case ">": out += "#gt;"
+      case "\n": out += " "
+      default: out.append(c)
+      }
+    }
+    return out
+  }
 }
 
 /// `primitives`: the escalation catalog.
