@@ -65,11 +65,12 @@ let package = Package(
     ),
     .target(name: "RBACTestSupport", dependencies: ["RBACModel"]),
     .testTarget(name: "RBACModelTests", dependencies: ["RBACModel", "RBACTestSupport"]),
-    .testTarget(name: "RBACIngestTests", dependencies: ["RBACIngest", "RBACTestSupport"]),
-    .testTarget(name: "RBACStoreTests", dependencies: ["RBACStore", "RBACIngest", "RBACTestSupport"]),
-    .testTarget(name: "RBACGraphTests", dependencies: ["RBACGraph", "RBACIngest", "RBACTestSupport"]),
-    .testTarget(name: "RBACDiffTests", dependencies: ["RBACDiff", "RBACIngest", "RBACTestSupport"]),
-    .testTarget(name: "RBACAnalysisTests", dependencies: ["RBACAnalysis", "RBACTestSupport"]),
+    .testTarget(name: "RBACIngestTests", dependencies: ["RBACIngest", "RBACModel", "RBACTestSupport"]),
+    .testTarget(name: "RBACStoreTests", dependencies: ["RBACStore", "RBACIngest", "RBACModel", "RBACTestSupport"]),
+    .testTarget(name: "RBACGraphTests", dependencies: ["RBACGraph", "RBACIngest", "RBACModel", "RBACTestSupport"]),
+    .testTarget(
+      name: "RBACDiffTests", dependencies: ["RBACDiff", "RBACGraph", "RBACIngest", "RBACModel", "RBACTestSupport"]),
+    .testTarget(name: "RBACAnalysisTests", dependencies: ["RBACAnalysis", "RBACModel", "RBACTestSupport"]),
     .testTarget(
       name: "RBACClusterTests",
       dependencies: ["RBACCluster", .product(name: "Subprocess", package: "swift-subprocess")]),
