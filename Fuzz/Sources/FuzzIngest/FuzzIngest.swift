@@ -3,14 +3,16 @@
 import Foundation
 import RBACIngest
 
-/// One fuzz input through the whole ingest path short of the database: sniffing, UTF-8, JSON check or YAML parse,
-/// YAML-to-JSON, decoding, normalizing and the binding checks. It must come back as content or as an IngestError;
-/// any other error is a bug, and so (caught by libFuzzer itself) is a crash, a hang, a leak or a memory error.
+/// One fuzz input through the whole ingest path short of the database (`Ingest.read(data:file:)`): UTF-8 and NUL
+/// checks, JSON sniffed by the first non-blank byte, JSON check or YAML parse, YAML-to-JSON, decoding, normalizing
+/// (aggregation included) and the binding checks. It must come back as content or as an IngestError whose message is
+/// one line starting with the file's name; anything else stops the run with fatalError, and libFuzzer itself catches
+/// a crash, a hang, a leak or a memory error.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzIngest(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
   let data = start.map { Data(bytes: $0, count: count) } ?? Data()
-  // The first byte picks the name, so that both the ".json" and ".yaml" spellings of a file are exercised; the
-  // reader sniffs JSON by content, so the name only shows in messages.
+  // Every input is read twice, as "fuzz.yaml" and as "fuzz.json". The reader tells JSON from YAML by content, not
+  // by name, so both reads take the same path; the name only shows in messages, which must start with it either way.
   for file in ["fuzz.yaml", "fuzz.json"] {
     do {
       _ = try Ingest.read(data: data, file: file)

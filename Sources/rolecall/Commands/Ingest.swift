@@ -16,14 +16,17 @@ extension Rolecall {
       discussion: """
         Reads .yaml, .yml and .json files (directories recursively, in name order) and `-` for stdin, as \
         multi-document YAML, Helm output, and List objects exactly as `kubectl get ... -o json|yaml` prints them. \
-        Roles, ClusterRoles, their bindings, ServiceAccounts and Namespaces are stored, with the workloads that \
-        run pods (Pods, Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, ...), Secrets' metadata (never \
-        their data), the EKS aws-auth ConfigMap and the names and scope of CustomResourceDefinitions; other kinds \
-        are counted. \
-        Aggregated ClusterRoles are resolved from their selectors, as the controller would.
+        Stored: Roles, ClusterRoles, RoleBindings, ClusterRoleBindings, ServiceAccounts and Namespaces; the \
+        workloads that run pods (Pods, Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs, CronJobs, \
+        ReplicationControllers), as their pod spec's service account and host access; Secrets' name, type and \
+        service-account annotation (never their data); the mapRoles and mapUsers entries of the EKS \
+        kube-system/aws-auth ConfigMap; the group, names and scope of CustomResourceDefinitions. Other kinds \
+        (other ConfigMaps too) are only counted. Aggregated ClusterRoles are resolved from their selectors, as the \
+        controller would, and each identity's escalation distances are computed once and stored.
 
         One ingest is one snapshot written in one transaction: on any error nothing is written. A summary and \
-        warnings (dangling bindings, subjects that match no one, ...) go to stderr.
+        warnings (dangling bindings, subjects that match no one, ...) go to stderr; the warnings are stored with \
+        the snapshot too (docs/schema.md lists them).
 
         Examples:
           kubectl get clusterroles,clusterrolebindings -o json > cluster.json
