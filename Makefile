@@ -5,11 +5,11 @@ BIN_DEBUG = .build/debug/rolecall
 BIN_RELEASE = .build/release/rolecall
 BENCH_DIR ?= bench-data
 
-.PHONY: help build release test demo queries docs bench bench-data bench-cli bench-swift bench-cluster clean fuzz sanitize
+.PHONY: help build release test test-fast test-slow demo queries docs bench bench-data bench-cli bench-swift bench-cluster clean fuzz sanitize
 
 help:
 	@echo "make demo    build, ingest the bundled fixtures into $(DB), answer real questions"
-	@echo "make test    build and run every test"
+	@echo "make test    build and run every test: make test-fast, then make test-slow (the Slow suites, ~2 minutes)"
 	@echo "make bench   generate S/M/XL, XL-dense and XL-pods50k clusters with workloads; measure every command and its growth"
 	@echo "make bench-cluster  time ingest --cluster through kubectl against a fake API server serving XL"
 	@echo "make queries regenerate Sources/RBACStore/EmbeddedQueries.swift from queries/*.sql (and data/)"
@@ -21,8 +21,16 @@ build:
 release:
 	$(SWIFT) build -c release --static-swift-stdlib
 
-test:
-	$(SWIFT) test
+# Tests in a `Slow` suite (hundreds of random clusters, an ingest killed again and again) run as a step of their own.
+SLOW_TESTS = '\.Slow/'
+
+test: test-fast test-slow
+
+test-fast:
+	$(SWIFT) test --skip $(SLOW_TESTS)
+
+test-slow:
+	$(SWIFT) test --filter $(SLOW_TESTS)
 
 queries:
 	./scripts/embed-queries.sh

@@ -409,20 +409,25 @@ struct ReferenceModel {
   }
 }
 
-@Test(arguments: 0..<40)
-func graphAgreesWithTheReferenceModel(batch: Int) throws {
-  for seed in (batch * 10)..<(batch * 10 + 10) {
-    let cluster = RandomCluster(seed: UInt64(seed))
-    let reference = ReferenceModel(cluster)
-    let graph = EscalationGraph(policy: reference.policy, objects: cluster.objects)
-    for (target, node) in [(ReferenceModel.Node.admin, GraphNode.clusterAdmin), (.node, .node)] {
-      let expected = reference.distances(to: target)
-      let found = graph.distances(to: node)
-      for identity in graph.identities where expected[.identity(identity)] != found[identity] {
-        let path = graph.shortestPaths(from: identity, to: node).first?.map(\.description).joined(separator: ", ")
-        Issue.record(
-          "seed \(seed): \(identity) to \(node): reference \(expected[.identity(identity)].map(String.init) ?? "unreachable"), graph \(found[identity].map(String.init) ?? "unreachable") (\(path ?? "no path"))")
-        return
+/// Tests that run for tens of seconds: `make test` runs them as a step of their own (see the Makefile).
+@Suite(.tags(.slow)) struct Slow {}
+
+extension Slow {
+  @Test(arguments: 0..<40)
+  func graphAgreesWithTheReferenceModel(batch: Int) throws {
+    for seed in (batch * 10)..<(batch * 10 + 10) {
+      let cluster = RandomCluster(seed: UInt64(seed))
+      let reference = ReferenceModel(cluster)
+      let graph = EscalationGraph(policy: reference.policy, objects: cluster.objects)
+      for (target, node) in [(ReferenceModel.Node.admin, GraphNode.clusterAdmin), (.node, .node)] {
+        let expected = reference.distances(to: target)
+        let found = graph.distances(to: node)
+        for identity in graph.identities where expected[.identity(identity)] != found[identity] {
+          let path = graph.shortestPaths(from: identity, to: node).first?.map(\.description).joined(separator: ", ")
+          Issue.record(
+            "seed \(seed): \(identity) to \(node): reference \(expected[.identity(identity)].map(String.init) ?? "unreachable"), graph \(found[identity].map(String.init) ?? "unreachable") (\(path ?? "no path"))")
+          return
+        }
       }
     }
   }

@@ -16,7 +16,6 @@ import Testing
   for i in 0..<1000 {
     let input = mutator.mutate(seeds[mutator.next(seeds.count)], other: seeds[mutator.next(seeds.count)])
     let file = i.isMultiple(of: 2) ? "m.yaml" : "m.json"
-    let start = ContinuousClock.now
     do {
       _ = try Ingest.read(data: input, file: file)
       outcomes["content", default: 0] += 1
@@ -27,8 +26,6 @@ import Testing
     } catch {
       Issue.record("input \(i): not an IngestError: \(type(of: error)): \(error)")
     }
-    // Per input, a hang shows as time: the largest seed takes milliseconds.
-    #expect(ContinuousClock.now - start < .seconds(5), "input \(i) took \(ContinuousClock.now - start)")
   }
   // Both outcomes occur: the mutations neither all break the input nor all leave it intact.
   #expect(outcomes["content", default: 0] > 20 && outcomes["error", default: 0] > 20, "\(outcomes)")
