@@ -7,35 +7,35 @@ import RBACTestSupport
 import Testing
 
 /// The Kubernetes default roles and bindings, plus two people: one bound to view, one only authenticated.
-private func makeBootstrap() -> EscalationGraph {
-  var content = try! Ingest.read(paths: [fixture("bootstrap")])
+private func makeBootstrap() throws -> EscalationGraph {
+  var content = try Ingest.read(paths: [fixture("bootstrap")])
   content.clusterRoleBindings.append(
     Sourced(clusterRoleBinding("viewers", role: "view", "User:viewer"), from: ObjectSource(file: "test", document: 1)))
   return EscalationGraph(policy: content.policy(), objects: content.clusterObjects)
 }
 
-@Test func aggregationControllerIsAdminThroughEscalate() {
-  let paths = makeBootstrap().shortestPaths(
+@Test func aggregationControllerIsAdminThroughEscalate() throws {
+  let paths = try makeBootstrap().shortestPaths(
     from: .serviceAccount(namespace: "kube-system", name: "clusterrole-aggregation-controller"), to: .clusterAdmin)
   #expect(paths.first?.map(\.primitive) == ["escalate"])
 }
 
-@Test func controllerManagerIsAdminThroughTokens() {
-  let paths = makeBootstrap().shortestPaths(from: .user("system:kube-controller-manager"), to: .clusterAdmin, limit: 50)
+@Test func controllerManagerIsAdminThroughTokens() throws {
+  let paths = try makeBootstrap().shortestPaths(from: .user("system:kube-controller-manager"), to: .clusterAdmin, limit: 50)
   #expect(paths.first.map(EscalationGraph.steps) == 2)
   #expect(paths.allSatisfy { $0.first?.primitive == "token-request" })
   #expect(paths.contains { $0.last?.from == .serviceAccount(namespace: "kube-system", name: "clusterrole-aggregation-controller") })
 }
 
-@Test func podCreatingControllersReachAdminThroughKubeSystem() {
+@Test func podCreatingControllersReachAdminThroughKubeSystem() throws {
   for controller in ["replicaset-controller", "daemon-set-controller", "job-controller", "statefulset-controller"] {
-    let path = makeBootstrap().shortestPaths(from: .serviceAccount(namespace: "kube-system", name: controller), to: .clusterAdmin).first
+    let path = try makeBootstrap().shortestPaths(from: .serviceAccount(namespace: "kube-system", name: controller), to: .clusterAdmin).first
     #expect(path?.first?.primitive == "workload-create", "\(controller)")
   }
 }
 
-@Test func viewersAndAuthenticatedUsersAreNotAdmins() {
-  let bootstrap = makeBootstrap()
+@Test func viewersAndAuthenticatedUsersAreNotAdmins() throws {
+  let bootstrap = try makeBootstrap()
   #expect(bootstrap.shortestPaths(from: .user("viewer"), to: .clusterAdmin).isEmpty)
   #expect(bootstrap.shortestPaths(from: .group("system:authenticated"), to: .clusterAdmin).isEmpty)
   #expect(bootstrap.shortestPaths(from: .group("system:unauthenticated"), to: .clusterAdmin).isEmpty)
@@ -45,8 +45,8 @@ private func makeBootstrap() -> EscalationGraph {
   #expect(risks.contains(.serviceAccount(namespace: "kube-system", name: "clusterrole-aggregation-controller")))
 }
 
-@Test func guidedPathsFollowDistancesToTheSameShortestPaths() {
-  let graph = makeBootstrap()
+@Test func guidedPathsFollowDistancesToTheSameShortestPaths() throws {
+  let graph = try makeBootstrap()
   for target in [GraphNode.clusterAdmin, .node] {
     let distance = graph.distances(to: target)
     for source in graph.identities {

@@ -93,7 +93,10 @@ private func primitives(_ g: EscalationGraph, from node: GraphNode) -> Set<Strin
   for target in [GraphNode.clusterAdmin, .node] {
     let distances = g.distances(to: target)
     let computed = FirstSteps(graph: g, distances: distances)
-    let stored = FirstSteps(stored: computed.stored.map { (GraphNode(parsing: $0.key)!, GraphNode(parsing: $0.value.next)!, $0.value.step) })
+    let stored = FirstSteps(
+      stored: try computed.stored.map {
+        (try #require(GraphNode(parsing: $0.key)), try #require(GraphNode(parsing: $0.value.next)), $0.value.step)
+      })
     #expect(computed.next.count == distances.filter { $0.value > 0 }.count)
     for (node, steps) in distances where steps > 0 {
       let first = g.guidedPaths(from: node, to: target, distances: distances, limit: 1).first?.first

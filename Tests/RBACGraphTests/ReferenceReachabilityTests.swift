@@ -410,7 +410,7 @@ struct ReferenceModel {
 }
 
 /// Tests that run for tens of seconds: `make test` runs them as a step of their own (see the Makefile).
-@Suite(.tags(.slow)) struct Slow {}
+@Suite struct Slow {}
 
 extension Slow {
   @Test(arguments: 0..<40)

@@ -119,12 +119,12 @@ private func error(_ text: String) -> String {
 
 @Test func aggregationIsResolvedAtIngest() throws {
   let content = try Ingest.read(paths: [fixture("bootstrap/cluster-roles.yaml")])
-  let admin = content.clusterRoles.first { $0.object.name == "admin" }!.object
+  let admin = try #require(content.clusterRoles.first { $0.object.name == "admin" }).object
   let token = RequestAttributes.resource("create", "serviceaccounts", subresource: "token", name: "x", namespace: "n")
   #expect(admin.rules.contains { $0.allows(token) })
   // admin collects edit's rules, which collect view's: the fixed point.
   #expect(Set(admin.ruleOrigins) == ["system:aggregate-to-admin", "system:aggregate-to-edit", "system:aggregate-to-view"])
-  let view = content.clusterRoles.first { $0.object.name == "view" }!.object
+  let view = try #require(content.clusterRoles.first { $0.object.name == "view" }).object
   #expect(!view.rules.contains { $0.allows(.resource("get", "secrets", name: "x", namespace: "n")) })
 }
 

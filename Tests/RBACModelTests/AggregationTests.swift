@@ -18,24 +18,26 @@ private let readPods = rule("get", groups: "", resources: "pods")
 private let readSecrets = rule("get", groups: "", resources: "secrets")
 private let editPods = rule("update", groups: "", resources: "pods")
 
-private func resolved(_ roles: [ClusterRole], _ name: String) -> ClusterRole {
-  Aggregation.resolve(roles).roles.first { $0.name == name }!
+private func resolved(_ roles: [ClusterRole], _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws
+  -> ClusterRole
+{
+  try #require(Aggregation.resolve(roles).roles.first { $0.name == name }, "no role \(name)", sourceLocation: sourceLocation)
 }
 
-@Test func aggregatedRoleTakesTheRulesOfMatchingRolesAndIgnoresItsManifestRules() {
+@Test func aggregatedRoleTakesTheRulesOfMatchingRolesAndIgnoresItsManifestRules() throws {
   let roles = [
     labelled("b-source", ["agg": "true"], [readPods]),
     labelled("a-source", ["agg": "true"], [readSecrets]),
     labelled("other", ["agg": "false"], [editPods]),
     aggregated("view", [LabelSelector(matchLabels: ["agg": "true"])], manifestRules: [rule("*", groups: "*", resources: "*")]),
   ]
-  let view = resolved(roles, "view")
+  let view = try resolved(roles, "view")
   // Matched roles are visited by name, as the controller sorts them.
   #expect(view.rules == [readSecrets, readPods])
   #expect(view.ruleOrigins == ["a-source", "b-source"])
 }
 
-@Test func aggregationReachesAFixedPointThroughAggregatedRoles() {
+@Test func aggregationReachesAFixedPointThroughAggregatedRoles() throws {
   let roles = [
     aggregated("admin", [LabelSelector(matchLabels: ["to-admin": "true"])]),
     aggregated("edit", [LabelSelector(matchLabels: ["to-edit": "true"])], labels: ["to-admin": "true"]),
@@ -43,23 +45,23 @@ private func resolved(_ roles: [ClusterRole], _ name: String) -> ClusterRole {
     labelled("view-rules", ["to-view": "true"], [readPods]),
     labelled("edit-rules", ["to-edit": "true"], [editPods]),
   ]
-  let admin = resolved(roles, "admin")
+  let admin = try resolved(roles, "admin")
   #expect(Set(admin.rules) == [readPods, editPods])
   #expect(admin.ruleOrigins.sorted() == ["edit-rules", "view-rules"])
 }
 
-@Test func aggregatedRoleNeverSelectsItself() {
+@Test func aggregatedRoleNeverSelectsItself() throws {
   let roles = [aggregated("self", [LabelSelector(matchLabels: ["x": "y"])], manifestRules: [readPods], labels: ["x": "y"])]
-  #expect(resolved(roles, "self").rules.isEmpty)
+  #expect(try resolved(roles, "self").rules.isEmpty)
 }
 
-@Test func identicalRulesAreKeptOnce() {
+@Test func identicalRulesAreKeptOnce() throws {
   let roles = [
     labelled("a", ["agg": "true"], [readPods]),
     labelled("b", ["agg": "true"], [readPods, editPods]),
     aggregated("all", [LabelSelector(matchLabels: ["agg": "true"]), LabelSelector(matchLabels: ["agg": "true"])]),
   ]
-  #expect(resolved(roles, "all").rules == [readPods, editPods])
+  #expect(try resolved(roles, "all").rules == [readPods, editPods])
 }
 
 @Test(arguments: [
@@ -87,13 +89,14 @@ func matchExpressions(requirement: LabelSelector.Requirement, labels: [String: S
   #expect(LabelSelector().matches(["anything": "at all"]))  // an empty selector selects everything
 }
 
-@Test func invalidSelectorAggregatesNothingAndIsReported() {
+@Test func invalidSelectorAggregatesNothingAndIsReported() throws {
   let roles = [
     labelled("a", ["agg": "true"], [readPods]),
     aggregated("broken", [LabelSelector(matchExpressions: [.init(key: "agg", operator: .in, values: [])])]),
   ]
   let (result, invalid) = Aggregation.resolve(roles)
-  #expect(result.first { $0.name == "broken" }!.rules.isEmpty)
+  let broken = try #require(result.first { $0.name == "broken" })
+  #expect(broken.rules.isEmpty)
   #expect(invalid.map(\.clusterRole) == ["broken"])
 }
 
@@ -114,7 +117,7 @@ func matchExpressions(requirement: LabelSelector.Requirement, labels: [String: S
 
 /// Found by a differential check: the order of a cycle's rules flipped pass after pass while their set stayed the
 /// same, and ingest never ended.
-@Test(.timeLimit(.minutes(1))) func aggregationCyclesSettleOnTheLeastFixedPoint() {
+@Test(.timeLimit(.minutes(1))) func aggregationCyclesSettleOnTheLeastFixedPoint() throws {
   let listPods = rule("list", groups: "", resources: "pods")
   let roles = [
     aggregated(
@@ -126,12 +129,12 @@ func matchExpressions(requirement: LabelSelector.Requirement, labels: [String: S
     labelled("cr5", ["tier": "c"], [listPods]),
   ]
   let all = Aggregation.resolve(roles).roles
-  func rules(_ name: String) -> Set<PolicyRule> { Set(all.first { $0.name == name }!.rules) }
+  func rules(_ name: String) throws -> Set<PolicyRule> { Set(try #require(all.first { $0.name == name }, "no role \(name)").rules) }
   // cr1 = cr2 + cr5, cr2 = cr3 + cr4, cr3 = cr1 + cr2: each of the cycle ends with both plain roles' rules.
-  for name in ["cr1", "cr2", "cr3"] { #expect(rules(name) == [readPods, listPods], "\(name)") }
+  for name in ["cr1", "cr2", "cr3"] { #expect(try rules(name) == [readPods, listPods], "\(name)") }
   // The same answer whatever the input order.
   let reversed = Aggregation.resolve(roles.reversed()).roles
-  for role in reversed { #expect(Set(role.rules) == rules(role.name)) }
+  for role in reversed { #expect(try Set(role.rules) == rules(role.name)) }
 }
 
 @Test(.timeLimit(.minutes(1))) func aLongAggregationChainResolvesEveryLink() {

@@ -50,7 +50,8 @@ func aDatabaseOfAnOlderRolecallIsMigratedForwardAndReads(schema: String) throws 
   try RolecallDatabase(path: path).writeSnapshot(try Ingest.read(paths: [fixture("cases/semantics.yaml")]), name: "small", sources: [])
   let before = try RolecallDatabase(path: path).snapshots()
   // Room for a few more pages: the Kubernetes default roles need far more.
-  let pages = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int / 4096 + 8
+  let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+  let pages = size / 4096 + 8
   let full = try RolecallDatabase(path: path, maximumPageCount: pages)
   let bootstrap = try Ingest.read(paths: [fixture("bootstrap")])
   #expect(throws: StoreError.sqlite("the disk is full")) {

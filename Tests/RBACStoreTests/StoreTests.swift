@@ -48,7 +48,7 @@ private let requests: [(UserInfo, RequestAttributes)] = [
 @Test func aggregatedRulesKeepTheirOriginInTheStore() throws {
   let (db, info) = try database(try semantics())
   let policy = try db.policy(of: info)
-  let view = policy.clusterRoles["team-view"]!
+  let view = try #require(policy.clusterRoles["team-view"])
   #expect(view.ruleOrigins == ["team-view-pods", "team-view-deployments"])
 }
 
@@ -97,26 +97,32 @@ private let requests: [(UserInfo, RequestAttributes)] = [
   func run(_ name: String) throws -> [[String?]] {
     try db.run(sql: QueryCatalog.sql(for: name), parameters: [:], snapshot: info).rows
   }
-  #expect(try run("cluster-admins").map { "\($0[0]!) \($0[1]!)/\($0[2]!)" } == [
-    "Group /platform", "ServiceAccount argocd/argocd-application-controller",
-  ])
-  #expect(try run("secret-readers").map { "\($0[0]!) \($0[1]!)/\($0[2]!) \($0[5]!)" } == [
+  /// The rows of query `name`, each as `format` writes it from the columns it reads (`column(i)`, never NULL).
+  func lines(_ name: String, _ format: (_ column: (Int) throws -> String) throws -> String) throws -> [String] {
+    try run(name).map { row in
+      try format { i in try #require(i < row.count ? row[i] : nil, "\(name): no value in column \(i) of \(row)") }
+    }
+  }
+  let clusterAdmins = try lines("cluster-admins") { c in "\(try c(0)) \(try c(1))/\(try c(2))" }
+  #expect(clusterAdmins == ["Group /platform", "ServiceAccount argocd/argocd-application-controller"])
+  let secretReaders = try lines("secret-readers") { c in "\(try c(0)) \(try c(1))/\(try c(2)) \(try c(5))" }
+  #expect(secretReaders == [
     "Group /platform *", "ServiceAccount argocd/argocd-application-controller *",
     "ServiceAccount velero/velero get,list,watch",
   ])
-  #expect(try run("dangling-bindings").map { "\($0[0]!) \($0[2]!)" } == [
-    "ClusterRoleBinding crb-to-role", "RoleBinding dangling",
-  ])
-  #expect(try run("serviceaccounts-cluster-bindings").map { "\($0[0]!)/\($0[1]!) \($0[4]!)" } == [
-    "argocd/argocd-application-controller no", "velero/velero no",
-  ])
-  #expect(try run("public-bindings").map { $0[0]! } == ["Group system:authenticated"])
+  let dangling = try lines("dangling-bindings") { c in "\(try c(0)) \(try c(2))" }
+  #expect(dangling == ["ClusterRoleBinding crb-to-role", "RoleBinding dangling"])
+  let serviceAccounts = try lines("serviceaccounts-cluster-bindings") { c in "\(try c(0))/\(try c(1)) \(try c(4))" }
+  #expect(serviceAccounts == ["argocd/argocd-application-controller no", "velero/velero no"])
+  let publicBindings = try lines("public-bindings") { c in try c(0) }
+  #expect(publicBindings == ["Group system:authenticated"])
 }
 
 @Test func wildcardRulesQueryFindsEveryWildcardKind() throws {
   let (db, info) = try database(try semantics())
   let rows = try db.run(sql: QueryCatalog.sql(for: "wildcard-rules"), parameters: [:], snapshot: info).rows
-  #expect(rows.map { $0[0]! } == ["ClusterRole metrics-reader", "ClusterRole platform-admin"])
+  let names = try rows.map { try #require($0.first ?? nil) }
+  #expect(names == ["ClusterRole metrics-reader", "ClusterRole platform-admin"])
 }
 
 @Test func parametersAreBoundNeverSpliced() throws {
@@ -134,7 +140,7 @@ private let requests: [(UserInfo, RequestAttributes)] = [
   let path = dir.appendingPathComponent("r.db").path
   #expect(throws: StoreError.noDatabase(path: path)) { try RolecallDatabase(path: path, mode: .readOnly) }
   let info = try RolecallDatabase(path: path).writeSnapshot(try semantics(), name: "s", sources: [])
-  let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as! Int
+  let mode = try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
   #expect(mode & 0o077 == 0)
   let readOnly = try RolecallDatabase(path: path, mode: .readOnly)
   #expect(throws: StoreError.self) {

@@ -32,7 +32,8 @@ private let badFiles: [String: String] = [
     // After a good file, so that "nothing written" means the good file's objects too.
     let result = try runRolecall(["ingest", "fixtures/cases/semantics.yaml", path, "--snapshot", file, "--db", db])
     #expect(result.status == 2 && result.stdout == "", "\(file)")
-    #expect(result.stderr == "rolecall: error: \(path)\(badFiles[file]!.hasPrefix("syntax") ? ": " : ", ")\(badFiles[file]!)\n")
+    let expected = try #require(badFiles[file], "no expected message for \(file)")
+    #expect(result.stderr == "rolecall: error: \(path)\(expected.hasPrefix("syntax") ? ": " : ", ")\(expected)\n")
   }
   #expect(try runRolecall(["snapshots", "-o", "json", "--db", db]).stdout == before)
 }

@@ -5,24 +5,21 @@ import RBACTestSupport
 import Testing
 import Yams
 
-/// A database with the semantics fixture ingested as snapshot "cases", shared by the tests that only read it.
-private let casesDB: String = {
-  let path = try! temporaryDirectory().appendingPathComponent("cases.db").path
-  let result = try! runRolecall(["ingest", "fixtures/cases/semantics.yaml", "--snapshot", "cases", "--db", path])
-  precondition(result.status == 0, result.stderr)
-  return path
-}()
+/// A database with the semantics fixture ingested as snapshot "cases", shared by the tests that only read it. Built
+/// once; a failure fails each test that reads it (`try casesDB()`), with rolecall's stderr.
+private let casesDBResult = Result {
+  try ingestedDatabase("cases.db", [["ingest", "fixtures/cases/semantics.yaml", "--snapshot", "cases"]])
+}
+private func casesDB() throws -> String { try casesDBResult.get() }
 
 /// The Kubernetes default roles and bindings, as snapshot "bootstrap".
-private let bootstrapDB: String = {
-  let path = try! temporaryDirectory().appendingPathComponent("bootstrap.db").path
-  let result = try! runRolecall(["ingest", "fixtures/bootstrap", "--snapshot", "bootstrap", "--db", path, "-q"])
-  precondition(result.status == 0, result.stderr)
-  return path
-}()
+private let bootstrapDBResult = Result {
+  try ingestedDatabase("bootstrap.db", [["ingest", "fixtures/bootstrap", "--snapshot", "bootstrap", "-q"]])
+}
+private func bootstrapDB() throws -> String { try bootstrapDBResult.get() }
 
-private func rolecall(_ arguments: String..., db: String = casesDB, stdin: String? = nil) throws -> RunResult {
-  try runRolecall(arguments + ["--db", db], stdin: stdin.map { Data($0.utf8) })
+private func rolecall(_ arguments: String..., db: String? = nil, stdin: String? = nil) throws -> RunResult {
+  try runRolecall(arguments + ["--db", try db ?? casesDB()], stdin: stdin.map { Data($0.utf8) })
 }
 
 private func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -99,7 +96,7 @@ private let canICases: [([String], Int32)] = [
 
 @Test(arguments: canICases)
 func canIAnswersWithExitCodes(arguments: [String], status: Int32) throws {
-  let result = try runRolecall(["can-i"] + arguments + ["--db", casesDB])
+  let result = try runRolecall(["can-i"] + arguments + ["--db", try casesDB()])
   #expect(result.status == status, "\(arguments): \(result.stderr)")
   #expect(result.stdout == (status == 0 ? "yes\n" : "no\n"))
 }
@@ -119,11 +116,14 @@ func canIAnswersWithExitCodes(arguments: [String], status: Int32) throws {
 @Test func canIJSONCarriesTheDecisionAndItsGrants() throws {
   let result = try rolecall("can-i", "get", "secrets", "db-password", "-n", "prod", "--as", "alice", "-o", "json")
   #expect(result.status == 0)
-  let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+  let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
   #expect(json["allowed"] as? Bool == true)
-  let grants = json["grants"] as! [[String: Any]]
-  #expect((grants[0]["binding"] as! [String: String])["name"] == "deployer-secrets")
-  #expect((grants[0]["rule"] as! [String: [String]])["resourceNames"] == ["db-password"])
+  let grants = try #require(json["grants"] as? [[String: Any]])
+  let grant = try #require(grants.first)
+  let binding = try #require(grant["binding"] as? [String: String])
+  #expect(binding["name"] == "deployer-secrets")
+  let rule = try #require(grant["rule"] as? [String: [String]])
+  #expect(rule["resourceNames"] == ["db-password"])
 }
 
 @Test func unknownIdentitiesAreEvaluatedWithANote() throws {
@@ -214,8 +214,9 @@ func canIAnswersWithExitCodes(arguments: [String], status: Int32) throws {
 
 @Test func snapshotsAndQueries() throws {
   let list = try rolecall("snapshots", "-o", "json")
-  let snapshots = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as! [[String: Any]]
-  #expect(snapshots.map { $0["name"] as! String } == ["cases"])
+  let snapshots = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+  let names = try snapshots.map { try #require($0["name"] as? String) }
+  #expect(names == ["cases"])
   #expect(snapshots[0]["roleBindings"] as? Int == 4)
   expectGolden(try rolecall("query", "cluster-admins").stdout, "query-cluster-admins.txt")
   let dir = try temporaryDirectory()
@@ -242,7 +243,7 @@ func canIAnswersWithExitCodes(arguments: [String], status: Int32) throws {
 // MARK: - Facts of the Kubernetes default roles
 
 @Test func defaultRolesWhoCanMintServiceAccountTokens() throws {
-  let result = try rolecall("who-can", "create", "serviceaccounts/token", "-A", db: bootstrapDB)
+  let result = try rolecall("who-can", "create", "serviceaccounts/token", "-A", db: try bootstrapDB())
   expectGolden(result.stdout, "bootstrap-who-can-token.txt")
 }
 
@@ -260,7 +261,7 @@ private let defaultRoleCases: [([String], Int32)] = [
 
 @Test(arguments: defaultRoleCases)
 func defaultRoleFacts(arguments: [String], status: Int32) throws {
-  let result = try runRolecall(["can-i"] + arguments + ["--db", bootstrapDB])
+  let result = try runRolecall(["can-i"] + arguments + ["--db", try bootstrapDB()])
   #expect(result.status == status, "\(arguments)")
 }
 

@@ -43,11 +43,14 @@ private struct Workspace {
   func snapshots() throws -> [String: [String: Int]] {
     let result = try runRolecall(["snapshots", "-o", "json", "--db", db])
     try #require(result.status == 0, "snapshots failed: \(result.stderr)")
-    let list = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [[String: Any]]
+    let list = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
     var found: [String: [String: Int]] = [:]
     for entry in list {
-      found[entry["name"] as! String] = Dictionary(
-        uniqueKeysWithValues: SyntheticCluster(namespaces: 0).counts.keys.map { ($0, entry[$0] as! Int) })
+      let name = try #require(entry["name"] as? String, "\(entry)")
+      found[name] = Dictionary(
+        uniqueKeysWithValues: try SyntheticCluster(namespaces: 0).counts.keys.map { key in
+          (key, try #require(entry[key] as? Int, "\(name): \(key)"))
+        })
     }
     return found
   }
@@ -83,7 +86,7 @@ private func walModified(_ db: String) -> Date? {
 private let noOrphans = "[\n  {\n    \"orphans\" : \"0\"\n  }\n]\n"
 
 /// Tests that run for tens of seconds: `make test` runs them as a step of their own (see the Makefile).
-@Suite(.tags(.slow)) struct Slow {}
+@Suite struct Slow {}
 
 extension Slow {
   @Test(.timeLimit(.minutes(60))) func anIngestKilledAnywhereLeavesEveryEarlierSnapshotAndNoPartialOne() throws {
@@ -270,8 +273,8 @@ extension Slow {
     let errors = (1...4).map { String(decoding: contents(of: dir.appendingPathComponent("round-\(round)-\($0).stderr").path) ?? Data(), as: UTF8.self) }
     #expect(processes.map(\.terminationStatus) == [0, 0, 0, 0], "round \(round): \(errors)")
     let list = try runRolecall(["snapshots", "-o", "json", "--db", db])
-    let names = (try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]] ?? [])
-      .map { "\($0["name"]!):\($0["roleBindings"]!)" }
+    let names = try (try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]] ?? [])
+      .map { "\(try #require($0["name"])):\(try #require($0["roleBindings"]))" }
     #expect(names.sorted() == ["s1:4", "s2:4", "s3:4", "s4:4"], "round \(round)")
   }
 }

@@ -9,20 +9,17 @@ import Testing
 // upgrade of an install manifest.
 
 /// prod and pr-42, as the CI recipe builds them.
-private let ciDB: String = {
-  let path = try! temporaryDirectory().appendingPathComponent("ci.db").path
-  for args in [
-    ["ingest", "fixtures/bootstrap", "fixtures/apps", "--snapshot", "prod", "--label", "cluster=prod"],
-    ["ingest", "fixtures/ci/pr-42.yaml", "--base", "prod", "--snapshot", "pr-42", "--label", "git=abc123"],
-  ] {
-    let result = try! runRolecall(args + ["--db", path, "-q"])
-    precondition(result.status == 0, result.stderr)
-  }
-  return path
-}()
+/// Built once; a failure fails each test that reads it (`try ciDB()`), with rolecall's stderr.
+private let ciDBResult = Result {
+  try ingestedDatabase("ci.db", [
+    ["ingest", "fixtures/bootstrap", "fixtures/apps", "--snapshot", "prod", "--label", "cluster=prod", "-q"],
+    ["ingest", "fixtures/ci/pr-42.yaml", "--base", "prod", "--snapshot", "pr-42", "--label", "git=abc123", "-q"],
+  ])
+}
+private func ciDB() throws -> String { try ciDBResult.get() }
 
-private func rolecall(_ arguments: String..., db: String = ciDB) throws -> RunResult {
-  try runRolecall(arguments + ["--db", db])
+private func rolecall(_ arguments: String..., db: String? = nil) throws -> RunResult {
+  try runRolecall(arguments + ["--db", try db ?? ciDB()])
 }
 
 /// A .sql file for `rolecall query`.
@@ -37,13 +34,15 @@ private func json(_ result: RunResult) throws -> Any {
 }
 
 @Test func aBaseSnapshotIsReplacedWhereTheInputsSaySoAndKeptElsewhere() throws {
-  let list = try json(try rolecall("snapshots", "-o", "json")) as! [[String: Any]]
+  let list = try #require(try json(try rolecall("snapshots", "-o", "json")) as? [[String: Any]])
   let prod = try #require(list.first { $0["name"] as? String == "prod" })
   let pr = try #require(list.first { $0["name"] as? String == "pr-42" })
   // Two ClusterRoles, Roles and bindings more (the replaced one counts once), one ServiceAccount more.
-  #expect(pr["clusterRoles"] as! Int == (prod["clusterRoles"] as! Int) + 1)
-  #expect(pr["roles"] as! Int == (prod["roles"] as! Int) + 1)
-  #expect(pr["serviceAccounts"] as! Int == (prod["serviceAccounts"] as! Int) + 1)
+  for count in ["clusterRoles", "roles", "serviceAccounts"] {
+    let before = try #require(prod[count] as? Int, "prod \(count)")
+    let after = try #require(pr[count] as? Int, "pr-42 \(count)")
+    #expect(after == before + 1, "\(count)")
+  }
   #expect(pr["sources"] as? [String] == ["snapshot:prod", "fixtures/ci/pr-42.yaml"])
   #expect(pr["labels"] as? [String: String] == ["base": "prod", "cluster": "prod", "git": "abc123"])
   // The replaced ClusterRole is the pull request's; an untouched one keeps where it was read from.
@@ -52,7 +51,7 @@ private func json(_ result: RunResult) throws -> Any {
     try sql(
       "SELECT name, source_file FROM role WHERE snapshot_id = :snapshot AND name IN ('system:metrics-server', 'view') ORDER BY name"
     ), "--snapshot", "pr-42", "-o", "json")
-  let rows = try json(replaced) as! [[String: String]]
+  let rows = try #require(try json(replaced) as? [[String: String]])
   #expect(rows == [
     ["name": "system:metrics-server", "source_file": "fixtures/ci/pr-42.yaml"],
     ["name": "view", "source_file": "fixtures/bootstrap/cluster-roles.yaml"],
@@ -60,9 +59,12 @@ private func json(_ result: RunResult) throws -> Any {
   // Aggregation is resolved again on the combined objects: admin holds the same aggregated rules in both.
   let count = try sql(
     "SELECT count(*) AS n FROM policy_rule p JOIN role r ON r.id = p.role_id WHERE r.snapshot_id = :snapshot AND r.name = 'admin'")
-  let before = try json(try rolecall("query", count, "--snapshot", "prod", "-o", "json")) as! [[String: String]]
-  let after = try json(try rolecall("query", count, "--snapshot", "pr-42", "-o", "json")) as! [[String: String]]
-  #expect(before == after && Int(before[0]["n"] ?? "0")! > 10)
+  let before = try #require(try json(try rolecall("query", count, "--snapshot", "prod", "-o", "json")) as? [[String: String]])
+  let after = try #require(try json(try rolecall("query", count, "--snapshot", "pr-42", "-o", "json")) as? [[String: String]])
+  #expect(before == after)
+  let firstRow = try #require(before.first)
+  let n = try #require(Int(firstRow["n"] ?? "0"))
+  #expect(n > 10)
 }
 
 @Test func theIngestSummarySaysWhatTheInputsReplaced() throws {
@@ -83,7 +85,7 @@ private func json(_ result: RunResult) throws -> Any {
   let unknown = try rolecall("ingest", "fixtures/ci/pr-42.yaml", "--base", "staging", db: db)
   #expect(unknown.status == 2)
   #expect(unknown.stderr.contains("staging") && unknown.stderr.split(separator: "\n").count == 1)
-  let list = try json(try rolecall("snapshots", "-o", "json", db: db)) as! [[String: Any]]
+  let list = try #require(try json(try rolecall("snapshots", "-o", "json", db: db)) as? [[String: Any]])
   #expect(list.count == 1)
   #expect(try rolecall("ingest", "x.yaml", "--label", "novalue", db: db).status == 64)
 }
@@ -112,19 +114,25 @@ private func json(_ result: RunResult) throws -> Any {
 @Test func theDiffOfThePullRequestNamesEveryGainWithItsGrant() throws {
   let result = try rolecall("diff", "prod", "pr-42", "-o", "json")
   #expect(result.status == 0)
-  let diff = try json(result) as! [String: Any]
-  let permissions = diff["permissions"] as! [[String: Any]]
-  #expect(permissions.map { $0["subject"] as! String } == ["group:payments-oncall", "sa:kube-system:metrics-server", "sa:payments:deployer"])
-  let metrics = permissions[1]["gained"] as! [[String: Any]]
+  let diff = try #require(try json(result) as? [String: Any])
+  let permissions = try #require(diff["permissions"] as? [[String: Any]])
+  let subjects = try permissions.map { try #require($0["subject"] as? String) }
+  #expect(subjects == ["group:payments-oncall", "sa:kube-system:metrics-server", "sa:payments:deployer"])
+  try #require(permissions.count > 1)
+  let metrics = try #require(permissions[1]["gained"] as? [[String: Any]])
   #expect(metrics.count == 1)
-  #expect(metrics[0]["resource"] as? String == "nodes/proxy" && metrics[0]["namespace"] == nil)
-  let evidence = (metrics[0]["evidence"] as! [[String: Any]])[0]
+  let gained = try #require(metrics.first)
+  #expect(gained["resource"] as? String == "nodes/proxy" && gained["namespace"] == nil)
+  let evidenceList = try #require(gained["evidence"] as? [[String: Any]])
+  let evidence = try #require(evidenceList.first)
   #expect(evidence["binding"] as? String == "ClusterRoleBinding \"system:metrics-server\"")
-  let paths = diff["paths"] as! [[String: Any]]
+  let paths = try #require(diff["paths"] as? [[String: Any]])
   #expect(paths.contains { $0["identity"] as? String == "sa:kube-system:metrics-server" && $0["target"] as? String == "node" && $0["kind"] as? String == "appeared" })
-  #expect((diff["admins"] as! [Any]).isEmpty)
-  let objects = diff["objects"] as! [[String: Any]]
-  #expect(objects.filter { $0["change"] as? String == "modified" }.map { $0["name"] as! String } == ["system:metrics-server"])
+  let admins = try #require(diff["admins"] as? [Any])
+  #expect(admins.isEmpty)
+  let objects = try #require(diff["objects"] as? [[String: Any]])
+  let modified = try objects.filter { $0["change"] as? String == "modified" }.map { try #require($0["name"] as? String) }
+  #expect(modified == ["system:metrics-server"])
   // Stable for scripts: the same question twice gives the same bytes.
   #expect(try rolecall("diff", "prod", "pr-42", "-o", "json").stdout == result.stdout)
 }
@@ -143,13 +151,18 @@ private func json(_ result: RunResult) throws -> Any {
 }
 
 @Test func diffFiltersBySubjectAndNamespace() throws {
-  let subject = try json(try rolecall("diff", "prod", "pr-42", "--subject", "sa:payments:deployer", "-o", "json")) as! [String: Any]
-  #expect((subject["permissions"] as! [[String: Any]]).map { $0["subject"] as! String } == ["sa:payments:deployer"])
-  #expect((subject["objects"] as! [[String: Any]]).map { $0["name"] as! String } == ["deployer"])
-  let namespace = try json(try rolecall("diff", "prod", "pr-42", "-n", "payments", "-o", "json")) as! [String: Any]
+  let subject = try #require(
+    try json(try rolecall("diff", "prod", "pr-42", "--subject", "sa:payments:deployer", "-o", "json")) as? [String: Any])
+  let subjects = try #require(subject["permissions"] as? [[String: Any]]).map { try #require($0["subject"] as? String) }
+  #expect(subjects == ["sa:payments:deployer"])
+  let objects = try #require(subject["objects"] as? [[String: Any]]).map { try #require($0["name"] as? String) }
+  #expect(objects == ["deployer"])
+  let namespace = try #require(try json(try rolecall("diff", "prod", "pr-42", "-n", "payments", "-o", "json")) as? [String: Any])
   // Cluster-wide gains hold in payments too; nodes/proxy is cluster-scoped but granted cluster-wide.
-  #expect((namespace["permissions"] as! [[String: Any]]).count == 3)
-  #expect((namespace["objects"] as! [[String: Any]]).allSatisfy { $0["namespace"] as? String == "payments" })
+  let namespacePermissions = try #require(namespace["permissions"] as? [[String: Any]])
+  #expect(namespacePermissions.count == 3)
+  let namespaced = try #require(namespace["objects"] as? [[String: Any]])
+  #expect(namespaced.allSatisfy { $0["namespace"] as? String == "payments" })
   #expect(try rolecall("diff", "prod", "pr-42", "--subject", "nobody").status == 2)
 }
 
@@ -193,15 +206,15 @@ private func json(_ result: RunResult) throws -> Any {
     let result = try rolecall("ingest", "fixtures/upgrades/aws-load-balancer-controller/" + file, "--snapshot", name, "-q", db: db)
     #expect(result.status == 0, "\(result.stderr)")
   }
-  let diff = try json(try rolecall("diff", "v2.2.4", "v3.5.0", "-o", "json", db: db)) as! [String: Any]
-  let permissions = diff["permissions"] as! [[String: Any]]
+  let diff = try #require(try json(try rolecall("diff", "v2.2.4", "v3.5.0", "-o", "json", db: db)) as? [String: Any])
+  let permissions = try #require(diff["permissions"] as? [[String: Any]])
   try #require(permissions.count == 1)
   #expect(permissions[0]["subject"] as? String == "sa:kube-system:aws-load-balancer-controller")
   // The one loss: reading every Secret cluster-wide.
-  let lost = permissions[0]["lost"] as! [[String: Any]]
+  let lost = try #require(permissions[0]["lost"] as? [[String: Any]])
   #expect(lost.count == 1 && lost[0]["resource"] as? String == "secrets" && lost[0]["verbs"] as? [String] == ["get", "list", "watch"])
   // Configmaps widened from kube-system to cluster-wide: the gain says what was already held.
-  let gained = permissions[0]["gained"] as! [[String: Any]]
+  let gained = try #require(permissions[0]["gained"] as? [[String: Any]])
   let configmaps = try #require(gained.first { $0["resource"] as? String == "configmaps" })
   #expect(configmaps["verbs"] as? [String] == ["create", "delete", "get", "update"])
   #expect((configmaps["overlap"] as? [String])?.contains("create configmaps in kube-system") == true)
@@ -221,14 +234,22 @@ private func policy(_ yaml: String) throws -> String {
 @Test func checkExitsByWhetherEveryAssertionHolds() throws {
   let failing = try rolecall("check", "fixtures/ci/policy.yaml", "--snapshot", "pr-42", "-o", "json")
   #expect(failing.status == 1)
-  let report = try json(failing) as! [String: Any]
-  let results = report["results"] as! [[String: Any]]
-  #expect(results.map { $0["passed"] as! Bool } == [true, true, false, true, false])
-  let exec = (results[2]["failures"] as! [[String: Any]])[0]
-  #expect(((exec["evidence"] as! [[String: Any]])[0]["binding"] as? String) == "ClusterRoleBinding \"payments-debug\"")
-  let node = (results[4]["failures"] as! [[String: Any]])[0]
+  let report = try #require(try json(failing) as? [String: Any])
+  let results = try #require(report["results"] as? [[String: Any]])
+  let passed = try results.map { try #require($0["passed"] as? Bool) }
+  #expect(passed == [true, true, false, true, false])
+  try #require(results.count > 4)
+  let execList = try #require(results[2]["failures"] as? [[String: Any]])
+  let exec = try #require(execList.first)
+  let execEvidenceList = try #require(exec["evidence"] as? [[String: Any]])
+  let execEvidence = try #require(execEvidenceList.first)
+  #expect((execEvidence["binding"] as? String) == "ClusterRoleBinding \"payments-debug\"")
+  let nodeList = try #require(results[4]["failures"] as? [[String: Any]])
+  let node = try #require(nodeList.first)
   #expect(node["message"] as? String == "sa:payments:deployer reaches node in 1 step(s)")
-  #expect(((node["path"] as! [[String: Any]])[0]["primitive"] as? String) == "privileged-pod")
+  let firstStepList = try #require(node["path"] as? [[String: Any]])
+  let firstStep = try #require(firstStepList.first)
+  #expect((firstStep["primitive"] as? String) == "privileged-pod")
   // Production, before the pull request: the on-call group does not exist yet, so "it cannot exec" would hold of
   // nobody; the policy is refused rather than passed.
   let before = try rolecall("check", "fixtures/ci/policy.yaml", "--snapshot", "prod")
@@ -250,8 +271,10 @@ private func policy(_ yaml: String) throws -> String {
 
 @Test func onlyListsEverySubjectOutsideTheList() throws {
   let file = try policy("- only: {verb: create, resource: pods/exec, namespace: kube-system, subjects: [\"sa:kube-system:*\"]}\n")
-  let result = try json(try rolecall("check", file, "--snapshot", "pr-42", "-o", "json")) as! [String: Any]
-  let failures = ((result["results"] as! [[String: Any]])[0]["failures"] as! [[String: Any]]).map { $0["message"] as! String }
+  let result = try #require(try json(try rolecall("check", file, "--snapshot", "pr-42", "-o", "json")) as? [String: Any])
+  let onlyList = try #require(result["results"] as? [[String: Any]])
+  let only = try #require(onlyList.first)
+  let failures = try #require(only["failures"] as? [[String: Any]]).map { try #require($0["message"] as? String) }
   #expect(failures.contains("group:payments-oncall may too"))
   #expect(!failures.contains { $0.contains("system:masters") })
 }
@@ -291,18 +314,32 @@ private func policy(_ yaml: String) throws -> String {
   let junit = try rolecall("check", "fixtures/ci/policy.yaml", "--snapshot", "pr-42", "-o", "junit").stdout
   #expect(junit.contains("<testsuites name=\"rolecall check\" tests=\"5\" failures=\"2\">"))
   #expect(junit.components(separatedBy: "<failure ").count == 3)
-  let sarif = try json(try rolecall("check", "fixtures/ci/policy.yaml", "--snapshot", "pr-42", "-o", "sarif")) as! [String: Any]
-  let results = ((sarif["runs"] as! [[String: Any]])[0]["results"] as! [[String: Any]])
-  #expect(results.map { $0["ruleId"] as! String } == ["cannot", "no-path"])
+  let sarif = try #require(
+    try json(try rolecall("check", "fixtures/ci/policy.yaml", "--snapshot", "pr-42", "-o", "sarif")) as? [String: Any])
+  let runList = try #require(sarif["runs"] as? [[String: Any]])
+  let run = try #require(runList.first)
+  let results = try #require(run["results"] as? [[String: Any]])
+  let ruleIds = try results.map { try #require($0["ruleId"] as? String) }
+  #expect(ruleIds == ["cannot", "no-path"])
 }
 
 @Test func diffSARIFPointsAtTheFileThatGrantsIt() throws {
-  let sarif = try json(try rolecall("diff", "prod", "pr-42", "-o", "sarif")) as! [String: Any]
-  let results = (sarif["runs"] as! [[String: Any]])[0]["results"] as! [[String: Any]]
-  #expect(Set(results.map { $0["ruleId"] as! String }) == ["path-appeared", "permission-gained"])
-  let exec = try #require(results.first { ($0["message"] as! [String: String])["text"]!.contains("pods/exec") })
-  let location = ((exec["locations"] as! [[String: Any]])[0]["physicalLocation"] as! [String: Any])["artifactLocation"]
-  #expect((location as! [String: String])["uri"] == "fixtures/ci/pr-42.yaml")
+  let sarif = try #require(try json(try rolecall("diff", "prod", "pr-42", "-o", "sarif")) as? [String: Any])
+  let runList = try #require(sarif["runs"] as? [[String: Any]])
+  let run = try #require(runList.first)
+  let results = try #require(run["results"] as? [[String: Any]])
+  let ruleIds = try results.map { try #require($0["ruleId"] as? String) }
+  #expect(Set(ruleIds) == ["path-appeared", "permission-gained"])
+  let match = try results.first { result in
+    let message = try #require(result["message"] as? [String: String])
+    return try #require(message["text"]).contains("pods/exec")
+  }
+  let exec = try #require(match)
+  let firstLocationList = try #require(exec["locations"] as? [[String: Any]])
+  let firstLocation = try #require(firstLocationList.first)
+  let physical = try #require(firstLocation["physicalLocation"] as? [String: Any])
+  let location = try #require(physical["artifactLocation"] as? [String: String])
+  #expect(location["uri"] == "fixtures/ci/pr-42.yaml")
 }
 
 @Test func storedFirstStepsAndASearchGiveTheSameDiff() throws {
@@ -333,7 +370,8 @@ private func policy(_ yaml: String) throws -> String {
     #expect(diff.status == 0, "\(diff.stderr)")
     outputs.append(diff.stdout)
   }
-  let paths = (try JSONSerialization.jsonObject(with: Data(outputs[0].utf8)) as! [String: Any])["paths"] as! [Any]
+  let diff = try #require(try JSONSerialization.jsonObject(with: Data(outputs[0].utf8)) as? [String: Any])
+  let paths = try #require(diff["paths"] as? [Any])
   #expect(paths.count > 5)
   #expect(outputs[1] == outputs[0])
   #expect(outputs[2] == outputs[0])

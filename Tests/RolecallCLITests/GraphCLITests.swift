@@ -6,15 +6,14 @@ import Testing
 
 /// fixtures/cases/live-cluster.json ingested as a file: RBAC plus a pod, a privileged deployment, two Secrets with
 /// data and the EKS aws-auth ConfigMap.
-private let liveDB: String = {
-  let path = try! temporaryDirectory().appendingPathComponent("live.db").path
-  let result = try! runRolecall(["ingest", "fixtures/cases/live-cluster.json", "--snapshot", "live", "--db", path, "-q"])
-  precondition(result.status == 0, result.stderr)
-  return path
-}()
+/// Built once; a failure fails each test that reads it (`try liveDB()`), with rolecall's stderr.
+private let liveDBResult = Result {
+  try ingestedDatabase("live.db", [["ingest", "fixtures/cases/live-cluster.json", "--snapshot", "live", "-q"]])
+}
+private func liveDB() throws -> String { try liveDBResult.get() }
 
 private func rolecall(_ arguments: String...) throws -> RunResult {
-  try runRolecall(arguments + ["--db", liveDB])
+  try runRolecall(arguments + ["--db", try liveDB()])
 }
 
 @Test func pathsExplainEveryStep() throws {
@@ -24,12 +23,15 @@ private func rolecall(_ arguments: String...) throws -> RunResult {
     Issue.record(Comment(rawValue: mismatch))
   }
   let json = try rolecall("paths", "--from", "sa:ci:builder", "--to", "node", "-o", "json")
-  let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+  let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
   #expect(object["from"] as? String == "sa:ci:builder" && object["to"] as? String == "node")
   #expect(object["reachable"] as? Bool == true)
-  let step = ((object["paths"] as! [[String: Any]])[0]["steps"] as! [[String: Any]])[0]
+  let pathList = try #require(object["paths"] as? [[String: Any]])
+  let path = try #require(pathList.first)
+  let stepList = try #require(path["steps"] as? [[String: Any]])
+  let step = try #require(stepList.first)
   #expect(step["primitive"] as? String == "privileged-pod")
-  let evidence = step["evidence"] as! [String: String]
+  let evidence = try #require(step["evidence"] as? [String: String])
   #expect(evidence["binding"] == "RoleBinding \"prod/ci-deploy\"" && evidence["role"] == "Role \"prod/deploy\"")
   #expect(evidence["namespace"] == "prod" && evidence["rule"]?.hasPrefix("rule 0 {verbs: [create update patch]") == true)
   let unreachable = try rolecall("paths", "--from", "sa:ci:builder")
@@ -54,9 +56,11 @@ private func rolecall(_ arguments: String...) throws -> RunResult {
     Issue.record(Comment(rawValue: mismatch))
   }
   let sarif = try rolecall("audit", "-o", "sarif")
-  let log = try JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as! [String: Any]
+  let log = try #require(try JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as? [String: Any])
   #expect(log["version"] as? String == "2.1.0")
-  let results = ((log["runs"] as! [[String: Any]])[0]["results"] as! [[String: Any]])
+  let runList = try #require(log["runs"] as? [[String: Any]])
+  let run = try #require(runList.first)
+  let results = try #require(run["results"] as? [[String: Any]])
   #expect(results.contains { ($0["ruleId"] as? String) == "admin-equivalent" && ($0["level"] as? String) == "error" })
 
   let dir = try temporaryDirectory()
@@ -86,35 +90,48 @@ private func rolecall(_ arguments: String...) throws -> RunResult {
   let stale = try rolecall("audit", "--baseline", baseline.path)
   #expect(stale.status == 1)
   #expect(stale.stdout.contains("2 baseline entries accept nothing (fixed since, or a typo):\n  line 2: sa:argcd:argocd-application-controller\n  line 3: sa:ci:builder reads-all-secrets\n"), "\(stale.stdout)")
-  let json = try JSONSerialization.jsonObject(with: Data(try rolecall("audit", "--baseline", baseline.path, "-o", "json").stdout.utf8)) as! [String: Any]
+  let json = try #require(
+    try JSONSerialization.jsonObject(with: Data(try rolecall("audit", "--baseline", baseline.path, "-o", "json").stdout.utf8))
+      as? [String: Any])
   #expect((json["staleBaseline"] as? [String])?.count == 2)
   // tag: accepts every finding of the identities Kubernetes manages, and only theirs.
   try "tag:kubernetes-default\n".write(to: baseline, atomically: true, encoding: .utf8)
-  let defaults = try JSONSerialization.jsonObject(with: Data(try rolecall("audit", "--baseline", baseline.path, "-o", "json").stdout.utf8)) as! [String: Any]
-  let entries = defaults["entries"] as! [[String: Any]]
+  let defaults = try #require(
+    try JSONSerialization.jsonObject(with: Data(try rolecall("audit", "--baseline", baseline.path, "-o", "json").stdout.utf8))
+      as? [String: Any])
+  let entries = try #require(defaults["entries"] as? [[String: Any]])
   for entry in entries {
-    let tagged = (entry["tags"] as! [String]).contains("kubernetes-default")
-    let findings = entry["findings"] as! [[String: Any]]
-    #expect(findings.allSatisfy { ($0["accepted"] as! Bool) == tagged }, "\(entry["identity"]!)")
+    let identity = entry["identity"] ?? "(no identity)"
+    let tagged = try #require(entry["tags"] as? [String], "\(identity)").contains("kubernetes-default")
+    let findings = try #require(entry["findings"] as? [[String: Any]], "\(identity)")
+    let accepted = try findings.map { try #require($0["accepted"] as? Bool, "\(identity)") }
+    #expect(accepted.allSatisfy { $0 == tagged }, "\(identity)")
   }
-  #expect(entries.contains { ($0["tags"] as! [String]).contains("kubernetes-default") })
+  let tags = try entries.map { try #require($0["tags"] as? [String]) }
+  #expect(tags.contains { $0.contains("kubernetes-default") })
 }
 
 @Test func backdoorsShowAWSAuthAndTheInvisibleAdmins() throws {
   let result = try rolecall("backdoors", "-o", "json")
-  let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
-  let entries = object["entries"] as! [[String: Any]]
-  #expect(entries.map { $0["name"] as! String } == ["arn:aws:iam::111122223333:role/ci-deployer"])
-  let invisible = object["invisible"] as! [[String: String]]
-  #expect(invisible.map { $0["provider"]! } == ["EKS"])
+  let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+  let entries = try #require(object["entries"] as? [[String: Any]])
+  let names = try entries.map { try #require($0["name"] as? String) }
+  #expect(names == ["arn:aws:iam::111122223333:role/ci-deployer"])
+  let invisible = try #require(object["invisible"] as? [[String: String]])
+  let providers = try invisible.map { try #require($0["provider"]) }
+  #expect(providers == ["EKS"])
 }
 
 @Test func primitivesPrintTheCatalog() throws {
   let result = try runRolecall(["primitives", "-o", "json"])
-  let entries = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [[String: String]]
+  let entries = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: String]])
   #expect(entries.count == 25)
   #expect(entries.contains { $0["id"] == "any-role" })
-  #expect(entries.allSatisfy { !$0["condition"]!.isEmpty && !$0["reference"]!.isEmpty })
+  for entry in entries {
+    let condition = try #require(entry["condition"], "\(entry)")
+    let reference = try #require(entry["reference"], "\(entry)")
+    #expect(!condition.isEmpty && !reference.isEmpty, "\(entry)")
+  }
 }
 
 /// Every secret value in the fixtures, as written and (for data) decoded: none may appear in the database files or
@@ -148,7 +165,7 @@ private let secretCanaries = [
     ["paths", "--from", "sa:ci:builder", "--to", "node", "-o", "json"], ["paths", "--from", "sa:prod:canary", "-o", "wide"],
     ["audit", "-o", "json"], ["audit", "-o", "sarif"], ["backdoors", "-o", "wide"],
   ]
-  let queries = QueryCatalogNames.all
+  let queries = try QueryCatalogNames.all()
   #expect(queries.count == 6 && queries.contains("secret-readers"))
   commands += queries.map { ["query", $0, "-o", "json"] }
   let dump = try temporaryDirectory().appendingPathComponent("dump.sql")
@@ -170,10 +187,10 @@ private let secretCanaries = [
 
 /// The shipped queries, by name, as `rolecall query --list -o json` prints them.
 private enum QueryCatalogNames {
-  static var all: [String] {
-    let list = try! runRolecall(["query", "--list", "-o", "json"])
-    let entries = try! JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as! [[String: String]]
-    return entries.map { $0["name"]! }
+  static func all() throws -> [String] {
+    let list = try runRolecall(["query", "--list", "-o", "json"])
+    let entries = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: String]])
+    return try entries.map { try #require($0["name"]) }
   }
 }
 

@@ -301,7 +301,7 @@ private func ingest(_ files: [String], snapshot: String = "s") throws -> String 
   #expect(found("binding-to-missing-role", document: 7, line: 57) && found("clusterrolebinding-to-role", document: 8, line: 64))
   #expect(found("aggregation-selects-nothing", document: 9, line: 71))
   // Nothing else: every finding is one of the planted problems.
-  #expect(findings.count == 12, "\(findings.map { $0["id"]! })")
+  #expect(findings.count == 12, "\(findings.map { $0["id"] ?? "(no id)" })")
   // SARIF points at the line.
   let sarif = try runRolecall(["lint", file, "-o", "sarif"])
   #expect(sarif.stdout.contains("\"startLine\" : 19") && sarif.stdout.contains("\"uri\" : \"fixtures/cases/trust/lint.yaml\""))
