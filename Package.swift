@@ -7,7 +7,7 @@ import PackageDescription
 
 let package = Package(
   name: "rolecall",
-  platforms: [.macOS(.v13)],
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "rolecall", targets: ["rolecall"]),
     .library(name: "RBACModel", targets: ["RBACModel"]),
@@ -26,9 +26,11 @@ let package = Package(
   ],
   targets: [
     .target(name: "RBACModel"),
+    // Work on every core, with closures the compiler checks are safe to share.
+    .target(name: "Parallel"),
     .target(
       name: "RBACIngest",
-      dependencies: ["RBACModel", .product(name: "Yams", package: "Yams")]
+      dependencies: ["RBACModel", "Parallel", .product(name: "Yams", package: "Yams")]
     ),
     // Reads a live cluster by running the user's kubectl; kept apart so that file ingest needs no subprocesses.
     .target(
@@ -44,15 +46,17 @@ let package = Package(
     ),
     .target(
       name: "RBACReport",
-      dependencies: ["RBACModel", "RBACStore", "RBACGraph", "RBACDiff", .product(name: "Yams", package: "Yams")]
+      dependencies: [
+        "RBACModel", "RBACGraph", "RBACDiff", "Parallel", .product(name: "Yams", package: "Yams"),
+      ]
     ),
-    .target(name: "RBACGraph", dependencies: ["RBACModel"]),
+    .target(name: "RBACGraph", dependencies: ["RBACModel", "Parallel"]),
     // Two snapshots compared: permissions per subject, escalation paths, admin-equivalence, objects. No I/O.
-    .target(name: "RBACDiff", dependencies: ["RBACModel", "RBACGraph"]),
+    .target(name: "RBACDiff", dependencies: ["RBACModel", "RBACGraph", "Parallel"]),
     .target(
       name: "RBACAnalysis",
       dependencies: [
-        "RBACModel", "RBACIngest", "RBACStore", "RBACReport", "RBACGraph", "RBACDiff",
+        "RBACModel", "RBACIngest", "RBACStore", "RBACReport", "RBACGraph", "RBACDiff", "Parallel",
         .product(name: "Yams", package: "Yams"),
       ]
     ),

@@ -7,7 +7,7 @@ import RBACStore
 
 /// Answers questions about one snapshot: it loads as much of the snapshot as the question needs, asks the policy,
 /// and returns a report. Nothing here parses manifests or matches rules itself.
-public struct Analyst {
+public struct Analyst: Sendable {
   public let database: RolecallDatabase
   public let snapshot: SnapshotInfo
 

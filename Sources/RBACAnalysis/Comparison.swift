@@ -1,6 +1,6 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
-import Dispatch
+import Parallel
 import RBACDiff
 import RBACGraph
 import RBACModel
@@ -8,22 +8,17 @@ import RBACReport
 import RBACStore
 
 extension RolecallDatabase {
-  /// One snapshot as `diff` reads it: its objects as stored, and the escalation distances and first steps stored at
+  /// One side of a diff: its objects as stored, and the escalation distances and first steps stored at
   /// ingest (a snapshot written without them has them computed by ``DiffSide``).
-  private func diffInput(_ snapshot: SnapshotInfo) throws -> DiffInput {
-    var input = DiffInput(content: try content(of: snapshot))
-    for target in DiffSide.targets {
-      guard let stored = try storedDistances(of: snapshot, to: target, firstSteps: true) else { continue }
-      input.distances[target] = stored.steps
-      input.firstSteps[target] = stored.firstSteps
-    }
-    return input
-  }
-
-  private struct DiffInput {
-    var content: SnapshotContent
+  private func diffSide(_ snapshot: SnapshotInfo) throws -> sending DiffSide {
     var distances: [GraphNode: [GraphNode: Int]] = [:]
     var firstSteps: [GraphNode: FirstSteps] = [:]
+    for target in DiffSide.targets {
+      guard let stored = try storedDistances(of: snapshot, to: target, firstSteps: true) else { continue }
+      distances[target] = stored.steps
+      firstSteps[target] = stored.firstSteps
+    }
+    return DiffSide(name: snapshot.name, content: try content(of: snapshot), distances: distances, firstSteps: firstSteps)
   }
 
   /// Compares two stored snapshots; `to` nil means the latest. `subject` (as `perms` takes it) and `namespace`
@@ -38,20 +33,12 @@ extension RolecallDatabase {
     }
     let infos = [try snapshot(named: from), try snapshot(named: to)]
     // Each snapshot is read on a connection of its own and built into its side on a core of its own.
-    let readers = path == ":memory:" ? [self, self] : [self, try RolecallDatabase(path: path, mode: .readOnly)]
-    var sides = [0, 1].concurrentMap { i in
-      Result {
-        let input = try readers[i].diffInput(infos[i])
-        return DiffSide(
-          name: infos[i].name, content: input.content, distances: input.distances, firstSteps: input.firstSteps)
-      }
-    }
-    let report = Self.report(comparing: try sides[0].get(), try sides[1].get(), filter: filter)
+    let reader = path == ":memory:" ? self : try RolecallDatabase(path: path, mode: .readOnly)
+    let (old, new) = try inParallel({ Result { try reader.diffSide(infos[0]) } }, while: { try diffSide(infos[1]) })
+    let report = Self.report(comparing: try old.get(), new, filter: filter)
     // The sides are millions of small objects that nothing needs any more: another core frees them while the
-    // caller renders the report. Only the box holds them from here on, so they are never freed on this thread.
-    let retired = Retired(sides)
-    sides = []
-    DispatchQueue.global(qos: .utility).async { retired.free() }
+    // caller renders the report.
+    releaseElsewhere((old, new))
     return report
   }
 
@@ -63,13 +50,4 @@ extension RolecallDatabase {
     }
     return DiffReport(diff: SnapshotDiff(old, new, filter: filter), bindingFiles: files)
   }
-}
-
-/// Holds what is no longer needed until another thread frees it.
-private final class Retired<Value>: @unchecked Sendable {
-  private var value: Value?
-
-  init(_ value: Value) { self.value = value }
-
-  func free() { value = nil }
 }

@@ -1,6 +1,7 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
 import Foundation
+import Parallel
 import RBACGraph
 import RBACModel
 import RBACReport
@@ -27,24 +28,17 @@ public enum GraphQuestionError: Error, Equatable, CustomStringConvertible {
 
 extension Analyst {
   /// The escalation graph of the snapshot, over `policy` when the caller has already loaded it.
-  public func graph(policy: Policy? = nil) throws -> EscalationGraph {
+  public func graph(policy: Policy? = nil) throws -> sending EscalationGraph {
     if let policy { return EscalationGraph(policy: policy, objects: try database.clusterObjects(of: snapshot)) }
     // The policy and the objects are read on connections of their own, each on a core.
     let second = database.path == ":memory:" ? database : try RolecallDatabase(path: database.path, mode: .readOnly)
     let snapshot = self.snapshot
     // Each side is indexed on its own core as soon as it is read.
-    let (policy, objects) = inParallel(
-      { Result { let policy = try self.database.policy(of: snapshot, scope: .all); return (policy, ClusterIndex.RoleFacts(policy)) } },
-      { Result { ClusterIndex.ObjectFacts(try second.clusterObjects(of: snapshot)) } })
-    let (read, roleFacts) = try policy.get()
-    return EscalationGraph(policy: read, objectFacts: try objects.get(), roleFacts: roleFacts)
-  }
-
-  /// Lets another core free `graph` (hundreds of thousands of small objects on a large cluster) once the caller is
-  /// done with it, or lets the process exit first: nothing of it is needed after the answer.
-  func releaseElsewhere(_ graph: EscalationGraph) {
-    nonisolated(unsafe) let held = graph
-    DispatchQueue.global(qos: .utility).async { withExtendedLifetime(held) {} }
+    let (objects, policy) = try inParallel({ Result { ClusterIndex.ObjectFacts(try second.clusterObjects(of: snapshot)) } }) {
+      let policy = try self.database.policy(of: snapshot, scope: .all)
+      return (policy, ClusterIndex.RoleFacts(policy))
+    }
+    return EscalationGraph(policy: policy.0, objectFacts: try objects.get(), roleFacts: policy.1)
   }
 
   /// Steps to `target` (cluster-admin or node) for every node that reaches it: as stored at ingest, or computed over
@@ -63,7 +57,6 @@ extension Analyst {
       // A known identity that cannot reach the target needs no graph at all.
       if own == -1 { return PathsReport(from: source, to: target, paths: []) }
       let graph = try graph()
-      defer { releaseElsewhere(graph) }
       // Only the nodes on the shortest paths are visited: their steps are read one by one, not the whole table.
       let found = try database.readingDistances(of: snapshot, to: target.description) { steps -> ([[Edge]], Int?) in
         func distance(_ node: GraphNode) -> Int? { steps(node.description).flatMap { $0 >= 0 ? $0 : nil } }
@@ -71,6 +64,7 @@ extension Analyst {
         guard d <= maxDepth else { return ([], d) }
         return (graph.guidedPaths(from: source, to: target, distance: { $0 == source ? d : distance($0) }, limit: limit), d)
       }
+      releaseElsewhere(graph)
       let (paths, shortest) = found ?? ([], nil)
       return PathsReport(
         from: source, to: target, paths: paths, beyond: paths.isEmpty ? shortest.map { (maxDepth, $0) } : nil)
@@ -86,8 +80,9 @@ extension Analyst {
   /// `audit`: every identity with a finding, ranked, tagged, and with accepted findings marked.
   public func audit(baseline: Baseline = Baseline()) throws -> AuditReport {
     let graph = try graph()
-    defer { releaseElsewhere(graph) }
-    return try audit(baseline: baseline, graph: graph)
+    let report = try audit(baseline: baseline, graph: graph)
+    releaseElsewhere(graph)
+    return report
   }
 
   /// `audit` over a graph the caller has already built (`check` shares one among its assertions).
@@ -103,7 +98,7 @@ extension Analyst {
     }
     let stored = try database.storedDistances(of: snapshot, to: .clusterAdmin, firstSteps: true)
     let risks = graph.risks(
-      toAdmin: try stored?.steps ?? graph.distances(to: .clusterAdmin), toNode: try distances(to: .node, in: graph),
+      toAdmin: stored?.steps ?? graph.distances(to: .clusterAdmin), toNode: try distances(to: .node, in: graph),
       firstSteps: stored?.firstSteps
     ).sorted {
       (rank($0.identity), -$0.score, $0.identity.description) < (rank($1.identity), -$1.score, $1.identity.description)

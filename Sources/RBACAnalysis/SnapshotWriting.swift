@@ -1,6 +1,7 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
 import Foundation
+import Parallel
 import RBACGraph
 import RBACModel
 import RBACStore
@@ -20,35 +21,26 @@ extension RolecallDatabase {
     let policy = content.policy()
     let objects = content.clusterObjects
     phase("graph")
-    // The writer gets a thread of its own: inside a dispatch_apply worker, the graph's own parallel loops would run
-    // on one core.
-    let computed = DispatchSemaphore(value: 0)
-    let finished = DispatchSemaphore(value: 0)
-    nonisolated(unsafe) var summary: (distances: [String: [String: Int]], firstSteps: [String: [String: StoredStep]])?
-    nonisolated(unsafe) var written: Result<SnapshotInfo, Error>?
+    // The writer gets a thread of its own (with room for SQLite's and GRDB's frames): inside a dispatch_apply
+    // worker, the graph's own parallel loops would run on one core.
+    let summary = Handoff<GraphSummary>()
+    let written = Handoff<Result<SnapshotInfo, Error>>()
     let writer = Thread {
-      written = Result {
-        try self.writeSnapshot(content, name: name, sources: sources) {
-          computed.wait()
-          return summary!
-        }
-      }
-      finished.signal()
+      written.put(Result { try self.writeSnapshot(content, name: name, sources: sources) { summary.take() } })
     }
     writer.stackSize = 8 << 20
     writer.start()
-    summary = Self.graphSummary(policy: policy, objects: objects)
+    summary.put(Self.graphSummary(policy: policy, objects: objects))
     phase("write")
-    computed.signal()
-    finished.wait()
-    return try written!.get()
+    return try written.take().get()
   }
+
+  /// What ingest stores of the graph: per target, every identity's steps, and the first step of every node.
+  typealias GraphSummary = (distances: [String: [String: Int]], firstSteps: [String: [String: StoredStep]])
 
   /// Every identity's distance to each stored target (-1 when it cannot reach it, so that a question about it needs
   /// no search), and the first step of one shortest path from every node that reaches it.
-  static func graphSummary(policy: Policy, objects: ClusterObjects)
-    -> (distances: [String: [String: Int]], firstSteps: [String: [String: StoredStep]])
-  {
+  static func graphSummary(policy: Policy, objects: ClusterObjects) -> GraphSummary {
     let graph = EscalationGraph(policy: policy, objects: objects)
     var distances: [String: [String: Int]] = [:]
     var firstSteps: [String: [String: StoredStep]] = [:]

@@ -1,6 +1,7 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
 import RBACModel
+import Synchronization
 
 /// One string of a permission atom (a namespace, verb, API group, resource, object name or URL) as its number in an
 /// ``AtomVocabulary``.
@@ -21,25 +22,27 @@ struct Word: Hashable, Sendable {
 ///
 /// Both sides of a diff are broken into atoms at once, so words are added from two threads; the diff then reads a
 /// frozen copy (``words``) with no lock.
-final class AtomVocabulary: @unchecked Sendable {
-  private let lock = Lock()
+final class AtomVocabulary: Sendable {
   /// Which resources are cluster-scoped, which a RoleBinding's rule never grants.
   private let catalog: ResourceCatalog
-  private var table = Words()
-  private var numbers: [String: Word] = [:]
+  private let state: Mutex<Numbering>
 
   init(catalog: ResourceCatalog = ResourceCatalog()) {
     self.catalog = catalog
-    for text in ["", Wildcard.all] { _ = add(text) }
+    var numbering = Numbering()
+    for text in ["", Wildcard.all] { _ = numbering.add(text) }
+    state = Mutex(numbering)
   }
 
   /// The words of one role's rules, numbered in one turn of the lock.
   func intern(_ rules: [PolicyRule]) -> [InternedRule] {
-    lock.withLock {
+    let catalog = self.catalog
+    return state.withLock { n in
       rules.map { rule in
         InternedRule(
-          verbs: rule.verbs.map(add), apiGroups: rule.apiGroups.map(add), resources: rule.resources.map(addResource),
-          resourceNames: rule.resourceNames.map(add), nonResourceURLs: rule.nonResourceURLs.map(add),
+          verbs: rule.verbs.map { n.add($0) }, apiGroups: rule.apiGroups.map { n.add($0) },
+          resources: rule.resources.map { n.addResource($0) }, resourceNames: rule.resourceNames.map { n.add($0) },
+          nonResourceURLs: rule.nonResourceURLs.map { n.add($0) },
           clusterOnly: rule.apiGroups.flatMap { group in
             rule.resources.map { catalog.isClusterScoped(group: group, resource: $0) }
           })
@@ -47,39 +50,45 @@ final class AtomVocabulary: @unchecked Sendable {
     }
   }
 
-  func intern(_ text: String) -> Word { lock.withLock { add(text) } }
+  func intern(_ text: String) -> Word { state.withLock { $0.add(text) } }
 
   /// The atom of `atom`'s strings, numbering any new one.
   func intern(_ atom: PermissionAtom) -> InternedAtom {
-    lock.withLock {
+    state.withLock { n in
       InternedAtom(
-        namespace: add(atom.namespace), verb: add(atom.verb), apiGroup: add(atom.apiGroup),
-        resource: addResource(atom.resource), resourceName: atom.resourceName.map(add) ?? .everyName,
-        nonResourceURL: add(atom.nonResourceURL))
+        namespace: n.add(atom.namespace), verb: n.add(atom.verb), apiGroup: n.add(atom.apiGroup),
+        resource: n.addResource(atom.resource), resourceName: atom.resourceName.map { n.add($0) } ?? .everyName,
+        nonResourceURL: n.add(atom.nonResourceURL))
     }
   }
 
   /// Every word numbered so far, to read without the lock once no more are added.
-  var words: Words { lock.withLock { table } }
+  var words: Words { state.withLock { $0.table } }
 
-  private func add(_ text: String) -> Word {
-    if let known = numbers[text] { return known }
-    let word = Word(index: Int32(table.strings.count))
-    numbers[text] = word
-    table.strings.append(text)
-    table.subresourcePattern.append(nil)
-    return word
-  }
+  /// The words and their numbers, changed only under the lock.
+  private struct Numbering: Sendable {
+    var table = Words()
+    var numbers: [String: Word] = [:]
 
-  /// A resource, and for `resource/sub` the pattern `*/sub` that would cover it: the lookup of what covers an atom
-  /// then never builds a string.
-  private func addResource(_ resource: String) -> Word {
-    let word = add(resource)
-    if !resource.hasPrefix(Wildcard.all), let slash = resource.firstIndex(of: "/") {
-      let pattern = add(Wildcard.all + resource[slash...])
-      table.subresourcePattern[Int(word.index)] = pattern
+    mutating func add(_ text: String) -> Word {
+      if let known = numbers[text] { return known }
+      let word = Word(index: Int32(table.strings.count))
+      numbers[text] = word
+      table.strings.append(text)
+      table.subresourcePattern.append(nil)
+      return word
     }
-    return word
+
+    /// A resource, and for `resource/sub` the pattern `*/sub` that would cover it: the lookup of what covers an
+    /// atom then never builds a string.
+    mutating func addResource(_ resource: String) -> Word {
+      let word = add(resource)
+      if !resource.hasPrefix(Wildcard.all), let slash = resource.firstIndex(of: "/") {
+        let pattern = add(Wildcard.all + resource[slash...])
+        table.subresourcePattern[Int(word.index)] = pattern
+      }
+      return word
+    }
   }
 }
 

@@ -1,7 +1,9 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
+import Parallel
 import RBACGraph
 import RBACModel
+import Synchronization
 
 /// One line of what a subject gained or lost: verbs on one resource (with the same names) or one URL, in one scope.
 public struct PermissionChange: Sendable, Hashable, Codable {
@@ -237,14 +239,16 @@ public enum PermissionDiff {
 /// Evidence already formatted, by binding and rule of one snapshot, and each role's rules written out once: a rule
 /// backs many lines (one per resource it names), a binding often names several subjects, many bindings share a
 /// role, and subjects are compared on every core at once.
-final class EvidenceBook: @unchecked Sendable {
+final class EvidenceBook: Sendable {
   private struct Key: Hashable {
     var of: Int
     var rule: Int
   }
-  private let lock = Lock()
-  private var known: [Key: Evidence] = [:]
-  private var ruleTexts: [Key: String] = [:]
+  private struct Tables {
+    var known: [Key: Evidence] = [:]
+    var ruleTexts: [Key: String] = [:]
+  }
+  private let tables = Mutex(Tables())
 
   func evidence(of granted: GrantedRule, _ format: (GrantedRule) -> Evidence) -> Evidence {
     remembered(Key(of: granted.binding, rule: granted.rule), in: \.known) { format(granted) }
@@ -255,12 +259,12 @@ final class EvidenceBook: @unchecked Sendable {
   }
 
   /// Made outside the lock: two cores that race make the same text twice, which is harmless.
-  private func remembered<T>(_ key: Key, in table: ReferenceWritableKeyPath<EvidenceBook, [Key: T]>, _ make: () -> T)
+  private func remembered<T: Sendable>(_ key: Key, in table: WritableKeyPath<Tables, [Key: T]> & Sendable, _ make: () -> T)
     -> T
   {
-    if let found = lock.withLock({ self[keyPath: table][key] }) { return found }
+    if let found = tables.withLock({ $0[keyPath: table][key] }) { return found }
     let made = make()
-    lock.withLock { self[keyPath: table][key] = made }
+    tables.withLock { $0[keyPath: table][key] = made }
     return made
   }
 }

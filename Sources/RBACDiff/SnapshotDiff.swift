@@ -1,5 +1,6 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
+import Parallel
 import RBACGraph
 import RBACModel
 
@@ -38,7 +39,8 @@ public struct SnapshotDiff: Sendable, Codable {
     objects = []
     let scope = narrowPermissions(filter, old, new)
     // The object diff needs nothing of the path diff, whose serial parts leave a core idle: they run side by side.
-    let (objectChanges, pathChanges) = inParallel({ ObjectDiff.compare(old.content, new.content) }) {
+    let (oldContent, newContent) = (old.content, new.content)
+    let (objectChanges, pathChanges) = inParallel({ ObjectDiff.compare(oldContent, newContent) }) {
       (PathDiff.compare(old, new, only: scope), PathDiff.compareAdmins(old, new, only: scope))
     }
     (paths, admins) = pathChanges

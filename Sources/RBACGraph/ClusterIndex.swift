@@ -1,6 +1,6 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
-import Dispatch
+import Parallel
 import RBACModel
 
 /// The snapshot's facts that primitives look up, indexed once per graph: which service accounts exist where, which
@@ -62,17 +62,15 @@ public struct ClusterIndex: Sendable {
   public let privilegedNamespace: String?
 
   public init(policy: Policy, objects: ClusterObjects) {
-    self.init(policy: policy, objectFacts: ObjectFacts(objects))
+    // What only the roles and bindings decide is indexed on another core meanwhile.
+    let (roles, facts) = inParallel({ RoleFacts(policy) }, while: { ObjectFacts(objects) })
+    self.init(policy: policy, objectFacts: facts, roleFacts: roles)
   }
 
-  /// The index over facts of the objects indexed beforehand: a caller that reads the objects and the policy on two
-  /// cores indexes the objects on the first while the policy is still being read.
-  public init(policy: Policy, objectFacts facts: ObjectFacts, roleFacts given: RoleFacts? = nil) {
+  /// The index over facts indexed beforehand: a caller that reads the objects and the policy on two cores indexes
+  /// each side as soon as it is read.
+  public init(policy: Policy, objectFacts facts: ObjectFacts, roleFacts roles: RoleFacts) {
     self.policy = policy
-    // What only the roles and bindings decide is indexed on another core meanwhile, unless the caller did.
-    nonisolated(unsafe) var roleFacts = given
-    let rolesIndexed = DispatchGroup()
-    if given == nil { DispatchQueue.global().async(group: rolesIndexed) { roleFacts = RoleFacts(policy) } }
     var accounts = facts.accounts
     var users = facts.users
     var groups = facts.groups
@@ -109,8 +107,6 @@ public struct ClusterIndex: Sendable {
     self.secretNamespaces = facts.secretNamespaces
     self.privilegedWorkloadNamespace = facts.privilegedWorkloadNamespace
     self.privilegedNamespace = self.namespaces.first { Self.admitsPrivileged(facts.podSecurity[$0]) }
-    rolesIndexed.wait()
-    let roles = roleFacts!
     self.adminClusterRoles = roles.adminClusterRoles
     self.roleNamespaces = roles.roleNamespaces
     self.clusterBindingsByName = roles.clusterBindingsByName

@@ -1,5 +1,6 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
+import Parallel
 import RBACModel
 
 /// Identities as nodes, escalation primitives as edges, each edge carrying its evidence.
@@ -14,7 +15,7 @@ public final class EscalationGraph {
     cluster = ClusterIndex(policy: policy, objects: objects)
   }
 
-  public init(policy: Policy, objectFacts: ClusterIndex.ObjectFacts, roleFacts: ClusterIndex.RoleFacts? = nil) {
+  public init(policy: Policy, objectFacts: ClusterIndex.ObjectFacts, roleFacts: ClusterIndex.RoleFacts) {
     cluster = ClusterIndex(policy: policy, objectFacts: objectFacts, roleFacts: roleFacts)
   }
 

@@ -1,6 +1,7 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
 import Foundation
+import Parallel
 import RBACModel
 
 /// The first step of the first shortest path (``EscalationGraph/pathOrder(_:_:)``) from every node that reaches one

@@ -1,5 +1,6 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
+import Parallel
 import RBACModel
 
 /// What an audit reports about one identity: how close it is to cluster-admin and which broad powers it holds.
@@ -54,11 +55,11 @@ extension EscalationGraph {
     for (ns, workloads) in cluster.workloads {
       for w in workloads { workloadsByAccount[.serviceAccount(namespace: ns, name: w.serviceAccount), default: []].append(w) }
     }
-    let cluster = self.cluster
+    let (cluster, firstSteps, accounts) = (self.cluster, first, workloadsByAccount)
     // Each identity's findings read only the immutable index and the maps above: independent work for every core.
     return nodes.concurrentMap { node in
-      Self.risk(of: node, steps: toAdmin[node], first: first[node], toNode: toNode[node], cluster: cluster,
-        workloads: workloadsByAccount[node] ?? [])
+      Self.risk(of: node, steps: toAdmin[node], first: firstSteps[node], toNode: toNode[node], cluster: cluster,
+        workloads: accounts[node] ?? [])
     }.compactMap { $0 }
   }
 

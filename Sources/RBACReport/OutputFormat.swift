@@ -32,7 +32,7 @@ public struct UnsupportedFormat: Error, CustomStringConvertible {
 }
 
 /// A command's result: encodable for json and yaml, and able to lay itself out as a table.
-public protocol Report: Encodable {
+public protocol Report: Encodable, Sendable {
   /// The text for `table` (wide false) and `wide` (wide true); ends with a newline unless empty.
   func table(wide: Bool) -> String
   /// The report in a format only some reports have (dot, mermaid, sarif), or nil.

@@ -3,19 +3,14 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import RBACModel
 
 /// The named SQL queries rolecall ships (queries/*.sql), and running SQL against a snapshot.
 public enum QueryCatalog {
-  /// A query's name and the first line of its leading comment.
-  public struct Entry: Sendable, Hashable, Codable {
-    public var name: String
-    public var summary: String
-  }
-
-  public static var entries: [Entry] {
+  public static var entries: [ShippedQuery] {
     embedded.keys.sorted().map { name in
       let first = embedded[name]!.split(separator: "\n").first { $0.hasPrefix("--") } ?? ""
-      return Entry(name: name, summary: first.dropFirst(2).trimmingCharacters(in: .whitespaces))
+      return ShippedQuery(name: name, summary: first.dropFirst(2).trimmingCharacters(in: .whitespaces))
     }
   }
 
@@ -33,12 +28,6 @@ public enum QueryCatalog {
     }
     throw StoreError.noQuery(name: nameOrFile, available: embedded.keys.sorted())
   }
-}
-
-/// The result of a query: column names and rows of text (NULL as nil).
-public struct QueryResult: Sendable, Hashable {
-  public var columns: [String]
-  public var rows: [[String?]]
 }
 
 extension RolecallDatabase {

@@ -5,7 +5,7 @@ import Foundation
 
 /// The `rolecall` command: parses arguments, calls the library, prints what it returns.
 @main
-struct Rolecall: ParsableCommand {
+struct Rolecall: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Kubernetes RBAC permission analyzer: who can do what, and why.",
     discussion: """
@@ -26,10 +26,14 @@ struct Rolecall: ParsableCommand {
   )
 
   /// Maps every error to one line on stderr and the documented exit codes, in one place.
-  static func main() {
+  static func main() async {
     do {
       var command = try parseAsRoot()
-      try command.run()
+      if var reading = command as? any AsyncParsableCommand {
+        try await reading.run()
+      } else {
+        try command.run()
+      }
     } catch let code as ExitCode {
       Foundation.exit(code.rawValue)
     } catch where isRolecallError(error) {

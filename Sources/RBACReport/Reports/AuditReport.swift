@@ -6,7 +6,7 @@ import RBACModel
 
 /// `audit`: identities ranked by risk, service accounts first, then users, groups and IAM identities.
 public struct AuditReport: Report {
-  public struct Entry: Encodable {
+  public struct Entry: Encodable, Sendable {
     public var identity: GraphNode
     public var score: Int
     public var stepsToClusterAdmin: Int?
@@ -40,7 +40,7 @@ public struct AuditReport: Report {
     }
   }
 
-  public struct Finding: Encodable {
+  public struct Finding: Encodable, Sendable {
     public var id: IdentityRisk.Finding
     public var evidence: Evidence
     /// True when the baseline accepts it: it is listed but neither counted nor reported to SARIF.
@@ -131,7 +131,7 @@ public struct AuditReport: Report {
 
 /// `backdoors`: provider-managed identities in the snapshot, their power, and the admins RBAC cannot show.
 public struct BackdoorsReport: Report {
-  public struct Entry: Encodable {
+  public struct Entry: Encodable, Sendable {
     public var provider: String
     public var kind: String
     public var name: String
@@ -159,7 +159,7 @@ public struct BackdoorsReport: Report {
     }
   }
 
-  public struct Invisible: Encodable {
+  public struct Invisible: Encodable, Sendable {
     public var provider: String
     public var note: String
 

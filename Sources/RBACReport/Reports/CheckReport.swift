@@ -5,7 +5,7 @@ import RBACGraph
 
 /// `check`: each assertion of a policy file, held or failed, every failure with its evidence.
 public struct CheckReport: Report {
-  public struct Result: Encodable {
+  public struct Result: Encodable, Sendable {
     /// The 1-based position in the policy file.
     public var index: Int
     /// `can`, `cannot`, `only`, `no-path` or `max-risk`.
@@ -25,7 +25,7 @@ public struct CheckReport: Report {
   }
 
   /// One way the assertion does not hold, and why: the bindings, roles and rules, or the path.
-  public struct Failure: Encodable {
+  public struct Failure: Encodable, Sendable {
     public var message: String
     public var evidence: [Evidence]
     /// For `no-path`: one shortest path, step by step.

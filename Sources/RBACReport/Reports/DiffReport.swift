@@ -1,6 +1,7 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
 import Foundation
+import Parallel
 import RBACDiff
 import RBACGraph
 import RBACModel

@@ -7,7 +7,7 @@ import RBACModel
 /// `paths`: the shortest escalation paths from one node to another, every step with its evidence.
 public struct PathsReport: Report {
   /// One step in the JSON shape: the first evidence as `evidence`, any further ones as `also`.
-  public struct Step: Encodable {
+  public struct Step: Encodable, Sendable {
     public var from: GraphNode
     public var to: GraphNode
     public var primitive: String
@@ -15,7 +15,7 @@ public struct PathsReport: Report {
     public var also: [Evidence]?
   }
 
-  public struct Path: Encodable {
+  public struct Path: Encodable, Sendable {
     public var steps: [Step]
   }
 
@@ -150,7 +150,7 @@ public struct PathsReport: Report {
 
 /// `primitives`: the escalation catalog.
 public struct PrimitivesReport: Report {
-  public struct Entry: Encodable {
+  public struct Entry: Encodable, Sendable {
     public var id: String
     public var title: String
     public var condition: String

@@ -1,7 +1,6 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
 import RBACModel
-import RBACStore
 
 /// What an ingest stored and what it noticed; printed on stderr so that stdout stays clean for pipelines.
 public struct IngestReport: Report {
@@ -13,7 +12,7 @@ public struct IngestReport: Report {
   public var shownPerCategory = 5
 
   /// The base snapshot and the objects the inputs replaced or added.
-  public struct Overlay: Encodable {
+  public struct Overlay: Encodable, Sendable {
     public var base: String
     public var replaced: [String]
     public var added: Int

@@ -1,6 +1,6 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
-import RBACStore
+import RBACModel
 
 /// The snapshots of a database, oldest first.
 public struct SnapshotsReport: Report {
@@ -67,9 +67,9 @@ public struct QueryReport: Report {
 
 /// The shipped queries.
 public struct QueryListReport: Report {
-  public var queries: [QueryCatalog.Entry]
+  public var queries: [ShippedQuery]
 
-  public init(queries: [QueryCatalog.Entry]) {
+  public init(queries: [ShippedQuery]) {
     self.queries = queries
   }
 

@@ -10,7 +10,7 @@ import RBACReport
 import RBACStore
 
 extension Rolecall {
-  struct Ingest: ParsableCommand {
+  struct Ingest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Read RBAC objects from files, directories, stdin or a live cluster into a new snapshot.",
       discussion: """
@@ -144,8 +144,8 @@ extension Rolecall {
       return content
     }
 
-    func run() throws {
-      if cluster { return try runCluster() }
+    func run() async throws {
+      if cluster { return try await runCluster() }
       let clock = ContinuousClock()
       let start = clock.now
       var options = RBACIngest.Ingest.Options(defaultNamespace: namespace, allowEmpty: allowEmpty)
@@ -178,15 +178,15 @@ extension Rolecall {
 
     // MARK: - A live cluster
 
-    private func runCluster() throws {
+    private func runCluster() async throws {
       let kubectl = Kubectl(kubeconfig: kubeconfig, requestTimeout: requestTimeout, callTimeout: callTimeout)
-      guard allContexts else { return try ingestContext(context, snapshot: snapshot, kubectl) }
-      let contexts = try runBlocking { try await ClusterSource.contexts(kubectl) }
+      guard allContexts else { return try await ingestContext(context, snapshot: snapshot, kubectl) }
+      let contexts = try await ClusterSource.contexts(kubectl)
       let stamp = ISO8601DateFormatter().string(from: Date())
       var failed: [String] = []
       for name in contexts {
         do {
-          try ingestContext(name, snapshot: snapshot.map { "\($0)-\(name)" } ?? "\(name)-\(stamp)", kubectl)
+          try await ingestContext(name, snapshot: snapshot.map { "\($0)-\(name)" } ?? "\(name)-\(stamp)", kubectl)
         } catch let error as ClusterError {
           // One unreachable cluster should not cost the snapshots of the others.
           printError("rolecall: error: \(error)\n")
@@ -197,14 +197,13 @@ extension Rolecall {
     }
 
     /// Fetches everything of one context, then normalizes it and writes it as one snapshot in one transaction.
-    private func ingestContext(_ context: String?, snapshot: String?, _ kubectl: Kubectl) throws {
+    private func ingestContext(_ context: String?, snapshot: String?, _ kubectl: Kubectl) async throws {
       let progress = ClusterProgress(context: context ?? "current context", quiet: quiet)
       let chunkSize = chunkSize
       let fetched: ClusterSource.Fetched
       do {
-        fetched = try runBlocking {
-          try await ClusterSource.fetch(context: context, kubectl: kubectl, chunkSize: chunkSize, onEvent: progress.handle)
-        }
+        fetched = try await ClusterSource.fetch(
+          context: context, kubectl: kubectl, chunkSize: chunkSize, onEvent: progress.handle)
         progress.clear()
       } catch {
         progress.clear()

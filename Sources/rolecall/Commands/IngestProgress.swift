@@ -1,59 +1,67 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
 import Foundation
+import Synchronization
 
 /// A one-line display on stderr of the phase an ingest is in (read, resolve, graph, write) and the time so far.
 ///
 /// It appears only once an ingest has run for a second, only on a terminal, and never with --quiet, under CI
 /// (`CI` set), with `NO_COLOR` set or on a dumb terminal: a log gets the summary alone. A timer redraws it five
 /// times a second, so a long phase still shows the clock moving.
-final class IngestProgress: @unchecked Sendable {
-  private let lock = NSLock()
+final class IngestProgress: Sendable {
+  private struct Display {
+    var phase = "read"
+    var shown = false
+    /// Set by ``finish()``: a tick that was already under way draws nothing after it.
+    var finished = false
+    var ticker: Task<Void, Never>?
+  }
+  private let display = Mutex(Display())
   private let enabled: Bool
   private let start = Date()
-  private var phase = "read"
-  private var shown = false
-  private var timer: DispatchSourceTimer?
 
   init(quiet: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) {
     enabled =
       !quiet && isatty(STDERR_FILENO) == 1 && environment["CI"] == nil && environment["NO_COLOR"] == nil
       && environment["TERM"] != "dumb"
     guard enabled else { return }
-    let timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
-    timer.schedule(deadline: .now() + 1, repeating: 0.2)
-    timer.setEventHandler { [weak self] in self?.redraw() }
-    timer.resume()
-    self.timer = timer
+    let ticker = Task.detached(priority: .utility) { [weak self] in
+      try? await Task.sleep(for: .seconds(1))
+      while !Task.isCancelled {
+        self?.redraw()
+        try? await Task.sleep(for: .milliseconds(200))
+      }
+    }
+    display.withLock { $0.ticker = ticker }
   }
 
   /// Moves to the next phase: `read`, `resolve`, `graph` or `write`.
   func enter(_ phase: String) {
     guard enabled else { return }
-    lock.lock()
-    self.phase = phase
-    lock.unlock()
+    display.withLock { $0.phase = phase }
   }
 
   /// Stops the display and erases its line, before the summary or an error is printed.
   func finish() {
     guard enabled else { return }
-    timer?.cancel()
-    lock.lock()
-    defer { lock.unlock() }
-    if shown { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
-    shown = false
+    display.withLock { display in
+      display.ticker?.cancel()
+      display.finished = true
+      if display.shown { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+      display.shown = false
+    }
   }
 
   private func redraw() {
-    lock.lock()
-    defer { lock.unlock() }
-    let phases = ["read", "resolve", "graph", "write"]
-    let index = (phases.firstIndex(of: phase) ?? 0) + 1
-    let elapsed = String(format: "%.1f s", Date().timeIntervalSince(start))
-    FileHandle.standardError.write(Data("\r\u{1B}[2Kingest [\(index)/4] \(phase), \(elapsed)".utf8))
-    shown = true
+    display.withLock { display in
+      guard !display.finished else { return }
+      let phases = ["read", "resolve", "graph", "write"]
+      let index = (phases.firstIndex(of: display.phase) ?? 0) + 1
+      let elapsed = String(format: "%.1f s", Date().timeIntervalSince(start))
+      FileHandle.standardError.write(Data("\r\u{1B}[2Kingest [\(index)/4] \(display.phase), \(elapsed)".utf8))
+      display.shown = true
+    }
   }
 
-  deinit { timer?.cancel() }
+  deinit { display.withLock { $0.ticker?.cancel() } }
 }

@@ -1,0 +1,58 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+/// A stored snapshot as the store describes it: its name, where it was read from, and the counts of what it holds.
+/// Plain values, so that reports can print it without knowing how it is stored.
+public struct SnapshotInfo: Sendable, Hashable, Codable {
+  public var id: Int64
+  public var name: String
+  public var createdAt: String
+  public var sources: [String]
+  public var skippedKinds: [String: Int]
+  public var clusterRoles: Int
+  public var roles: Int
+  public var clusterRoleBindings: Int
+  public var roleBindings: Int
+  public var serviceAccounts: Int
+  public var namespaces: Int
+  public var warnings: Int
+  /// Whether `graph_distance` holds the snapshot's escalation distances.
+  public var distancesComputed: Bool
+  /// Whether `graph_distance` also holds each node's first step.
+  public var firstStepsStored: Bool
+  /// Facts about the snapshot's origin, from `snapshot_label`.
+  public var labels: [String: String] = [:]
+
+  public init(
+    id: Int64, name: String, createdAt: String, sources: [String], skippedKinds: [String: Int], clusterRoles: Int,
+    roles: Int, clusterRoleBindings: Int, roleBindings: Int, serviceAccounts: Int, namespaces: Int, warnings: Int,
+    distancesComputed: Bool, firstStepsStored: Bool, labels: [String: String] = [:]
+  ) {
+    (self.id, self.name, self.createdAt, self.sources, self.skippedKinds) = (id, name, createdAt, sources, skippedKinds)
+    (self.clusterRoles, self.roles, self.clusterRoleBindings, self.roleBindings) =
+      (clusterRoles, roles, clusterRoleBindings, roleBindings)
+    (self.serviceAccounts, self.namespaces, self.warnings) = (serviceAccounts, namespaces, warnings)
+    (self.distancesComputed, self.firstStepsStored, self.labels) = (distancesComputed, firstStepsStored, labels)
+  }
+}
+
+/// A query rolecall ships (queries/*.sql): its name and the first line of its leading comment.
+public struct ShippedQuery: Sendable, Hashable, Codable {
+  public var name: String
+  public var summary: String
+
+  public init(name: String, summary: String) {
+    self.name = name
+    self.summary = summary
+  }
+}
+
+/// The result of a query: column names and rows of text (NULL as nil).
+public struct QueryResult: Sendable, Hashable {
+  public var columns: [String]
+  public var rows: [[String?]]
+
+  public init(columns: [String], rows: [[String?]]) {
+    self.columns = columns
+    self.rows = rows
+  }
+}
