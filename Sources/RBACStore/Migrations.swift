@@ -222,6 +222,55 @@ enum Migrations {
           ) WITHOUT ROWID;
           """)
     }
+    migrator.registerMigration("v7: strict tables") { db in
+      // Every table becomes STRICT, and its JSON and 0/1 columns are checked: SQL run with `query --write` cannot
+      // store a value of another type (text in a count, a number where a JSON array of verbs belongs), which a
+      // later question would otherwise read as 0, as no rule, or not at all. Each table is rebuilt from its own
+      // definition, so the columns, keys and comments stay as the earlier migrations wrote them.
+      let tables = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT name, sql FROM sqlite_master
+          WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'
+          """)
+      let indexes = try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+      for table in tables {
+        let name: String = table["name"]
+        let definition: String = table["sql"]
+        guard let open = definition.firstIndex(of: "("), let close = definition.lastIndex(of: ")") else { continue }
+        var columns = String(definition[open..<close])
+        for check in strictChecks[name] ?? [] { columns += "\n, CHECK (\(check))" }
+        let options = definition[close...].contains("WITHOUT ROWID") ? ") WITHOUT ROWID, STRICT" : ") STRICT"
+        let rebuilt = "rebuilt_" + name
+        try db.execute(sql: "CREATE TABLE \"\(rebuilt)\" " + columns + options)
+        try db.execute(sql: "INSERT INTO \"\(rebuilt)\" SELECT * FROM \"\(name)\"")
+        try db.execute(sql: "DROP TABLE \"\(name)\"")
+        try db.execute(sql: "ALTER TABLE \"\(rebuilt)\" RENAME TO \"\(name)\"")
+      }
+      for index in indexes { try db.execute(sql: index) }
+    }
     return migrator
   }
+
+  /// What v7 checks of each table beyond its column types: JSON columns hold JSON of their shape, flags 0 or 1.
+  static let strictChecks: [String: [String]] = [
+    "snapshot": [
+      "json_type(sources) = 'array'", "json_type(skipped_kinds) = 'object'", "distances_computed IN (0, 1)",
+      "first_steps_stored IN (0, 1)",
+    ],
+    "role": ["json_type(labels) = 'object'", "aggregation_rule IS NULL OR json_valid(aggregation_rule)"],
+    "policy_rule": [
+      "json_type(verbs) = 'array'", "json_type(api_groups) = 'array'", "json_type(resources) = 'array'",
+      "json_type(resource_names) = 'array'", "json_type(non_resource_urls) = 'array'",
+    ],
+    "service_account": ["automount_token IS NULL OR automount_token IN (0, 1)"],
+    "namespace": ["json_type(labels) = 'object'"],
+    "workload": [
+      "automount_token IS NULL OR automount_token IN (0, 1)", "on_every_node IN (0, 1)", "privileged IN (0, 1)",
+      "host_path IN (0, 1)", "host_pid IN (0, 1)", "host_network IN (0, 1)",
+    ],
+    "aws_auth_mapping": ["json_type(groups) = 'array'"],
+    "graph_distance": ["first_step IS NULL OR json_valid(first_step)"],
+    "custom_resource": ["json_type(short_names) = 'array'", "namespaced IN (0, 1)"],
+  ]
 }

@@ -17,8 +17,9 @@ private let earlierSchemas = [
   "v3: workloads, secret metadata, aws-auth",
   "v4: escalation distances",
   "v5: first steps",
+  "v6: custom resources",
 ]
-private let currentSchema = "v6: custom resources"
+private let currentSchema = "v7: strict tables"
 
 /// What each schema let rolecall store, in the columns that schema had: the rows are written into a database migrated
 /// up to that schema, together with those of every schema before it.
@@ -62,6 +63,11 @@ private let rowsOf: [String: String] = [
     INSERT INTO graph_distance (snapshot_id, target, node, steps, next_node, first_step)
       VALUES (1, 'node', 'sa:dev:builder', 2, 'pods:dev', '{"from":"sa:dev:builder","to":"pods:dev"}');
     UPDATE snapshot SET first_steps_stored = 1;
+    """,
+  "v6: custom resources": """
+    INSERT INTO custom_resource (snapshot_id, api_group, plural, singular, kind, short_names, namespaced, source_file,
+        source_document)
+      VALUES (1, 'example.com', 'widgets', 'widget', 'Widget', '["wd"]', 0, 'old.yaml', 7);
     """,
 ]
 
@@ -131,7 +137,10 @@ private func survivors(era: Int) -> [(String, [[String?]])] {
         + (era >= 4
           ? [["1", "node", "sa:dev:builder", "2", "pods:dev", #"{"from":"sa:dev:builder","to":"pods:dev"}"#]] : [])
     ),
-    ("SELECT * FROM custom_resource", []),
+    (
+      "SELECT snapshot_id, api_group, plural, singular, kind, short_names, namespaced, source_file, source_document FROM custom_resource",
+      era >= 5 ? [["1", "example.com", "widgets", "widget", "Widget", #"["wd"]"#, "0", "old.yaml", "7"]] : []
+    ),
   ]
 }
 

@@ -94,6 +94,30 @@ private let badQuestions: [([String], String)] = [
   #expect(try runRolecall(["snapshots", "--db", db, "-o", "json"]).stdout.contains("\"cases\""))
 }
 
+/// A `query --write` that would store a value of another type is refused by the database (STRICT tables, checked
+/// JSON and flag columns), with one line, and changes nothing: no later question reads it as 0 or as no rule.
+@Test(arguments: [
+  ("UPDATE snapshot SET cluster_roles = 'abc'", "cannot store TEXT value in INTEGER column snapshot.cluster_roles"),
+  ("UPDATE snapshot SET distances_computed = 'yes'", "cannot store TEXT value in INTEGER column snapshot.distances_computed"),
+  ("UPDATE policy_rule SET verbs = '42'", "CHECK constraint failed"),
+  ("UPDATE policy_rule SET resources = 'not json'", "malformed JSON"),
+  ("UPDATE service_account SET automount_token = 7", "CHECK constraint failed"),
+  ("UPDATE namespace SET labels = '[]'", "CHECK constraint failed"),
+])
+func aWriteOfTheWrongTypeIsRefused(sql: String, reason: String) throws {
+  let db = try casesDatabase()
+  let file = try temporaryDirectory().appendingPathComponent("write.sql")
+  try sql.write(to: file, atomically: true, encoding: .utf8)
+  let before = try runRolecall(["snapshots", "--db", db, "-o", "json"])
+  let ask = ["can-i", "get", "pods", "-n", "prod", "--as", "bob", "--as-group", "devs", "--db", db]
+  let written = try runRolecall(["query", file.path, "--write", "--db", db])
+  #expect(written.status == 2, "\(sql): \(written.stdout)")
+  #expect(written.stderr.hasPrefix("rolecall: error: database error: ") && written.stderr.contains(reason), "\(written.stderr)")
+  #expect(written.stderr.filter { $0 == "\n" }.count == 1, "\(written.stderr)")
+  #expect(try runRolecall(["snapshots", "--db", db, "-o", "json"]).stdout == before.stdout)
+  #expect(try runRolecall(ask).stdout == "yes\n")
+}
+
 @Test func databaseFaultsAreOneLineAndExitTwo() throws {
   let dir = try temporaryDirectory()
   // A manifest given as the database, by mistake: named, and left untouched.
