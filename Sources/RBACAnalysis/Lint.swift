@@ -56,8 +56,8 @@ public enum Lint {
           ? ["wildcard-admin"] : ClusterIndex.primitives(of: rule, in: clusterWide ? "" : bound.ref.namespace, catalog: catalog)
         for primitive in primitives {
           add(
-            clusterWide ? .warning : .info, "risky-grant", "\(bound.ref.kind.rawValue) \"\(bound.ref.qualifiedName)\"", source,
-            "escalation primitive \(primitive) \(scope) through \(bound.role.kind.rawValue) \"\(bound.role.qualifiedName)\" "
+            clusterWide ? .warning : .info, "risky-grant", bound.ref.displayName, source,
+            "escalation primitive \(primitive) \(scope) through \(bound.role.displayName) "
               + "rule \(i) \(rule.compactDescription) (rolecall primitives explains it)")
         }
       }

@@ -284,7 +284,7 @@ struct AtomSet {
       let url = words[atom.nonResourceURL]
       for pattern in urlPatterns where pattern != atom {
         guard PermissionAtom.verbCovers(words[pattern.verb], words[atom.verb]),
-          PermissionAtom.nonResourceURLCovers(words[pattern.nonResourceURL], url)
+          PolicyRule.nonResourceURL(words[pattern.nonResourceURL], matches: url)
         else { continue }
         guard visit(pattern) else { return }
       }

@@ -31,25 +31,19 @@ public struct Evidence: Sendable, Hashable, Codable {
   /// The evidence of a grant whose rule ``ruleText(_:)`` already wrote out: many bindings share one role.
   public init(_ grant: Grant, rule: String, note: String? = nil) {
     binding = Self.describe(grant.binding)
-    role = "\(grant.role.kind.rawValue) \"\(grant.role.qualifiedName)\""
+    role = grant.role.displayName
     self.rule = rule
     namespace = grant.binding.kind == .roleBinding ? grant.binding.namespace : nil
     self.note = note
   }
 
   /// `rule N {verbs: [...], ...}`, and the ClusterRole an aggregated rule came from: what evidence says of a rule.
-  public static func ruleText(_ grant: Grant) -> String {
-    var text = "rule \(grant.ruleIndex) " + grant.rule.compactDescription
-    if let origin = grant.aggregatedFrom { text += " (aggregated from ClusterRole \"\(origin)\")" }
-    return text
-  }
+  public static func ruleText(_ grant: Grant) -> String { grant.ruleText }
 
   public static func fact(_ note: String) -> Evidence { Evidence(note: note) }
 
   /// `ClusterRoleBinding "x"` or `RoleBinding "ns/x"`: how evidence names a binding.
-  public static func describe(_ binding: BindingRef) -> String {
-    "\(binding.kind.rawValue) \"\(binding.qualifiedName)\""
-  }
+  public static func describe(_ binding: BindingRef) -> String { binding.displayName }
 }
 
 /// One escalation step: `from` can become (or act as) `to` through `primitive`.

@@ -20,6 +20,8 @@ public struct BindingRef: Sendable, Hashable, Codable, Comparable {
 
   /// `"ns/name"` for a RoleBinding, `"name"` for a ClusterRoleBinding, as upstream's describers print them.
   public var qualifiedName: String { namespace.isEmpty ? name : namespace + "/" + name }
+  /// `ClusterRole "x"`, `RoleBinding "ns/x"`: how every answer names it.
+  public var displayName: String { "\(kind.rawValue) \"\(qualifiedName)\"" }
 
   public static func < (a: BindingRef, b: BindingRef) -> Bool {
     (a.kind == .clusterRoleBinding ? 0 : 1, a.namespace, a.name)
@@ -41,6 +43,8 @@ public struct RoleKey: Sendable, Hashable, Codable {
   }
 
   public var qualifiedName: String { namespace.isEmpty ? name : namespace + "/" + name }
+  /// `ClusterRole "x"`, `RoleBinding "ns/x"`: how every answer names it.
+  public var displayName: String { "\(kind.rawValue) \"\(qualifiedName)\"" }
 }
 
 /// The provenance of a permission: which binding, through which subject, grants which rule of which role.
@@ -73,10 +77,18 @@ extension Grant: CustomStringConvertible {
   public var description: String {
     var subjectName = subject.name
     if subject.kind == .serviceAccount { subjectName = subject.namespace + "/" + subject.name }
-    var text =
-      "\(binding.kind.rawValue) \"\(binding.qualifiedName)\" of \(role.kind.rawValue) \"\(role.qualifiedName)\" "
-      + "to \(subject.kind.rawValue) \"\(subjectName)\", rule \(ruleIndex)"
-    if let origin = aggregatedFrom { text += " (aggregated from ClusterRole \"\(origin)\")" }
-    return text
+    let text = "\(binding.displayName) of \(role.displayName) to \(subject.kind.rawValue) \"\(subjectName)\", rule \(ruleIndex)"
+    return text + aggregationNote
   }
+}
+
+extension Grant {
+  /// `ClusterRoleBinding "x" -> ClusterRole "y"`: the way from a subject to a role.
+  public var via: String { "\(binding.displayName) -> \(role.displayName)" }
+
+  /// `rule N {verbs: [...], ...}`, and the ClusterRole an aggregated rule came from.
+  public var ruleText: String { "rule \(ruleIndex) " + rule.compactDescription + aggregationNote }
+
+  /// ` (aggregated from ClusterRole "z")` for a rule that aggregation copied from another ClusterRole, else empty.
+  public var aggregationNote: String { aggregatedFrom.map { " (aggregated from ClusterRole \"\($0)\")" } ?? "" }
 }

@@ -42,7 +42,7 @@ extension PermissionAtom {
   public func covers(_ other: PermissionAtom) -> Bool {
     guard isNonResource == other.isNonResource else { return false }
     guard Self.scopeCovers(namespace, other.namespace), Self.verbCovers(verb, other.verb) else { return false }
-    if isNonResource { return Self.nonResourceURLCovers(nonResourceURL, other.nonResourceURL) }
+    if isNonResource { return PolicyRule.nonResourceURL(nonResourceURL, matches: other.nonResourceURL) }
     return Self.apiGroupCovers(apiGroup, other.apiGroup) && Self.resourceCovers(resource, other.resource)
       && Self.resourceNameCovers(resourceName, other.resourceName)
   }
@@ -74,14 +74,5 @@ extension PermissionAtom {
   public static func resourceNameCovers(_ name: String?, _ other: String?) -> Bool {
     guard let name else { return true }
     return name == other
-  }
-
-  /// `*` allows every path; `prefix*` every path (or pattern) that starts with the prefix; a path only itself.
-  public static func nonResourceURLCovers(_ url: String, _ other: String) -> Bool {
-    if url == Wildcard.all || url == other { return true }
-    guard url.hasSuffix("*") else { return false }
-    var prefix = Substring(url)
-    while prefix.last == "*" { prefix = prefix.dropLast() }
-    return other.hasPrefix(prefix)
   }
 }

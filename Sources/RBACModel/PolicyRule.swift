@@ -67,15 +67,17 @@ extension PolicyRule {
 
   /// Whether the rule allows the URL path (upstream `NonResourceURLMatches`): `*`, exact, or a trailing-`*` prefix.
   public func matchesNonResourceURL(_ path: String) -> Bool {
-    for url in nonResourceURLs {
-      if url == Wildcard.all || url == path { return true }
-      if url.hasSuffix("*") {
-        var prefix = Substring(url)
-        while prefix.last == "*" { prefix = prefix.dropLast() }
-        if path.hasPrefix(prefix) { return true }
-      }
-    }
-    return false
+    nonResourceURLs.contains { Self.nonResourceURL($0, matches: path) }
+  }
+
+  /// Whether one entry of `nonResourceURLs` allows `path` (or covers a narrower pattern): `*` every path, `prefix*`
+  /// every path that starts with the prefix (trailing `*`s trimmed, as upstream), any other entry only itself.
+  public static func nonResourceURL(_ pattern: String, matches path: String) -> Bool {
+    if pattern == Wildcard.all || pattern == path { return true }
+    guard pattern.hasSuffix("*") else { return false }
+    var prefix = Substring(pattern)
+    while prefix.last == "*" { prefix = prefix.dropLast() }
+    return path.hasPrefix(prefix)
   }
 
   /// Whether the rule allows the request: the conjunction of the matchers (upstream `RuleAllows`).

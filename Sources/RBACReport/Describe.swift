@@ -8,16 +8,10 @@ public enum Describe {
   public static func rule(_ rule: PolicyRule) -> String { rule.compactDescription }
 
   /// `ClusterRoleBinding "x" -> ClusterRole "y"`: the path from a subject to a role.
-  public static func via(_ grant: Grant) -> String {
-    "\(grant.binding.kind.rawValue) \"\(grant.binding.qualifiedName)\" -> \(grant.role.kind.rawValue) \"\(grant.role.qualifiedName)\""
-  }
+  public static func via(_ grant: Grant) -> String { grant.via }
 
   /// The grant with its rule: `ClusterRoleBinding "x" -> ClusterRole "y" rule 2 {verbs: ...}`.
-  public static func grantWithRule(_ grant: Grant) -> String {
-    var text = via(grant) + " rule \(grant.ruleIndex) " + rule(grant.rule)
-    if let origin = grant.aggregatedFrom { text += " (aggregated from ClusterRole \"\(origin)\")" }
-    return text
-  }
+  public static func grantWithRule(_ grant: Grant) -> String { grant.via + " " + grant.ruleText }
 
   /// `ServiceAccount kube-system/foo`, `User alice`, `Group devs`.
   public static func subject(_ subject: Subject) -> String {

@@ -49,7 +49,7 @@ func resourceCovers(resource: String, other: String, expected: Bool) {
   ("/api/*", "/api/v1", true), ("/api*", "/apis/*", true), ("/api/*", "/apis", false), ("/healthz", "*", false),
 ])
 func nonResourceURLCovers(url: String, other: String, expected: Bool) {
-  #expect(PermissionAtom.nonResourceURLCovers(url, other) == expected)
+  #expect(PolicyRule.nonResourceURL(url, matches: other) == expected)
 }
 
 @Test func scopeCovers() {

@@ -54,7 +54,7 @@ extension Primitive {
     func bound(_ role: RoleKey, in scope: String, _ write: Grant, _ bind: Grant, existing: String? = nil) {
       guard cluster.isPowerful(role) else { return }
       let admin = scope.isEmpty && cluster.adminClusterRoles.contains(role.name)
-      var note = "bind \(role.kind.rawValue) \"\(role.qualifiedName)\" \(place(scope))"
+      var note = "bind \(role.displayName) \(place(scope))"
       if let existing { note += " by adding a subject to \(existing), which already refers to it" }
       add(admin ? .clusterAdmin : .roleBound(role: role, scope: scope), write, bind, note)
     }

@@ -54,7 +54,7 @@ extension Primitive {
         }()
       guard let (escalate, write) = found else { continue }
       reached.insert(target)
-      let bound = Evidence(held, note: "this binding grants \(role.kind.rawValue) \"\(role.qualifiedName)\" to the subject")
+      let bound = Evidence(held, note: "this binding grants \(role.displayName) to the subject")
       if held.binding.kind == .clusterRoleBinding {
         edges.append(context.edge(to: .clusterAdmin, "escalate", [Evidence(escalate), Evidence(write), bound]))
       } else {

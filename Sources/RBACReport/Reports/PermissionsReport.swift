@@ -42,8 +42,7 @@ public struct PermissionsReport: Report {
         continue
       }
       for (i, grant) in p.grants.enumerated() {
-        var provenance = Describe.via(grant) + " rule \(grant.ruleIndex)"
-        if let origin = grant.aggregatedFrom { provenance += " (from \(origin))" }
+        let provenance = Describe.via(grant) + " rule \(grant.ruleIndex)" + grant.aggregationNote
         table.add(i == 0 ? row + [provenance] : Array(repeating: "", count: row.count) + [provenance])
       }
     }
