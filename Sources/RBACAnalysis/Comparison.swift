@@ -7,23 +7,13 @@ import RBACModel
 import RBACReport
 import RBACStore
 
-extension RolecallDatabase {
-  /// One side of a diff: its objects as stored, and the escalation distances and first steps stored at
-  /// ingest (a snapshot written without them has them computed by ``DiffSide``).
-  private func diffSide(_ snapshot: SnapshotInfo) throws -> sending DiffSide {
-    var distances: [GraphNode: [GraphNode: Int]] = [:]
-    var firstSteps: [GraphNode: FirstSteps] = [:]
-    for target in DiffSide.targets {
-      guard let stored = try storedDistances(of: snapshot, to: target, firstSteps: true) else { continue }
-      distances[target] = stored.steps
-      firstSteps[target] = stored.firstSteps
-    }
-    return DiffSide(name: snapshot.name, content: try content(of: snapshot), distances: distances, firstSteps: firstSteps)
-  }
-
+/// `diff`: what changed between two snapshots of one database.
+public enum Comparison {
   /// Compares two stored snapshots; `to` nil means the latest. `subject` (as `perms` takes it) and `namespace`
   /// narrow the answer.
-  public func diff(from: String, to: String?, subject: String? = nil, namespace: String? = nil) throws -> DiffReport {
+  public static func diff(
+    in database: RolecallDatabase, from: String, to: String?, subject: String? = nil, namespace: String? = nil
+  ) throws -> DiffReport {
     var filter = SnapshotDiff.Filter(namespace: namespace)
     if let subject {
       guard let node = GraphNode(parsing: subject), node.identity != nil else {
@@ -31,10 +21,10 @@ extension RolecallDatabase {
       }
       filter.subject = node
     }
-    let infos = [try snapshot(named: from), try snapshot(named: to)]
+    let infos = [try database.snapshot(named: from), try database.snapshot(named: to)]
     // Each snapshot is read on a connection of its own and built into its side on a core of its own.
-    let reader = path == ":memory:" ? self : try RolecallDatabase(path: path, mode: .readOnly)
-    let (old, new) = try inParallel({ Result { try reader.diffSide(infos[0]) } }, while: { try diffSide(infos[1]) })
+    let reader = database.path == ":memory:" ? database : try RolecallDatabase(path: database.path, mode: .readOnly)
+    let (old, new) = try inParallel({ Result { try side(infos[0], of: reader) } }, while: { try side(infos[1], of: database) })
     let report = Self.report(comparing: try old.get(), new, filter: filter)
     // The sides are millions of small objects that nothing needs any more: another core frees them while the
     // caller renders the report.
@@ -49,5 +39,19 @@ extension RolecallDatabase {
       for (binding, source) in side.content.bindingSources { files[Evidence.describe(binding)] = source.file }
     }
     return DiffReport(diff: SnapshotDiff(old, new, filter: filter), bindingFiles: files)
+  }
+
+  /// One side of a diff: its objects as stored, and the escalation distances and first steps stored at ingest (a
+  /// snapshot written without them has them computed by ``DiffSide``).
+  private static func side(_ snapshot: SnapshotInfo, of database: RolecallDatabase) throws -> sending DiffSide {
+    var distances: [GraphNode: [GraphNode: Int]] = [:]
+    var firstSteps: [GraphNode: FirstSteps] = [:]
+    for target in DiffSide.targets {
+      guard let stored = try database.storedDistances(of: snapshot, to: target, firstSteps: true) else { continue }
+      distances[target] = stored.steps
+      firstSteps[target] = stored.firstSteps
+    }
+    return DiffSide(
+      name: snapshot.name, content: try database.content(of: snapshot), distances: distances, firstSteps: firstSteps)
   }
 }

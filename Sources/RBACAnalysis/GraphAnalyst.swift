@@ -51,7 +51,7 @@ extension Analyst {
   public func paths(from: String, to: String = "cluster-admin", maxDepth: Int = 8, limit: Int = 5) throws -> PathsReport {
     guard let source = GraphNode(parsing: from) else { throw GraphQuestionError.badNode(from) }
     guard let target = GraphNode(parsing: to) else { throw GraphQuestionError.badNode(to) }
-    if RolecallDatabase.storedTargets.contains(target),
+    if Ingestion.storedTargets.contains(target),
       let own = try database.readingDistances(of: snapshot, to: target.description, { steps in steps(source.description) })
     {
       // A known identity that cannot reach the target needs no graph at all.

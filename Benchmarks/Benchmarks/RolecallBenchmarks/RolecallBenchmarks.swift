@@ -18,8 +18,7 @@ private let xl = dataDirectory + "/XL"
 private let stored: (RolecallDatabase, SnapshotInfo) = {
   let path = NSTemporaryDirectory() + "rolecall-bench-\(getpid()).db"
   let db = try! RolecallDatabase(path: path)
-  let info = try! db.writeSnapshotWithDistances(
-    try! Ingest.read(paths: [xl + "/cluster.json"]), name: "xl", sources: [])
+  let info = try! Ingestion.write(try! Ingest.read(paths: [xl + "/cluster.json"]), into: db, name: "xl", sources: [])
   return (db, info)
 }()
 
@@ -49,7 +48,7 @@ let benchmarks: @Sendable () -> Void = {
       defer { try? FileManager.default.removeItem(atPath: path) }
       benchmark.startMeasurement()
       let content = try Ingest.read(paths: [xl + "/cluster.json"])
-      try RolecallDatabase(path: path).writeSnapshotWithDistances(content, name: "xl", sources: [])
+      try Ingestion.write(content, into: RolecallDatabase(path: path), name: "xl", sources: [])
       benchmark.stopMeasurement()
     }
   }
@@ -118,9 +117,9 @@ let benchmarks: @Sendable () -> Void = {
       paths: [dataDirectory + "/../fixtures/ci/pr-42.yaml"],
       options: .init(base: (info.name, try db.content(of: info))))
     let name = "pr-\(getpid())"
-    if (try? db.snapshot(named: name)) == nil { try db.writeSnapshotWithDistances(pr, name: name, sources: []) }
+    if (try? db.snapshot(named: name)) == nil { try Ingestion.write(pr, into: db, name: name, sources: []) }
     for _ in benchmark.scaledIterations {
-      blackHole(try db.diff(from: info.name, to: name))
+      blackHole(try Comparison.diff(in: db, from: info.name, to: name))
     }
   }
 

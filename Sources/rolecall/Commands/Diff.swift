@@ -57,8 +57,9 @@ extension Rolecall {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-      let report = try RolecallDatabase(path: database.path, mode: .readOnly).diff(
-        from: from, to: to, subject: subject, namespace: namespace)
+      let report = try Comparison.diff(
+        in: RolecallDatabase(path: database.path, mode: .readOnly), from: from, to: to, subject: subject,
+        namespace: namespace)
       try output.print(report)
       let failed = failOn.map { report.diff.fails(on: $0) } ?? false
       // The report of a large diff is millions of small objects: the process ends while it still holds them rather

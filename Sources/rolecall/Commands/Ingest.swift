@@ -135,36 +135,25 @@ extension Rolecall {
     private var databasePath: String { databaseFile.path }
 
     /// `--label` values, which win over the labels a base snapshot or a cluster gives.
-    private func labelled(_ content: SnapshotContent) -> SnapshotContent {
-      var content = content
-      for label in labels {
-        let eq = label.firstIndex(of: "=")!
-        content.labels[String(label[..<eq])] = String(label[label.index(after: eq)...])
-      }
-      return content
+    private var labelValues: [String: String] {
+      Dictionary(
+        labels.map { label in
+          let eq = label.firstIndex(of: "=")!
+          return (String(label[..<eq]), String(label[label.index(after: eq)...]))
+        }, uniquingKeysWith: { _, later in later })
     }
 
     func run() async throws {
       if cluster { return try await runCluster() }
       let clock = ContinuousClock()
       let start = clock.now
-      var options = RBACIngest.Ingest.Options(defaultNamespace: namespace, allowEmpty: allowEmpty)
-      var database: RolecallDatabase? = nil
-      if let base {
-        // The base must exist before anything is read; without --base the file is created only after a good read.
-        guard FileManager.default.fileExists(atPath: databasePath) else { throw StoreError.noDatabase(path: databasePath) }
-        let opened = try RolecallDatabase(path: databasePath, mode: .readWrite)
-        options.base = (base, try opened.content(of: try opened.snapshot(named: base)))
-        database = opened
-      }
       let progress = IngestProgress(quiet: quiet)
       defer { progress.finish() }
-      let content = labelled(try RBACIngest.Ingest.read(paths: paths, options: options))
-      let read = clock.now
-      let info = try (database ?? RolecallDatabase(path: databasePath)).writeSnapshotWithDistances(
-        content, name: snapshot, sources: (base.map { ["snapshot:" + $0] } ?? []) + paths, phase: progress.enter)
+      let (info, content) = try Ingestion.files(
+        paths, options: RBACIngest.Ingest.Options(defaultNamespace: namespace, allowEmpty: allowEmpty), base: base,
+        labels: labelValues, into: databasePath, name: snapshot, phase: progress.enter)
       progress.finish()
-      if timings { printError("timings: read \(format(read - start)), write \(format(clock.now - read))\n") }
+      if timings { printError("timings: ingest \(format(clock.now - start))\n") }
       try summarize(info, content)
     }
 
@@ -213,14 +202,14 @@ extension Rolecall {
       for warning in fetched.warnings { printError("warning: \(warning)\n") }
       let clock = ContinuousClock()
       let start = clock.now
-      let content = labelled(try fetched.content())
+      let content = try fetched.content()
       let normalized = clock.now
-      // Opened only now, so that a cluster that cannot be read leaves no database file behind.
-      let database = try RolecallDatabase(path: databasePath)
       let writing = IngestProgress(quiet: quiet)
       defer { writing.finish() }
-      let info = try database.writeSnapshotWithDistances(
-        content, name: snapshot, sources: ["kubectl:\(fetched.context)"], phase: writing.enter)
+      // Opened only now, so that a cluster that cannot be read leaves no database file behind.
+      let info = try Ingestion.write(
+        content, labels: labelValues, into: RolecallDatabase(path: databasePath), name: snapshot,
+        sources: ["kubectl:\(fetched.context)"], phase: writing.enter)
       writing.finish()
       if timings {
         printError(

@@ -3,20 +3,49 @@
 import Foundation
 import Parallel
 import RBACGraph
+import RBACIngest
 import RBACModel
 import RBACStore
 
-extension RolecallDatabase {
-  /// Writes a snapshot together with its escalation distances, computed here once so that `paths` and `audit`
-  /// follow them instead of searching the whole graph on every question.
+/// `ingest`: inputs read and checked, then written as one snapshot with its escalation distances, in one
+/// transaction. Commands read a cluster themselves (RBACCluster) and hand its objects to ``write(_:labels:into:name:sources:base:phase:)``.
+public enum Ingestion {
+  /// Reads `paths` (over the snapshot `base` of the database, with `--base`) and writes what they hold as a new
+  /// snapshot, labelled with `labels` (which win over a base's). Returns the snapshot and what was read, whose
+  /// diagnostics the summary lists. Nothing is written, and no database file created, when the read fails.
+  public static func files(
+    _ paths: [String], options: Ingest.Options, base: String?, labels: [String: String], into databasePath: String,
+    name: String?, phase: @escaping (String) -> Void = { _ in }
+  ) throws -> (SnapshotInfo, SnapshotContent) {
+    var options = options
+    var database: RolecallDatabase? = nil
+    if let base {
+      // The base must exist before anything is read; without a base the file is created only after a good read.
+      guard FileManager.default.fileExists(atPath: databasePath) else { throw StoreError.noDatabase(path: databasePath) }
+      let opened = try RolecallDatabase(path: databasePath, mode: .readWrite)
+      options.base = (base, try opened.content(of: try opened.snapshot(named: base)))
+      database = opened
+    }
+    let content = try Ingest.read(paths: paths, options: options)
+    let info = try write(
+      content, labels: labels, into: database ?? RolecallDatabase(path: databasePath), name: name,
+      sources: (base.map { ["snapshot:" + $0] } ?? []) + paths, phase: phase)
+    return (info, content)
+  }
+
+  /// Writes `content`, labelled with `labels`, as a new snapshot together with its escalation distances, computed
+  /// here once so that `paths` and `audit` follow them instead of searching the whole graph on every question.
   /// - Parameter phase: told `resolve`, `graph` and `write` as each begins, for a progress display.
   ///
   /// The objects are written while the graph is computed on the other core: the write needs nothing of the graph
   /// until its last rows, and waits for them inside the same transaction.
   @discardableResult
-  public func writeSnapshotWithDistances(
-    _ content: SnapshotContent, name: String?, sources: [String], phase: @escaping (String) -> Void = { _ in }
+  public static func write(
+    _ content: SnapshotContent, labels: [String: String] = [:], into database: RolecallDatabase, name: String?,
+    sources: [String], phase: @escaping (String) -> Void = { _ in }
   ) throws -> SnapshotInfo {
+    var content = content
+    content.labels.merge(labels) { _, given in given }
     phase("resolve")
     let policy = content.policy()
     let objects = content.clusterObjects
@@ -25,12 +54,12 @@ extension RolecallDatabase {
     // worker, the graph's own parallel loops would run on one core.
     let summary = Handoff<GraphSummary>()
     let written = Handoff<Result<SnapshotInfo, Error>>()
-    let writer = Thread {
-      written.put(Result { try self.writeSnapshot(content, name: name, sources: sources) { summary.take() } })
+    let writer = Thread { [content] in
+      written.put(Result { try database.writeSnapshot(content, name: name, sources: sources) { summary.take() } })
     }
     writer.stackSize = 8 << 20
     writer.start()
-    summary.put(Self.graphSummary(policy: policy, objects: objects))
+    summary.put(graphSummary(policy: policy, objects: objects))
     phase("write")
     return try written.take().get()
   }
@@ -56,13 +85,15 @@ extension RolecallDatabase {
 
   /// The targets whose distances ingest stores.
   static let storedTargets: [GraphNode] = [.clusterAdmin, .node]
+}
 
+extension RolecallDatabase {
   /// The stored distances to a target, or nil when the snapshot has none (or the target is not one ingest stores);
   /// with `firstSteps`, the first steps stored beside them, read in the same pass.
   func storedDistances(of snapshot: SnapshotInfo, to target: GraphNode, firstSteps: Bool = false) throws
     -> StoredDistances?
   {
-    guard Self.storedTargets.contains(target),
+    guard Ingestion.storedTargets.contains(target),
       let stored = try distances(of: snapshot, to: target.description, firstSteps: firstSteps)
     else { return nil }
     var result = StoredDistances()
