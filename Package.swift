@@ -40,7 +40,7 @@ let package = Package(
     .target(
       name: "RBACStore",
       dependencies: [
-        "RBACModel", .product(name: "GRDB", package: "GRDB.swift"),
+        "RBACModel", "RBACGraph", .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "GRDBSQLite", package: "GRDB.swift"),
       ]
     ),

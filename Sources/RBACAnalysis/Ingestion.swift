@@ -59,32 +59,13 @@ public enum Ingestion {
     }
     writer.stackSize = 8 << 20
     writer.start()
-    summary.put(graphSummary(policy: policy, objects: objects))
+    summary.put(GraphSummary(EscalationGraph(policy: policy, objects: objects)))
     phase("write")
     return try written.take().get()
   }
 
-  /// What ingest stores of the graph: per target, every identity's steps, and the first step of every node.
-  typealias GraphSummary = (distances: [String: [String: Int]], firstSteps: [String: [String: StoredStep]])
-
-  /// Every identity's distance to each stored target (-1 when it cannot reach it, so that a question about it needs
-  /// no search), and the first step of one shortest path from every node that reaches it.
-  static func graphSummary(policy: Policy, objects: ClusterObjects) -> GraphSummary {
-    let graph = EscalationGraph(policy: policy, objects: objects)
-    var distances: [String: [String: Int]] = [:]
-    var firstSteps: [String: [String: StoredStep]] = [:]
-    for target in storedTargets {
-      var steps = Dictionary(uniqueKeysWithValues: graph.identities.map { ($0.description, -1) })
-      let reaching = graph.distances(to: target)
-      for (node, n) in reaching { steps[node.description] = n }
-      distances[target.description] = steps
-      firstSteps[target.description] = FirstSteps(graph: graph, distances: reaching).stored
-    }
-    return (distances, firstSteps)
-  }
-
   /// The targets whose distances ingest stores.
-  static let storedTargets: [GraphNode] = [.clusterAdmin, .node]
+  static var storedTargets: [GraphNode] { GraphSummary.storedTargets }
 }
 
 extension RolecallDatabase {

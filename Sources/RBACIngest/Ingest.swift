@@ -87,7 +87,6 @@ public enum Ingest {
     mutating func start(from base: SnapshotContent, named name: String) {
       content = base
       content.diagnostics = []
-      content.distances = nil
       content.labels["base"] = name
       func seed<T: StoredObject>(_ list: [Sourced<T>]) {
         for (i, item) in list.enumerated() {

@@ -77,12 +77,6 @@ public struct SnapshotContent: Sendable {
   public var diagnostics: [Diagnostic] = []
   /// Facts about the snapshot's origin (`context`, `server`, `kubernetes-version`, `provider`, ...).
   public var labels: [String: String] = [:]
-  /// Steps from each escalation-graph node (by its description) to `cluster-admin` and to `node`; nil when not
-  /// computed. The analysis layer fills it before the snapshot is written.
-  public var distances: [String: [String: Int]]? = nil
-  /// Per target (as ``distances``), the first step of one shortest path from each node (by its description) that
-  /// reaches it; nil when not computed. Filled with the distances.
-  public var firstSteps: [String: [String: StoredStep]]? = nil
   /// Set when the content was built on a stored snapshot (`ingest --base`).
   public var overlay: Overlay? = nil
 
@@ -114,19 +108,6 @@ public struct SnapshotContent: Sendable {
     Policy(
       clusterRoles: clusterRoles.map(\.object), roles: roles.map(\.object),
       clusterRoleBindings: clusterRoleBindings.map(\.object), roleBindings: roleBindings.map(\.object))
-  }
-}
-
-/// The first step of one shortest path from a node to a target, as the store keeps it: the node it leads to by its
-/// description, and for an identity the step (an escalation-graph edge) as JSON. A hub or a bound role keeps only
-/// where it leads: paths are shown from identities, and only walked through the nodes after them.
-public struct StoredStep: Sendable, Hashable {
-  public var next: String
-  public var step: String?
-
-  public init(next: String, step: String?) {
-    self.next = next
-    self.step = step
   }
 }
 

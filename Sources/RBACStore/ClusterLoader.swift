@@ -1,6 +1,7 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
 import GRDB
+import RBACGraph
 import RBACModel
 
 extension RolecallDatabase {

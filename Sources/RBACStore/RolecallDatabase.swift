@@ -2,6 +2,7 @@
 
 import Foundation
 import GRDB
+import RBACGraph
 import RBACModel
 
 /// The one owner of a rolecall database: it migrates on open and offers only writes that keep a snapshot whole.
@@ -136,7 +137,7 @@ public final class RolecallDatabase: Sendable {
   @discardableResult
   public func writeSnapshot(
     _ content: SnapshotContent, name: String?, sources: [String], at date: Date = Date(),
-    graphSummary: (() -> (distances: [String: [String: Int]], firstSteps: [String: [String: StoredStep]]))? = nil
+    graphSummary: (() -> GraphSummary)? = nil
   ) throws -> SnapshotInfo {
     do {
       // IMMEDIATE: the write lock is taken (through the busy timeout) before the first read, so a concurrent ingest
@@ -156,7 +157,7 @@ public final class RolecallDatabase: Sendable {
 
   private static func insertSnapshot(
     _ db: Database, _ content: SnapshotContent, name: String?, sources: [String], date: Date,
-    graphSummary: (() -> (distances: [String: [String: Int]], firstSteps: [String: [String: StoredStep]]))?
+    graphSummary: (() -> GraphSummary)?
   ) throws -> SnapshotInfo {
     let snapshotName = try name ?? Self.freshName(db, date: date)
     if try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM snapshot WHERE name = ?)", arguments: [snapshotName])

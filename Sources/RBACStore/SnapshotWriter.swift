@@ -2,6 +2,7 @@
 
 import Foundation
 import GRDB
+import RBACGraph
 import RBACModel
 
 /// Writes one ``SnapshotContent`` inside the caller's transaction. Rows go through cached prepared statements:
@@ -11,7 +12,7 @@ struct SnapshotWriter {
 
   func write(
     _ content: SnapshotContent, name: String, createdAt: Date, sources: [String],
-    graphSummary: (() -> (distances: [String: [String: Int]], firstSteps: [String: [String: StoredStep]]))? = nil
+    graphSummary: (() -> GraphSummary)? = nil
   ) throws {
     try db.execute(
       sql: """
@@ -172,27 +173,19 @@ struct SnapshotWriter {
       ])
     }
     // Written last: a caller that computes them while the objects are written hands them over only now.
-    var summary = content.distances.map { ($0, content.firstSteps) }
-    if summary == nil, let graphSummary {
-      let computed = graphSummary()
-      summary = (computed.distances, computed.firstSteps)
-    }
-    if let (distances, stepsByTarget) = summary {
+    if let summary = graphSummary?() {
       let insertDistance = try db.cachedStatement(
         sql: """
           INSERT INTO graph_distance (snapshot_id, target, node, steps, next_node, first_step) VALUES (?, ?, ?, ?, ?, ?)
           """)
-      for (target, steps) in distances.sorted(by: { $0.key < $1.key }) {
-        let firstSteps = stepsByTarget?[target] ?? [:]
-        for (node, n) in steps {
-          let step = firstSteps[node]
+      for (target, found) in summary.targets.sorted(by: { $0.key < $1.key }) {
+        for (node, n) in found.steps {
+          let step = found.firstSteps[node]
           try insertDistance.execute(arguments: [snapshot, target, node, n, step?.next, step?.step])
         }
       }
       try db.execute(sql: "UPDATE snapshot SET distances_computed = 1 WHERE id = ?", arguments: [snapshot])
-      if stepsByTarget != nil {
-        try db.execute(sql: "UPDATE snapshot SET first_steps_stored = 1 WHERE id = ?", arguments: [snapshot])
-      }
+      try db.execute(sql: "UPDATE snapshot SET first_steps_stored = 1 WHERE id = ?", arguments: [snapshot])
     }
   }
 }
