@@ -36,7 +36,7 @@ public enum Comparison {
     var files: [String: String] = [:]
     // Gains are shown with the new snapshot's bindings, losses with the old one's: the new file wins a tie.
     for side in [old, new] {
-      for (binding, source) in side.content.bindingSources { files[Evidence.describe(binding)] = source.file }
+      for (binding, source) in side.content.bindingSources { files[binding.displayName] = source.file }
     }
     return DiffReport(diff: SnapshotDiff(old, new, filter: filter), bindingFiles: files)
   }

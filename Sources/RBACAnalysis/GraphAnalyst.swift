@@ -51,7 +51,7 @@ extension Analyst {
   public func paths(from: String, to: String = "cluster-admin", maxDepth: Int = 8, limit: Int = 5) throws -> PathsReport {
     guard let source = GraphNode(parsing: from) else { throw GraphQuestionError.badNode(from) }
     guard let target = GraphNode(parsing: to) else { throw GraphQuestionError.badNode(to) }
-    if Ingestion.storedTargets.contains(target),
+    if GraphSummary.storedTargets.contains(target),
       let own = try database.readingDistances(of: snapshot, to: target.description, { steps in steps(source.description) })
     {
       // A known identity that cannot reach the target needs no graph at all.
@@ -118,7 +118,7 @@ extension Analyst {
         firstStepEvidence: risk.firstStep?.evidence ?? [])
     }
     var files: [String: String] = [:]
-    for (binding, file) in try database.bindingSources(of: snapshot) { files[Evidence.describe(binding)] = file }
+    for (binding, file) in try database.bindingSources(of: snapshot) { files[binding.displayName] = file }
     return AuditReport(
       snapshot: snapshot.name, entries: entries, staleBaseline: baseline.stale(used: used), bindingFiles: files)
   }

@@ -64,8 +64,6 @@ public enum Ingestion {
     return try written.take().get()
   }
 
-  /// The targets whose distances ingest stores.
-  static var storedTargets: [GraphNode] { GraphSummary.storedTargets }
 }
 
 extension RolecallDatabase {
@@ -74,7 +72,7 @@ extension RolecallDatabase {
   func storedDistances(of snapshot: SnapshotInfo, to target: GraphNode, firstSteps: Bool = false) throws
     -> StoredDistances?
   {
-    guard Ingestion.storedTargets.contains(target),
+    guard GraphSummary.storedTargets.contains(target),
       let stored = try distances(of: snapshot, to: target.description, firstSteps: firstSteps)
     else { return nil }
     var result = StoredDistances()

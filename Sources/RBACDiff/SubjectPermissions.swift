@@ -62,7 +62,7 @@ struct SubjectPermissions: Sendable {
     formatted.evidence(of: granted) { granted in
       let (bound, role, _) = bindings[granted.binding]
       let grant = bound.grant(subject: granted.subject, rule: granted.rule)
-      return Evidence(grant, rule: formatted.ruleText(role: role, rule: granted.rule) { Evidence.ruleText(grant) })
+      return Evidence(grant, rule: formatted.ruleText(role: role, rule: granted.rule) { grant.ruleText })
     }
   }
 }

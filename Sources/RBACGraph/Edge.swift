@@ -25,25 +25,20 @@ public struct Evidence: Sendable, Hashable, Codable {
 
   /// The evidence of a grant, scoped to where it holds.
   public init(_ grant: Grant, note: String? = nil) {
-    self.init(grant, rule: Self.ruleText(grant), note: note)
+    self.init(grant, rule: grant.ruleText, note: note)
   }
 
-  /// The evidence of a grant whose rule ``ruleText(_:)`` already wrote out: many bindings share one role.
+  /// The evidence of a grant whose rule (``Grant/ruleText``) is already written out: many bindings share one role.
   public init(_ grant: Grant, rule: String, note: String? = nil) {
-    binding = Self.describe(grant.binding)
+    binding = grant.binding.displayName
     role = grant.role.displayName
     self.rule = rule
     namespace = grant.binding.kind == .roleBinding ? grant.binding.namespace : nil
     self.note = note
   }
 
-  /// `rule N {verbs: [...], ...}`, and the ClusterRole an aggregated rule came from: what evidence says of a rule.
-  public static func ruleText(_ grant: Grant) -> String { grant.ruleText }
-
   public static func fact(_ note: String) -> Evidence { Evidence(note: note) }
 
-  /// `ClusterRoleBinding "x"` or `RoleBinding "ns/x"`: how evidence names a binding.
-  public static func describe(_ binding: BindingRef) -> String { binding.displayName }
 }
 
 /// One escalation step: `from` can become (or act as) `to` through `primitive`.

@@ -7,12 +7,6 @@ public enum Describe {
   /// A rule on one line (``PolicyRule/compactDescription``).
   public static func rule(_ rule: PolicyRule) -> String { rule.compactDescription }
 
-  /// `ClusterRoleBinding "x" -> ClusterRole "y"`: the path from a subject to a role.
-  public static func via(_ grant: Grant) -> String { grant.via }
-
-  /// The grant with its rule: `ClusterRoleBinding "x" -> ClusterRole "y" rule 2 {verbs: ...}`.
-  public static func grantWithRule(_ grant: Grant) -> String { grant.via + " " + grant.ruleText }
-
   /// `ServiceAccount kube-system/foo`, `User alice`, `Group devs`.
   public static func subject(_ subject: Subject) -> String {
     subject.kind == .serviceAccount

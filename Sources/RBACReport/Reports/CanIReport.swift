@@ -49,7 +49,7 @@ public struct CanIReport: Report {
     } else if allowed {
       out += "  \(request) is allowed for \(who) by:\n"
       for grant in grants {
-        out += "    \(Describe.grantWithRule(grant)), bound to \(Describe.subject(grant.subject))\n"
+        out += "    \(grant.via) \(grant.ruleText), bound to \(Describe.subject(grant.subject))\n"
       }
     } else {
       out += "  \(request) is denied for \(who): none of the rules of the \(bindingsConsidered) "

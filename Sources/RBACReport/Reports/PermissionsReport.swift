@@ -42,7 +42,7 @@ public struct PermissionsReport: Report {
         continue
       }
       for (i, grant) in p.grants.enumerated() {
-        let provenance = Describe.via(grant) + " rule \(grant.ruleIndex)" + grant.aggregationNote
+        let provenance = grant.via + " rule \(grant.ruleIndex)" + grant.aggregationNote
         table.add(i == 0 ? row + [provenance] : Array(repeating: "", count: row.count) + [provenance])
       }
     }

@@ -31,7 +31,7 @@ public struct WhoCanReport: Report {
         continue
       }
       for (i, grant) in allowed.via.enumerated() {
-        let via = wide ? Describe.grantWithRule(grant) : Describe.via(grant)
+        let via = wide ? grant.via + " " + grant.ruleText : grant.via
         table.add((i == 0 ? row : ["", "", ""]) + [via + (i == 0 && allowed.implicit ? " (and implicitly)" : "")])
       }
     }
