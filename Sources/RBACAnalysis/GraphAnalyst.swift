@@ -7,6 +7,13 @@ import RBACModel
 import RBACReport
 import RBACStore
 
+/// One of the parts ``Analyst/graph(policy:)`` reads on its own core.
+private enum GraphPart: Sendable {
+  case policy(Policy, ClusterIndex.RoleFacts)
+  case workloads(ClusterIndex.WorkloadFacts)
+  case others(ClusterIndex.OtherObjectFacts)
+}
+
 /// Errors in a graph question.
 public enum GraphQuestionError: Error, Equatable, CustomStringConvertible {
   case badNode(String)
@@ -30,15 +37,35 @@ extension Analyst {
   /// The escalation graph of the snapshot, over `policy` when the caller has already loaded it.
   public func graph(policy: Policy? = nil) throws -> sending EscalationGraph {
     if let policy { return EscalationGraph(policy: policy, objects: try database.clusterObjects(of: snapshot)) }
-    // The policy and the objects are read on connections of their own, each on a core.
-    let second = database.path == ":memory:" ? database : try RolecallDatabase(path: database.path, mode: .readOnly)
-    let snapshot = self.snapshot
-    // Each side is indexed on its own core as soon as it is read.
-    let (objects, policy) = try inParallel({ Result { ClusterIndex.ObjectFacts(try second.clusterObjects(of: snapshot)) } }) {
-      let policy = try self.database.policy(of: snapshot, scope: .all)
-      return (policy, ClusterIndex.RoleFacts(policy))
+    // Three parts are read, each on a connection of its own and indexed as soon as it is read, on every core: the
+    // policy, the workloads and the other objects. Which is the largest depends on the cluster (the rules of a
+    // dense one, the pods of another), so a core that finishes its part takes the next.
+    let (database, snapshot) = (self.database, self.snapshot)
+    @Sendable func connection() throws -> RolecallDatabase {
+      database.path == ":memory:" ? database : try RolecallDatabase(path: database.path, mode: .readOnly)
     }
-    return EscalationGraph(policy: policy.0, objectFacts: try objects.get(), roleFacts: policy.1)
+    let parts: [@Sendable () throws -> GraphPart] = [
+      {
+        let policy = try connection().policy(of: snapshot, scope: .all)
+        return .policy(policy, ClusterIndex.RoleFacts(policy))
+      },
+      { .workloads(ClusterIndex.WorkloadFacts(try connection().workloads(of: snapshot))) },
+      { .others(ClusterIndex.OtherObjectFacts(try connection().clusterObjects(of: snapshot, withWorkloads: false))) },
+    ]
+    var policy: (Policy, ClusterIndex.RoleFacts)?
+    var workloads: ClusterIndex.WorkloadFacts?
+    var others: ClusterIndex.OtherObjectFacts?
+    for part in try parts.concurrentMap(runs: parts.count, { part in Result { try part() } }).map({ try $0.get() }) {
+      switch part {
+      case .policy(let p, let facts): policy = (p, facts)
+      case .workloads(let facts): workloads = facts
+      case .others(let facts): others = facts
+      }
+    }
+    guard let policy, let workloads, let others else { preconditionFailure("a part of the graph was not read") }
+    return EscalationGraph(
+      policy: policy.0, objectFacts: ClusterIndex.ObjectFacts(workloads: workloads, others: others),
+      roleFacts: policy.1)
   }
 
   /// Steps to `target` (cluster-admin or node) for every node that reaches it: as stored at ingest, or computed over

@@ -117,45 +117,71 @@ public struct ClusterIndex: Sendable {
   }
 
   /// The indexes that only the objects besides roles and bindings decide: workloads, token secrets, accounts,
-  /// namespaces and aws-auth.
+  /// namespaces and aws-auth. Built from two halves that a loader may build on two cores as each is read: the
+  /// workloads (50,000 pods on a large cluster) and everything else.
   public struct ObjectFacts: Sendable {
-    var accounts: [String: Set<String>] = [:]
-    var automount: [String: Bool] = [:]
-    var users = Set<String>()
-    var groups = Set<String>()
+    var accounts: [String: Set<String>]
+    var automount: [String: Bool]
+    var users: Set<String>
+    var groups: Set<String>
     var namespaces: Set<String>
     var workloads: [String: [Workload]]
-    var tokenSecrets: [String: [String: [String]]] = [:]
+    var tokenSecrets: [String: [String: [String]]]
     var awsAuth: [AWSAuthMapping]
     var podSecurity: [String: String]
-    var pods: [String: [String: Workload]] = [:]
+    var pods: [String: [String: Workload]]
     var podNamespaces: [String: [String]]
     var workloadNamespaces: [String: [String: [String]]]
     var namespacesWithKind: [String: [String]]
     var tokenOwners: [String: [String: String]]
     var tokenNamespaces: [String: [String]]
-    var secretNamespaces: [String: [String]] = [:]
+    var secretNamespaces: [String: [String]]
     var privilegedWorkloadNamespace: String?
 
     public init(_ objects: ClusterObjects) {
-      for sa in objects.serviceAccounts {
-        accounts[sa.namespace, default: []].insert(sa.name)
-        if let value = sa.automountServiceAccountToken {
-          automount[ServiceAccountName.username(namespace: sa.namespace, name: sa.name)] = value
-        }
+      self.init(workloads: WorkloadFacts(objects.workloads), others: OtherObjectFacts(objects))
+    }
+
+    public init(workloads: WorkloadFacts, others: OtherObjectFacts) {
+      accounts = others.accounts
+      // Every account a workload runs as is an identity, whether or not the dump holds its ServiceAccount.
+      for (ns, names) in workloads.accounts { accounts[ns, default: []].formUnion(names) }
+      automount = others.automount
+      users = others.users
+      groups = others.groups
+      namespaces = others.namespaces.union(workloads.workloads.keys)
+      self.workloads = workloads.workloads
+      tokenSecrets = others.tokenSecrets
+      awsAuth = others.awsAuth
+      podSecurity = others.podSecurity
+      pods = workloads.pods
+      podNamespaces = workloads.podNamespaces
+      workloadNamespaces = workloads.workloadNamespaces
+      namespacesWithKind = workloads.namespacesWithKind
+      tokenOwners = others.tokenOwners
+      tokenNamespaces = others.tokenNamespaces
+      secretNamespaces = others.secretNamespaces
+      let podSecurity = others.podSecurity
+      privilegedWorkloadNamespace = workloads.workloads.keys.sorted().first {
+        ClusterIndex.admitsPrivileged(podSecurity[$0])
       }
-      for m in objects.awsAuth {
-        users.insert(m.username)
-        groups.formUnion(m.groups)
-      }
-      awsAuth = objects.awsAuth
-      namespaces = Set(objects.namespaces.map(\.name))
-      // Workloads come grouped by namespace from the store: each run of one namespace is indexed with one lookup
-      // of each per-namespace table, not one per workload (50,000 pods are half of what a paths question loads).
-      var grouped: [String: [Workload]] = [:]
+    }
+  }
+
+  /// The indexes of the workloads: by namespace, pods by name, and where each name of each kind is held.
+  public struct WorkloadFacts: Sendable {
+    var accounts: [String: Set<String>] = [:]
+    var workloads: [String: [Workload]] = [:]
+    var pods: [String: [String: Workload]] = [:]
+    var podNamespaces: [String: [String]]
+    var workloadNamespaces: [String: [String: [String]]]
+    var namespacesWithKind: [String: [String]]
+
+    /// - Parameter all: the workloads, grouped by namespace as the store returns them.
+    public init(_ all: [Workload]) {
+      // Each run of one namespace is indexed with one lookup of each per-namespace table, not one per workload.
       var byKind: [String: [String: Set<String>]] = [:]
       var podNamespaceLists: [String: [String]] = [:]
-      let all = objects.workloads
       var start = 0
       while start < all.count {
         let ns = all[start].namespace
@@ -172,29 +198,55 @@ public struct ClusterIndex: Sendable {
         }
         accounts[ns] = here
         if !podsHere.isEmpty { pods[ns] = podsHere }
-        grouped[ns, default: []] += all[start..<end]
-        namespaces.insert(ns)
+        workloads[ns, default: []] += all[start..<end]
         start = end
       }
+      podNamespaces = podNamespaceLists.mapValues { $0.count > 1 ? $0.sorted() : $0 }
+      workloadNamespaces = byKind.mapValues { $0.mapValues { $0.sorted() } }
+      namespacesWithKind = byKind.mapValues { Set($0.values.joined()).sorted() }
+    }
+  }
+
+  /// The indexes of service accounts, namespaces, secrets and aws-auth (``ClusterObjects/workloads`` is not read).
+  public struct OtherObjectFacts: Sendable {
+    var accounts: [String: Set<String>] = [:]
+    var automount: [String: Bool] = [:]
+    var users = Set<String>()
+    var groups = Set<String>()
+    var namespaces: Set<String>
+    var tokenSecrets: [String: [String: [String]]] = [:]
+    var awsAuth: [AWSAuthMapping]
+    var podSecurity: [String: String]
+    var tokenOwners: [String: [String: String]]
+    var tokenNamespaces: [String: [String]]
+    var secretNamespaces: [String: [String]] = [:]
+
+    public init(_ objects: ClusterObjects) {
+      for sa in objects.serviceAccounts {
+        accounts[sa.namespace, default: []].insert(sa.name)
+        if let value = sa.automountServiceAccountToken {
+          automount[ServiceAccountName.username(namespace: sa.namespace, name: sa.name)] = value
+        }
+      }
+      for m in objects.awsAuth {
+        users.insert(m.username)
+        groups.formUnion(m.groups)
+      }
+      awsAuth = objects.awsAuth
+      namespaces = Set(objects.namespaces.map(\.name))
       for secret in objects.secrets {
         if let owner = secret.tokenOwner { tokenSecrets[secret.namespace, default: [:]][owner, default: []].append(secret.name) }
         secretNamespaces[secret.name, default: []].append(secret.namespace)
       }
       secretNamespaces = secretNamespaces.mapValues { $0.sorted() }
-      workloads = grouped
       podSecurity = Dictionary(
         uniqueKeysWithValues: objects.namespaces.compactMap { ns in
           ns.labels["pod-security.kubernetes.io/enforce"].map { (ns.name, $0) }
         })
-      podNamespaces = podNamespaceLists.mapValues { $0.count > 1 ? $0.sorted() : $0 }
-      workloadNamespaces = byKind.mapValues { $0.mapValues { $0.sorted() } }
-      namespacesWithKind = byKind.mapValues { Set($0.values.joined()).sorted() }
       tokenOwners = tokenSecrets.mapValues { owners in
         Dictionary(owners.flatMap { owner, secrets in secrets.map { ($0, owner) } }, uniquingKeysWith: { a, _ in a })
       }
       tokenNamespaces = ClusterIndex.namespacesByName(tokenOwners.mapValues { Array($0.keys) })
-      let podSecurity = self.podSecurity
-      privilegedWorkloadNamespace = workloads.keys.sorted().first { ClusterIndex.admitsPrivileged(podSecurity[$0]) }
     }
   }
 

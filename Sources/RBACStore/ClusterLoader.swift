@@ -5,15 +5,21 @@ import RBACGraph
 import RBACModel
 
 extension RolecallDatabase {
-  /// Loads the snapshot's service accounts, namespaces, workloads, secret metadata and aws-auth mappings.
-  public func clusterObjects(of snapshot: SnapshotInfo) throws -> ClusterObjects {
+  /// Loads the snapshot's service accounts, namespaces, workloads (unless `withWorkloads` is false: a caller that
+  /// reads them on another core with ``workloads(of:)``), secret metadata and aws-auth mappings.
+  public func clusterObjects(of snapshot: SnapshotInfo, withWorkloads: Bool = true) throws -> ClusterObjects {
     try read { db in
       let rows = ClusterRows(db: db, snapshot: snapshot.id, withSources: false)
       return ClusterObjects(
         serviceAccounts: try rows.serviceAccounts().map(\.object), namespaces: try rows.namespaces().map(\.object),
-        workloads: try rows.workloads().map(\.object), secrets: try rows.secrets().map(\.object),
+        workloads: withWorkloads ? try rows.workloads().map(\.object) : [], secrets: try rows.secrets().map(\.object),
         awsAuth: try rows.awsAuth())
     }
+  }
+
+  /// The snapshot's workloads, grouped by namespace.
+  public func workloads(of snapshot: SnapshotInfo) throws -> [Workload] {
+    try read { db in try ClusterRows(db: db, snapshot: snapshot.id, withSources: false).workloads().map(\.object) }
   }
 
   /// The stored steps from each graph node to `target` (`cluster-admin` or `node`), or nil when the snapshot was
