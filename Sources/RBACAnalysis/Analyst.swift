@@ -65,12 +65,12 @@ public struct Analyst: Sendable {
 
   /// `can-i --batch`: the whole policy is loaded once, then every line is answered from memory.
   public func canIBatch(_ input: Data, write: ([UInt8]) -> Void) throws {
-    try Batch.canI(input, policy: database.policy(of: snapshot, scope: .all), write: write)
+    try Batch.canI(input, policy: { try database.policy(of: snapshot, scope: .all) }, write: write)
   }
 
   /// `who-can --batch`.
   public func whoCanBatch(_ input: Data, write: ([UInt8]) -> Void) throws {
-    try Batch.whoCan(input, policy: database.policy(of: snapshot, scope: .all), write: write)
+    try Batch.whoCan(input, policy: { try database.policy(of: snapshot, scope: .all) }, write: write)
   }
 
   /// What the user should know about the identity: unknown to every binding, or a service account that does not

@@ -1,6 +1,7 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
 import Foundation
+import Parallel
 import RBACModel
 import RBACReport
 import RBACStore
@@ -198,21 +199,30 @@ public enum Batch {
     }
   }
 
-  /// `can-i --batch`: adds `"allowed": true|false` to each line.
-  public static func canI(_ input: Data, policy: Policy, write: ([UInt8]) -> Void) throws {
-    let lines = Lines(input)
+  /// `can-i --batch`: adds `"allowed": true|false` to each line. The lines are read on another core while
+  /// `policy` loads, then answered on every core: each answer reads only the policy. A bad line fails the batch
+  /// before anything is written.
+  public static func canI(_ input: Data, policy load: () throws -> Policy, write: ([UInt8]) -> Void) throws {
+    let (read, policy) = try inParallel({ Result { try requests(Lines(input)) } }, while: load)
+    let (lines, asked) = try read.get()
+    let allowed = asked.concurrentMap { user, request in policy.allows(user, request) }
+    var out: [UInt8] = []
+    for (i, allowed) in allowed.enumerated() {
+      lines.appending(i, allowed ? "\"allowed\":true" : "\"allowed\":false", to: &out)
+      flushIfFull(&out, write)
+    }
+    write(out)
+  }
+
+  /// Each line's identity and request, or the first line that is not one.
+  static func requests(_ lines: Lines) throws -> (Lines, [(UserInfo, RequestAttributes)]) {
     let decoded = try decode(lines)
     var requests: [(UserInfo, RequestAttributes)] = []
     requests.reserveCapacity(decoded.count)
     for (line, (number, _)) in zip(decoded, lines.ranges) {
       requests.append((UserInfo(name: line.user ?? "", groups: line.groups ?? []), try line.request(line: number)))
     }
-    var out: [UInt8] = []
-    for (i, (user, request)) in requests.enumerated() {
-      lines.appending(i, policy.allows(user, request) ? "\"allowed\":true" : "\"allowed\":false", to: &out)
-      flushIfFull(&out, write)
-    }
-    write(out)
+    return (lines, requests)
   }
 
   /// Writes the answers gathered so far once they pass 64 KiB: one write per line would cost a system call each.
@@ -238,13 +248,10 @@ public enum Batch {
 
   /// `who-can --batch`: adds `"subjects": [...]` to each line. The namespace is literal: empty means only
   /// ClusterRoleBindings count.
-  public static func whoCan(_ input: Data, policy: Policy, write: ([UInt8]) -> Void) throws {
-    let lines = Lines(input)
-    let decoded = try decode(lines)
-    var requests: [RequestAttributes] = []
-    for (line, (number, _)) in zip(decoded, lines.ranges) { requests.append(try line.request(line: number)) }
-    var out: [UInt8] = []
-    for (i, request) in requests.enumerated() {
+  public static func whoCan(_ input: Data, policy load: () throws -> Policy, write: ([UInt8]) -> Void) throws {
+    let (read, policy) = try inParallel({ Result { try requests(Lines(input)) } }, while: load)
+    let (lines, asked) = try read.get()
+    let answers = asked.concurrentMap { _, request in
       let scope: NamespaceScope = request.namespace.isEmpty ? .cluster : .namespace(request.namespace)
       let subjects = policy.allowedSubjects(request, in: scope).map { allowed in
         SubjectLine(
@@ -255,7 +262,11 @@ public enum Batch {
             if !vias.contains(where: { $0.binding == via.binding }) { vias.append(via) }
           })
       }
-      lines.appending(i, "\"subjects\":" + Renderer.json(subjects), to: &out)
+      return "\"subjects\":" + Renderer.json(subjects)
+    }
+    var out: [UInt8] = []
+    for (i, answer) in answers.enumerated() {
+      lines.appending(i, answer, to: &out)
       flushIfFull(&out, write)
     }
     write(out)

@@ -24,7 +24,7 @@ private let policy = staticPolicy(
 private func canI(_ text: String) throws -> (output: String, writes: Int) {
   var out: [UInt8] = []
   var writes = 0
-  try Batch.canI(Data(text.utf8), policy: policy) { bytes in
+  try Batch.canI(Data(text.utf8), policy: { policy }) { bytes in
     out += bytes
     writes += 1
   }
@@ -99,7 +99,7 @@ func aBadLineFailsTheWholeBatchNamingItsLine(input: String, line: Int, message: 
   // A good line before the bad one: nothing at all may be written, not even its answer.
   var written: [UInt8] = []
   let error = #expect(throws: Batch.BatchError.self) {
-    try Batch.canI(Data(input.utf8), policy: policy) { written += $0 }
+    try Batch.canI(Data(input.utf8), policy: { policy }) { written += $0 }
   }
   #expect(error?.line == line)
   #expect(error?.message == message)
@@ -113,7 +113,7 @@ func aBadLineFailsTheWholeBatchNamingItsLine(input: String, line: Int, message: 
   let lines = Array(repeating: good, count: 3000) + [#"{"user":"alice","verb":"get","resource":"pods""#]
   var written = 0
   let error = #expect(throws: Batch.BatchError.self) {
-    try Batch.canI(Data(lines.joined(separator: "\n").utf8), policy: policy) { written += $0.count }
+    try Batch.canI(Data(lines.joined(separator: "\n").utf8), policy: { policy }) { written += $0.count }
   }
   #expect(error?.line == 3001)
   #expect(written == 0)
