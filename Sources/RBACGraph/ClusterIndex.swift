@@ -180,7 +180,10 @@ public struct ClusterIndex: Sendable {
     /// - Parameter all: the workloads, grouped by namespace as the store returns them.
     public init(_ all: [Workload]) {
       // Each run of one namespace is indexed with one lookup of each per-namespace table, not one per workload.
-      var byKind: [String: [String: Set<String>]] = [:]
+      // Names are listed per kind as their namespaces come (sorted, from the store), sorted only where they are
+      // not: a set per name would cost one allocation for each of 50,000 pods.
+      var byKind: [String: [String: [String]]] = [:]
+      var kindNamespaces: [String: [String]] = [:]
       var podNamespaceLists: [String: [String]] = [:]
       var start = 0
       while start < all.count {
@@ -189,21 +192,26 @@ public struct ClusterIndex: Sendable {
         while end < all.count && all[end].namespace == ns { end += 1 }
         var here = accounts[ns] ?? []
         var podsHere = pods[ns] ?? [:]
+        var kindsHere = Set<String>()
         for w in all[start..<end] {
           here.insert(w.serviceAccount)
           if w.kind == "Pod" {
             if podsHere.updateValue(w, forKey: w.name) == nil { podNamespaceLists[w.name, default: []].append(ns) }
           }
-          byKind[w.kind, default: [:]][w.name, default: []].insert(ns)
+          byKind[w.kind, default: [:]][w.name, default: []].append(ns)
+          kindsHere.insert(w.kind)
         }
+        for kind in kindsHere { kindNamespaces[kind, default: []].append(ns) }
         accounts[ns] = here
         if !podsHere.isEmpty { pods[ns] = podsHere }
         workloads[ns, default: []] += all[start..<end]
         start = end
       }
       podNamespaces = podNamespaceLists.mapValues { $0.count > 1 ? $0.sorted() : $0 }
-      workloadNamespaces = byKind.mapValues { $0.mapValues { $0.sorted() } }
-      namespacesWithKind = byKind.mapValues { Set($0.values.joined()).sorted() }
+      workloadNamespaces = byKind.mapValues { names in
+        names.mapValues { $0.isStrictlyAscending ? $0 : Array(Set($0)).sorted() }
+      }
+      namespacesWithKind = kindNamespaces.mapValues { $0.isStrictlyAscending ? $0 : Array(Set($0)).sorted() }
     }
   }
 
@@ -326,6 +334,11 @@ extension PolicyRule {
 }
 
 extension Array where Element == String {
+  /// Whether each element is greater than the one before: sorted, without repeats.
+  var isStrictlyAscending: Bool {
+    zip(self, dropFirst()).allSatisfy { $0 < $1 }
+  }
+
   /// Binary search in a sorted list: a name held in thousands of namespaces (a StatefulSet's `web-0`) is found
   /// without walking them.
   func sortedContains(_ value: String) -> Bool {
