@@ -23,6 +23,10 @@ public enum OutputFormat: String, Sendable, CaseIterable {
   case markdown
   /// JUnit XML, for CI test reports (check).
   case junit
+  /// One self-contained HTML page, for people (report).
+  case html
+  /// Resources against verbs, yes / no / partial (can-i --list, perms).
+  case matrix
 }
 
 /// A format the command has no rendering for.
@@ -54,7 +58,7 @@ public enum Renderer {
       let encoder = YAMLEncoder()
       encoder.options.sortKeys = true
       return (try? encoder.encode(report)) ?? json(report, pretty: true) + "\n"
-    case .dot, .mermaid, .sarif, .markdown, .junit:
+    case .dot, .mermaid, .sarif, .markdown, .junit, .html, .matrix:
       guard let text = report.special(format) else { throw UnsupportedFormat(format: format) }
       return text
     }

@@ -12,7 +12,7 @@ struct OutputOptions: ParsableArguments {
     name: .shortAndLong,
     help: """
       Output format: table, wide (with provenance), json or yaml; paths also dot and mermaid; audit, diff and check \
-      sarif; diff markdown; check junit.
+      sarif; diff markdown; check junit; report html; can-i --list and perms matrix.
       """)
   var output: OutputFormat = .table
 
