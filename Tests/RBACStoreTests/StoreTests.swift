@@ -105,10 +105,10 @@ private let requests: [(UserInfo, RequestAttributes)] = [
   }
   let clusterAdmins = try lines("cluster-admins") { c in "\(try c(0)) \(try c(1))/\(try c(2))" }
   #expect(clusterAdmins == ["Group /platform", "ServiceAccount argocd/argocd-application-controller"])
-  let secretReaders = try lines("secret-readers") { c in "\(try c(0)) \(try c(1))/\(try c(2)) \(try c(5))" }
+  let secretReaders = try lines("secret-readers") { c in "\(try c(0)) \(try c(1))/\(try c(2)) \(try c(3)) \(try c(8))" }
   #expect(secretReaders == [
-    "Group /platform *", "ServiceAccount argocd/argocd-application-controller *",
-    "ServiceAccount velero/velero get,list,watch",
+    "Group /platform * *", "ServiceAccount argocd/argocd-application-controller * *",
+    "ServiceAccount velero/velero * get,list,watch",
   ])
   let dangling = try lines("dangling-bindings") { c in "\(try c(0)) \(try c(2))" }
   #expect(dangling == ["ClusterRoleBinding crb-to-role", "RoleBinding dangling"])
@@ -116,6 +116,39 @@ private let requests: [(UserInfo, RequestAttributes)] = [
   #expect(serviceAccounts == ["argocd/argocd-application-controller no", "velero/velero no"])
   let publicBindings = try lines("public-bindings") { c in try c(0) }
   #expect(publicBindings == ["Group system:authenticated"])
+}
+
+/// The RoleBindings that let an account read every Secret of one namespace are secret readers too: the bootstrap
+/// policy's own `bootstrap-signer` and `token-cleaner` in kube-system were missed when only ClusterRoleBindings counted.
+@Test func secretReadersCountRoleBindingsInTheirNamespaceOnly() throws {
+  var content = try Ingest.read(paths: [fixture("bootstrap")])
+  let extra = try Ingest.read(
+    data: Data(
+      """
+      apiVersion: rbac.authorization.k8s.io/v1
+      kind: RoleBinding
+      metadata: {name: read-secrets-here, namespace: team-a}
+      roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: admin}
+      subjects: [{kind: User, name: alice}]
+      ---
+      apiVersion: rbac.authorization.k8s.io/v1
+      kind: ClusterRoleBinding
+      metadata: {name: crb-to-a-role}
+      roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: system:controller:token-cleaner}
+      subjects: [{kind: User, name: mallory}]
+      """.utf8), file: "extra.yaml")
+  content.roleBindings += extra.roleBindings
+  content.clusterRoleBindings += extra.clusterRoleBindings
+  let (db, info) = try database(content)
+  let rows = try db.run(sql: QueryCatalog.sql(for: "secret-readers"), parameters: [:], snapshot: info).rows
+  let found = rows.map { row in row.map { $0 ?? "NULL" } }.map { "\($0[0]) \($0[1])/\($0[2]) in \($0[3]) via \($0[5])" }
+  #expect(found.contains("ServiceAccount kube-system/bootstrap-signer in kube-system via system:controller:bootstrap-signer"))
+  #expect(found.contains("ServiceAccount kube-system/token-cleaner in kube-system via system:controller:token-cleaner"))
+  // A RoleBinding to a ClusterRole reads only its own namespace's secrets.
+  #expect(found.contains("User /alice in team-a via read-secrets-here"))
+  // A ClusterRoleBinding that names a Role grants nothing.
+  #expect(!found.contains { $0.contains("mallory") })
+  #expect(found.contains("Group /system:masters in * via cluster-admin"))
 }
 
 @Test func wildcardRulesQueryFindsEveryWildcardKind() throws {
