@@ -38,16 +38,31 @@ public struct Analyst: Sendable {
 
   /// `who-can VERB RESOURCE [NAME]`.
   public func whoCan(_ argument: RequestArgument) throws -> WhoCanReport {
-    var (request, scope, notes) = try argument.resolve(catalog: try database.resourceCatalog(of: snapshot))
-    if argument.namespace != nil { notes += try namespaceNotes(request) }
-    let policy: Policy
-    switch scope {
-    case .all: policy = try database.policy(of: snapshot, scope: .all)
-    case .cluster: policy = try database.policy(of: snapshot, scope: .namespace(""))
-    case .namespace(let ns): policy = try database.policy(of: snapshot, scope: .namespace(ns))
+    try whoCan(verbs: [argument.verb], argument).answers[0]
+  }
+
+  /// `who-can VERB,VERB,... RESOURCE [NAME]`: one answer per verb, in the order asked, from one load of the policy.
+  public func whoCan(verbs: [String], _ argument: RequestArgument) throws -> WhoCanVerbsReport {
+    let catalog = try database.resourceCatalog(of: snapshot)
+    var policy: Policy?
+    var answers: [WhoCanReport] = []
+    for verb in verbs {
+      var asked = argument
+      asked.verb = verb
+      var (request, scope, notes) = try asked.resolve(catalog: catalog)
+      if argument.namespace != nil && answers.isEmpty { notes += try namespaceNotes(request) }
+      // Every verb of one question has the same scope: the policy it needs is read once.
+      if policy == nil {
+        switch scope {
+        case .all: policy = try database.policy(of: snapshot, scope: .all)
+        case .cluster: policy = try database.policy(of: snapshot, scope: .namespace(""))
+        case .namespace(let ns): policy = try database.policy(of: snapshot, scope: .namespace(ns))
+        }
+      }
+      answers.append(
+        WhoCanReport(request: request, scope: scope, subjects: policy!.allowedSubjects(request, in: scope), notes: notes))
     }
-    return WhoCanReport(
-      request: request, scope: scope, subjects: policy.allowedSubjects(request, in: scope), notes: notes)
+    return WhoCanVerbsReport(answers: answers)
   }
 
   /// `perms SUBJECT`: what the subject can do cluster-wide and in each namespace, merged, with provenance.

@@ -72,6 +72,12 @@ public struct RequestAttributes: Sendable, Hashable, Codable {
 extension RequestAttributes: CustomStringConvertible {
   /// A kubectl-like rendering: `create pods/exec "web-0" in namespace "prod"`.
   public var description: String {
+    guard case .resource(let r) = target else { return action }
+    return action + (r.namespace.isEmpty ? " (cluster-wide)" : " in namespace \"\(r.namespace)\"")
+  }
+
+  /// The verb and what it acts on, without where: `create pods/exec "web-0"`.
+  public var action: String {
     switch target {
     case .nonResource(let path):
       return "\(verb) \(path)"
@@ -81,7 +87,6 @@ extension RequestAttributes: CustomStringConvertible {
         text = verb + " " + r.resource + "." + r.apiGroup + (r.subresource.isEmpty ? "" : "/" + r.subresource)
       }
       if !r.name.isEmpty { text += " \"\(r.name)\"" }
-      text += r.namespace.isEmpty ? " (cluster-wide)" : " in namespace \"\(r.namespace)\""
       return text
     }
   }

@@ -191,6 +191,34 @@ func canIAnswersWithExitCodes(arguments: [String], status: Int32) throws {
   expectGolden(try rolecall("who-can", "create", "pods/exec", "-A", "-o", "wide").stdout, "who-can-exec-all-wide.txt")
 }
 
+/// Several verbs are answered one by one, each exactly as the same question with that verb alone.
+@Test func whoCanAnswersEachVerbOfACommaSeparatedList() throws {
+  struct Answer: Decodable, Equatable {
+    struct Request: Decodable, Equatable { var verb: String }
+    struct Allowed: Decodable, Equatable {
+      struct Subject: Decodable, Equatable { var kind: String, name: String, namespace: String }
+      var subject: Subject
+      var implicit: Bool
+    }
+    var request: Request
+    var subjects: [Allowed]
+  }
+  struct Answers: Decodable { var answers: [Answer] }
+  let several = try rolecall("who-can", "watch,get,list,get", "secrets", "-n", "prod", "-o", "json")
+  #expect(several.status == 0, "\(several.stderr)")
+  let answers = try JSONDecoder().decode(Answers.self, from: Data(several.stdout.utf8)).answers
+  #expect(answers.map(\.request.verb) == ["watch", "get", "list"])
+  for answer in answers {
+    let alone = try rolecall("who-can", answer.request.verb, "secrets", "-n", "prod", "-o", "json")
+    #expect(try JSONDecoder().decode(Answer.self, from: Data(alone.stdout.utf8)) == answer)
+  }
+  let table = try rolecall("who-can", "get,list", "secrets", "-n", "prod").stdout
+  #expect(table.hasPrefix("get secrets in namespace \"prod\":\nKIND"))
+  #expect(table.contains("\n\nlist secrets in namespace \"prod\":\nKIND"))
+  let bad = try rolecall("who-can", "get,", "secrets")
+  #expect(bad.status == 64 && bad.stderr.contains("every verb of a comma-separated list must be named"))
+}
+
 @Test func permsShowsEverythingASubjectCanDoAndWhy() throws {
   expectGolden(try rolecall("perms", "sa:ci:builder", "-o", "wide").stdout, "perms-builder-wide.txt")
   expectGolden(try rolecall("perms", "user:bob", "--as-group", "devs").stdout, "perms-bob.txt")

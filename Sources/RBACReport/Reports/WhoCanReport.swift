@@ -40,3 +40,27 @@ public struct WhoCanReport: Report {
     return out
   }
 }
+
+/// The answer to `who-can` asked of several verbs at once (`get,list,watch`): one answer per verb, each under a
+/// heading that names the request, and each note once.
+public struct WhoCanVerbsReport: Report {
+  public var answers: [WhoCanReport]
+
+  public init(answers: [WhoCanReport]) {
+    self.answers = answers
+  }
+
+  public func table(wide: Bool) -> String {
+    var out = ""
+    var said = Set<String>()
+    for answer in answers {
+      var single = answer
+      single.notes = []
+      if !out.isEmpty { out += "\n" }
+      out += (answer.scope == "*" ? answer.request.action + " in any namespace" : answer.request.description) + ":\n"
+      out += single.subjects.isEmpty ? "no subject is allowed\n" : single.table(wide: wide)
+    }
+    for note in answers.flatMap(\.notes) where said.insert(note).inserted { out += "note: \(note)\n" }
+    return out
+  }
+}

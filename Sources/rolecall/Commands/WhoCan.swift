@@ -13,16 +13,18 @@ extension Rolecall {
         Lists users, groups and service accounts named by a binding whose role allows the request: the \
         ClusterRoleBindings, and the RoleBindings of -n NAMESPACE (default "default") or, with -A, of every \
         namespace. system:masters is always listed: the API server allows it everything. Groups stand for all \
-        their members (system:authenticated is everyone with credentials).
+        their members (system:authenticated is everyone with credentials). Several verbs separated by commas are \
+        answered one by one, each under its own heading.
 
         Examples:
           rolecall who-can get secrets -n kube-system
+          rolecall who-can get,list,watch secrets -n kube-system
           rolecall who-can create pods/exec -A -o wide
           rolecall who-can escalate clusterroles.rbac.authorization.k8s.io
           rolecall who-can --batch requests.jsonl
         """)
 
-    @Argument(help: "VERB RESOURCE [NAME].")
+    @Argument(help: "VERB RESOURCE [NAME]; VERB may list several verbs: get,list,watch.")
     var words: [String] = []
 
     @OptionGroup var scope: ScopeOptions
@@ -42,6 +44,16 @@ extension Rolecall {
       guard batch != nil || words.count == 2 || words.count == 3 else {
         throw ValidationError("who-can takes VERB RESOURCE [NAME], or --batch FILE")
       }
+      if batch == nil, verbs.contains(where: \.isEmpty) {
+        throw ValidationError("\"\(words[0])\": every verb of a comma-separated list must be named")
+      }
+    }
+
+    /// The verbs asked, in order, each once.
+    var verbs: [String] {
+      var seen = Set<String>()
+      return words.first.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }?
+        .filter { $0.isEmpty || seen.insert($0).inserted } ?? []
     }
 
     func run() throws {
@@ -50,11 +62,14 @@ extension Rolecall {
         try analyst.whoCanBatch(try readInput(batch)) { FileHandle.standardOutput.write(Data($0)) }
         return
       }
-      try output.print(
-        try analyst.whoCan(
-          RequestArgument(
-            verb: words[0], resource: words[1], name: words.count > 2 ? words[2] : "",
-            subresource: scope.subresource, namespace: scope.namespace, allNamespaces: scope.allNamespaces)))
+      let argument = RequestArgument(
+        verb: words[0], resource: words[1], name: words.count > 2 ? words[2] : "",
+        subresource: scope.subresource, namespace: scope.namespace, allNamespaces: scope.allNamespaces)
+      if verbs.count == 1 {
+        try output.print(try analyst.whoCan(argument))
+      } else {
+        try output.print(try analyst.whoCan(verbs: verbs, argument))
+      }
     }
   }
 }
