@@ -37,13 +37,15 @@ public struct Analyst: Sendable {
   }
 
   /// `who-can VERB RESOURCE [NAME]`.
-  public func whoCan(_ argument: RequestArgument) throws -> WhoCanReport {
-    try whoCan(verbs: [argument.verb], argument).answers[0]
+  public func whoCan(_ argument: RequestArgument, expand: Bool = false) throws -> WhoCanReport {
+    try whoCan(verbs: [argument.verb], argument, expand: expand).answers[0]
   }
 
-  /// `who-can VERB,VERB,... RESOURCE [NAME]`: one answer per verb, in the order asked, from one load of the policy.
-  public func whoCan(verbs: [String], _ argument: RequestArgument) throws -> WhoCanVerbsReport {
+  /// `who-can VERB,VERB,... RESOURCE [NAME]`: one answer per verb, in the order asked, from one load of the policy;
+  /// with `expand`, each group's members the snapshot knows.
+  public func whoCan(verbs: [String], _ argument: RequestArgument, expand: Bool = false) throws -> WhoCanVerbsReport {
     let catalog = try database.resourceCatalog(of: snapshot)
+    let known = expand ? try database.knownIdentities(of: snapshot) : nil
     var policy: Policy?
     var answers: [WhoCanReport] = []
     for verb in verbs {
@@ -59,8 +61,11 @@ public struct Analyst: Sendable {
         case .namespace(let ns): policy = try database.policy(of: snapshot, scope: .namespace(ns))
         }
       }
-      answers.append(
-        WhoCanReport(request: request, scope: scope, subjects: policy!.allowedSubjects(request, in: scope), notes: notes))
+      let subjects = policy!.allowedSubjects(request, in: scope)
+      let members = known.map { known in
+        subjects.filter { $0.subject.kind == .group }.flatMap { known.members(of: $0.subject.name) }
+      }
+      answers.append(WhoCanReport(request: request, scope: scope, subjects: subjects, members: members, notes: notes))
     }
     return WhoCanVerbsReport(answers: answers)
   }

@@ -17,6 +17,30 @@ extension RolecallDatabase {
     }
   }
 
+  /// The identities the snapshot knows, for naming a group's members: its service accounts and those bindings
+  /// name, the users bindings name, and aws-auth's mappings.
+  public func knownIdentities(of snapshot: SnapshotInfo) throws -> KnownIdentities {
+    try read { db in
+      let rows = ClusterRows(db: db, snapshot: snapshot.id, withSources: false)
+      var accounts = try rows.serviceAccounts().map { ($0.object.namespace, $0.object.name) }
+      var users: [String] = []
+      let named = try Row.fetchCursor(
+        db,
+        sql: """
+          SELECT DISTINCT s.kind, s.name, s.effective_namespace FROM binding_subject s JOIN binding b ON b.id = s.binding_id
+          WHERE b.snapshot_id = ? AND s.kind IN ('User', 'ServiceAccount')
+          """, arguments: [snapshot.id])
+      while let row = try named.next() {
+        if row[0] == "User" {
+          users.append(row[1])
+        } else if let ns: String = row[2] {
+          accounts.append((ns, row[1]))
+        }
+      }
+      return KnownIdentities(serviceAccounts: accounts, users: users, awsAuth: try rows.awsAuth())
+    }
+  }
+
   /// The snapshot's workloads, grouped by namespace.
   public func workloads(of snapshot: SnapshotInfo) throws -> [Workload] {
     try read { db in try ClusterRows(db: db, snapshot: snapshot.id, withSources: false).workloads().map(\.object) }

@@ -219,6 +219,72 @@ func canIAnswersWithExitCodes(arguments: [String], status: Int32) throws {
   #expect(bad.status == 64 && bad.stderr.contains("every verb of a comma-separated list must be named"))
 }
 
+/// `--expand` replaces a group by the members the snapshot knows, each saying how it belongs; a group whose members
+/// only an identity provider knows stays listed as itself.
+@Test func whoCanExpandNamesTheKnownMembersOfEachGroup() throws {
+  let dir = try temporaryDirectory()
+  let manifests = dir.appendingPathComponent("groups.yaml")
+  try """
+    apiVersion: v1
+    kind: ServiceAccount
+    metadata: {name: builder, namespace: ci}
+    ---
+    apiVersion: v1
+    kind: ServiceAccount
+    metadata: {name: tester, namespace: ci}
+    ---
+    apiVersion: v1
+    kind: ServiceAccount
+    metadata: {name: deployer, namespace: prod}
+    ---
+    apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: aws-auth, namespace: kube-system}
+    data:
+      mapRoles: |
+        - rolearn: arn:aws:iam::111122223333:role/ops
+          username: ops
+          groups: [ops-team]
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRole
+    metadata: {name: pod-reader}
+    rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: RoleBinding
+    metadata: {name: ci-accounts-read-pods, namespace: ci}
+    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: pod-reader}
+    subjects:
+    - {kind: Group, name: "system:serviceaccounts:ci", apiGroup: rbac.authorization.k8s.io}
+    - {kind: Group, name: ops-team, apiGroup: rbac.authorization.k8s.io}
+    - {kind: Group, name: "oidc:devs", apiGroup: rbac.authorization.k8s.io}
+    """.write(to: manifests, atomically: true, encoding: .utf8)
+  let db = dir.appendingPathComponent("groups.db").path
+  #expect(try runRolecall(["ingest", manifests.path, "--db", db, "-q"]).status == 0)
+  struct Answer: Decodable {
+    struct Member: Decodable { var group: String, through: String, subject: Subject }
+    struct Subject: Decodable { var kind: String, name: String, namespace: String }
+    var members: [Member]?
+  }
+  let json = try rolecall("who-can", "get", "pods", "-n", "ci", "--expand", "-o", "json", db: db)
+  #expect(json.status == 0, "\(json.stderr)")
+  let members = try #require(try JSONDecoder().decode(Answer.self, from: Data(json.stdout.utf8)).members)
+  #expect(members.map { "\($0.group) \($0.subject.kind) \($0.subject.namespace)/\($0.subject.name) \($0.through)" } == [
+    "system:serviceaccounts:ci ServiceAccount ci/builder service account",
+    "system:serviceaccounts:ci ServiceAccount ci/tester service account",
+    "ops-team User /ops aws-auth mapRoles arn:aws:iam::111122223333:role/ops",
+  ])
+  let table = try rolecall("who-can", "get", "pods", "-n", "ci", "--expand", db: db).stdout
+  let builder = table.split(separator: "\n").filter { $0.contains(" builder ") }
+  #expect(builder.count == 1 && builder[0].contains("member of \"system:serviceaccounts:ci\" (service account): RoleBinding"))
+  #expect(table.contains("(no member known to the snapshot) RoleBinding \"ci/ci-accounts-read-pods\""))
+  #expect(!table.contains("deployer"))
+  // Without --expand the answer is the binding subjects, as before.
+  let plain = try rolecall("who-can", "get", "pods", "-n", "ci", "-o", "json", db: db).stdout
+  #expect(try JSONDecoder().decode(Answer.self, from: Data(plain.utf8)).members == nil)
+}
+
 @Test func permsShowsEverythingASubjectCanDoAndWhy() throws {
   expectGolden(try rolecall("perms", "sa:ci:builder", "-o", "wide").stdout, "perms-builder-wide.txt")
   expectGolden(try rolecall("perms", "user:bob", "--as-group", "devs").stdout, "perms-bob.txt")

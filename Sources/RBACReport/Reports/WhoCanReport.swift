@@ -8,9 +8,15 @@ public struct WhoCanReport: Report {
   /// `cluster`, a namespace name, or `*` for every namespace.
   public var scope: String
   public var subjects: [AllowedSubject]
+  /// With `--expand`: the members the snapshot knows of each group among ``subjects``; nil without it.
+  public var members: [GroupMember]?
   public var notes: [String]
 
-  public init(request: RequestAttributes, scope: NamespaceScope, subjects: [AllowedSubject], notes: [String]) {
+  public init(
+    request: RequestAttributes, scope: NamespaceScope, subjects: [AllowedSubject], members: [GroupMember]? = nil,
+    notes: [String]
+  ) {
+    self.members = members
     self.request = request
     switch scope {
     case .cluster: self.scope = "cluster"
@@ -23,16 +29,30 @@ public struct WhoCanReport: Report {
 
   public func table(wide: Bool) -> String {
     var table = TextTable(["KIND", "NAMESPACE", "NAME", wide ? "GRANTED BY" : "VIA"])
-    for allowed in subjects {
-      let s = allowed.subject
+    func add(_ s: Subject, _ allowed: AllowedSubject, through: String) {
       let row = [s.kind.rawValue, s.kind == .serviceAccount ? s.namespace : "", s.name]
       if allowed.implicit && allowed.via.isEmpty {
-        table.add(row + ["(implicit: the API server allows system:masters everything)"])
-        continue
+        table.add(row + [through + "(implicit: the API server allows system:masters everything)"])
+        return
       }
       for (i, grant) in allowed.via.enumerated() {
         let via = wide ? grant.via + " " + grant.ruleText : grant.via
-        table.add((i == 0 ? row : ["", "", ""]) + [via + (i == 0 && allowed.implicit ? " (and implicitly)" : "")])
+        table.add(
+          (i == 0 ? row : ["", "", ""]) + [through + via + (i == 0 && allowed.implicit ? " (and implicitly)" : "")])
+      }
+    }
+    for allowed in subjects {
+      // Expanded, a group gives way to its known members, each saying how it belongs.
+      guard let members, allowed.subject.kind == .group else {
+        add(allowed.subject, allowed, through: "")
+        continue
+      }
+      let known = members.filter { $0.group == allowed.subject.name }
+      if known.isEmpty {
+        add(allowed.subject, allowed, through: "(no member known to the snapshot) ")
+      }
+      for member in known {
+        add(member.subject, allowed, through: "member of \"\(member.group)\" (\(member.through)): ")
       }
     }
     var out = table.text

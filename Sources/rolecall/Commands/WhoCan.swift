@@ -14,11 +14,16 @@ extension Rolecall {
         ClusterRoleBindings, and the RoleBindings of -n NAMESPACE (default "default") or, with -A, of every \
         namespace. system:masters is always listed: the API server allows it everything. Groups stand for all \
         their members (system:authenticated is everyone with credentials). Several verbs separated by commas are \
-        answered one by one, each under its own heading.
+        answered one by one, each under its own heading. With --expand, a group gives way to the members the \
+        snapshot knows, each marked with how it belongs: the service accounts of system:serviceaccounts[:NS], \
+        the IAM identities aws-auth maps into it, and for system:authenticated every account and user the \
+        snapshot names. Members an identity provider adds are not known offline; a group without known members \
+        stays listed as itself.
 
         Examples:
           rolecall who-can get secrets -n kube-system
           rolecall who-can get,list,watch secrets -n kube-system
+          rolecall who-can create pods -n ci --expand
           rolecall who-can create pods/exec -A -o wide
           rolecall who-can escalate clusterroles.rbac.authorization.k8s.io
           rolecall who-can --batch requests.jsonl
@@ -37,6 +42,9 @@ extension Rolecall {
         valueName: "file"))
     var batch: String?
 
+    @Flag(help: "List the members the snapshot knows of each group instead of the group (not with --batch).")
+    var expand = false
+
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
@@ -44,6 +52,7 @@ extension Rolecall {
       guard batch != nil || words.count == 2 || words.count == 3 else {
         throw ValidationError("who-can takes VERB RESOURCE [NAME], or --batch FILE")
       }
+      if batch != nil && expand { throw ValidationError("--expand answers a question, not a --batch file") }
       if batch == nil, verbs.contains(where: \.isEmpty) {
         throw ValidationError("\"\(words[0])\": every verb of a comma-separated list must be named")
       }
@@ -66,9 +75,9 @@ extension Rolecall {
         verb: words[0], resource: words[1], name: words.count > 2 ? words[2] : "",
         subresource: scope.subresource, namespace: scope.namespace, allNamespaces: scope.allNamespaces)
       if verbs.count == 1 {
-        try output.print(try analyst.whoCan(argument))
+        try output.print(try analyst.whoCan(argument, expand: expand))
       } else {
-        try output.print(try analyst.whoCan(verbs: verbs, argument))
+        try output.print(try analyst.whoCan(verbs: verbs, argument, expand: expand))
       }
     }
   }
