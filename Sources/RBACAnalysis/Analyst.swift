@@ -36,6 +36,29 @@ public struct Analyst: Sendable {
       subject: user.name, user: user, namespace: namespace, permissions: merged, notes: try identityNotes(user))
   }
 
+  /// `can-i --list -o matrix` and `perms -o matrix`: the identity against every resource the snapshot knows, in
+  /// `namespace` (empty: cluster-wide); with `allNamespaces`, then each namespace where it holds a RoleBinding that
+  /// changes an answer.
+  public func accessMatrix(
+    for user: UserInfo, subject: String, namespace: String, allNamespaces: Bool
+  ) throws -> AccessMatrixReport {
+    let policy = try database.policy(of: snapshot, scope: allNamespaces ? .all : .namespace(namespace))
+    let resources = try database.resourceCatalog(of: snapshot).resources.sorted { ($0.group, $0.name) < ($1.group, $1.name) }
+    let base = policy.accessMatrix(for: user, namespace: namespace, resources: resources)
+    var namespaces: [AccessMatrix]?
+    if allNamespaces {
+      // Only a RoleBinding can make a namespace's answer differ from the cluster-wide one.
+      namespaces = policy.namespacesBinding(user).compactMap { ns in
+        var matrix = policy.accessMatrix(for: user, namespace: ns, resources: resources)
+        matrix.rows = zip(matrix.rows, base.rows).filter { here, there in here.namespaced && here.access != there.access }
+          .map(\.0)
+        return matrix.rows.isEmpty ? nil : matrix
+      }
+    }
+    return AccessMatrixReport(
+      subject: subject, user: user, matrix: base, namespaces: namespaces, notes: try identityNotes(user))
+  }
+
   /// `who-can VERB RESOURCE [NAME]`.
   public func whoCan(_ argument: RequestArgument, expand: Bool = false) throws -> WhoCanReport {
     try whoCan(verbs: [argument.verb], argument, expand: expand).answers[0]

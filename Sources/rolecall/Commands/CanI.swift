@@ -25,6 +25,8 @@ extension Rolecall {
           rolecall can-i get secrets db-password -n prod --as alice -o wide
           rolecall can-i get /healthz --as system:anonymous
           rolecall can-i --list --as alice -n prod
+          rolecall can-i --list --as alice -n prod -o matrix
+          rolecall can-i --list --as system:serviceaccount:ci:builder -A --matrix -o wide
           rolecall can-i --batch requests.jsonl
         """)
 
@@ -36,6 +38,14 @@ extension Rolecall {
 
     @Flag(help: "List everything the identity may do in the namespace, as kubectl auth can-i --list.")
     var list = false
+
+    @Flag(
+      help: ArgumentHelp(
+        "With --list: every resource the snapshot knows against get, list, watch, create, update, patch, delete and "
+          + "deletecollection, each yes, no or partial (resourceNames only).",
+        discussion: "-o matrix is the grid alone; --matrix takes -o wide (the grant behind each yes), json or yaml. "
+          + "With -A: the cluster-wide grid, then each namespace whose answer differs from it."))
+    var matrix = false
 
     @Option(
       help: ArgumentHelp(
@@ -62,6 +72,12 @@ extension Rolecall {
       guard list || words.count == 2 || words.count == 3 else {
         throw ValidationError("can-i takes VERB RESOURCE [NAME], or --list, or --batch FILE")
       }
+      if (matrix || output.output == .matrix) && !list {
+        throw ValidationError("the access matrix is a --list: add --list")
+      }
+      if scope.allNamespaces && list && !(matrix || output.output == .matrix) {
+        throw ValidationError("--list -A needs the matrix (-o matrix): a plain list answers one namespace")
+      }
     }
 
     func run() throws {
@@ -71,6 +87,12 @@ extension Rolecall {
         return
       }
       let info = UserInfo.impersonating(try identity.username(identity.user!), groups: identity.groups)
+      if list && (matrix || output.output == .matrix) {
+        let namespace = scope.allNamespaces ? "" : scope.namespace ?? RequestArgument.defaultNamespace
+        try output.print(
+          try analyst.accessMatrix(for: info, subject: info.name, namespace: namespace, allNamespaces: scope.allNamespaces))
+        return
+      }
       if list {
         try output.print(try analyst.rules(for: info, namespace: scope.namespace ?? RequestArgument.defaultNamespace))
         return

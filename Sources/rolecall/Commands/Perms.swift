@@ -17,6 +17,8 @@ extension Rolecall {
           rolecall perms sa:kube-system:replicaset-controller
           rolecall perms user:alice --as-group devs -o wide
           rolecall perms group:system:authenticated
+          rolecall perms sa:ci:builder -o matrix
+          rolecall perms sa:ci:builder -A --matrix -o wide
         """)
 
     @Argument(help: "user:NAME, group:NAME, sa:NAMESPACE:NAME or system:serviceaccount:NAMESPACE:NAME.")
@@ -25,12 +27,37 @@ extension Rolecall {
     @Option(name: .customLong("as-group"), help: "A further group the subject is in (repeatable).")
     var groups: [String] = []
 
+    @Flag(
+      help: ArgumentHelp(
+        "Every resource the snapshot knows against get, list, watch, create, update, patch, delete and "
+          + "deletecollection, cluster-wide, each yes, no or partial (resourceNames only).",
+        discussion: "-o matrix is the grid alone; --matrix takes -o wide (the grant behind each yes), json or yaml."))
+    var matrix = false
+
+    @Flag(
+      name: [.customShort("A"), .customLong("all-namespaces")],
+      help: "With the matrix: then each namespace whose answer differs from the cluster-wide one.")
+    var allNamespaces = false
+
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+      if allNamespaces && !(matrix || output.output == .matrix) {
+        throw ValidationError("-A goes with the matrix (-o matrix): perms already lists every namespace")
+      }
+    }
+
     func run() throws {
       let subject = try SubjectArgument(parsing: subject)
-      try output.print(try database.analyst().permissions(of: subject, extraGroups: groups))
+      let analyst = try database.analyst()
+      if matrix || output.output == .matrix {
+        let user = subject.identity(extraGroups: groups)
+        try output.print(
+          try analyst.accessMatrix(for: user, subject: subject.label, namespace: "", allNamespaces: allNamespaces))
+        return
+      }
+      try output.print(try analyst.permissions(of: subject, extraGroups: groups))
     }
   }
 }
