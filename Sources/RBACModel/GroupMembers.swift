@@ -56,7 +56,8 @@ public struct KnownIdentities: Sendable {
 
   /// The known members of `group`, sorted by kind, namespace and name.
   public func members(of group: String) -> [GroupMember] {
-    known.compactMap { identity -> GroupMember? in
+    // An identity known twice (named by a binding and mapped by aws-auth) is one member unless each way explains it.
+    Set(known.compactMap { identity -> GroupMember? in
       guard identity.user.groups.contains(group) else { return nil }
       let through: String
       if let mapping = identity.mapping, mapping.groups.contains(group) {
@@ -67,7 +68,7 @@ public struct KnownIdentities: Sendable {
         through = "service account"
       }
       return GroupMember(group: group, subject: identity.subject, through: through)
-    }.sorted {
+    }).sorted {
       ($0.subject.kind.rawValue, $0.subject.namespace, $0.subject.name, $0.through)
         < ($1.subject.kind.rawValue, $1.subject.namespace, $1.subject.name, $1.through)
     }
