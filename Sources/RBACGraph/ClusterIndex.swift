@@ -72,20 +72,13 @@ public struct ClusterIndex: Sendable {
   public init(policy: Policy, objectFacts facts: ObjectFacts, roleFacts roles: RoleFacts) {
     self.policy = policy
     var accounts = facts.accounts
-    var users = facts.users
-    var groups = facts.groups
     var namespaces = facts.namespaces
     namespaces.formUnion(policy.roleBindings.keys)
     // A binding may name an account the dump does not hold (a partial export, or one not created yet: whoever may
     // create it inherits the binding), so bound accounts are identities too.
-    for key in policy.boundSubjects {
-      switch GraphNode(key) {
-      case .serviceAccount(let ns, let name): accounts[ns, default: []].insert(name)
-      case .user(let name): users.insert(name)
-      case .group(let name): groups.insert(name)
-      default: continue
-      }
-    }
+    for (ns, names) in roles.boundAccounts { accounts[ns, default: []].formUnion(names) }
+    let users = facts.users.union(roles.boundUsers)
+    var groups = facts.groups.union(roles.boundGroups)
     groups.insert(UserInfo.mastersGroup)
     namespaces.formUnion(accounts.keys)
     self.namespaces = namespaces.sorted()
@@ -267,8 +260,20 @@ public struct ClusterIndex: Sendable {
     var powerfulClusterRoles: Set<String>
     var powerfulRoles: [String: Set<String>]
     var uncoveredClusterRoleRules: [(role: String, rule: Int)] = []
+    /// The identities bindings name, by kind (accounts per namespace).
+    var boundAccounts: [String: Set<String>] = [:]
+    var boundUsers = Set<String>()
+    var boundGroups = Set<String>()
 
     public init(_ policy: Policy) {
+      for key in policy.boundSubjects {
+        switch GraphNode(key) {
+        case .serviceAccount(let ns, let name): boundAccounts[ns, default: []].insert(name)
+        case .user(let name): boundUsers.insert(name)
+        case .group(let name): boundGroups.insert(name)
+        default: continue
+        }
+      }
       adminClusterRoles = policy.clusterRoles.values.filter { role in
         role.rules.contains(where: \.isFullWildcard)
       }.map(\.name).sorted()
