@@ -69,22 +69,25 @@ public struct Analyst: Sendable {
   public func whoCan(verbs: [String], _ argument: RequestArgument, expand: Bool = false) throws -> WhoCanVerbsReport {
     let catalog = try database.resourceCatalog(of: snapshot)
     let known = expand ? try database.knownIdentities(of: snapshot) : nil
-    var policy: Policy?
-    var answers: [WhoCanReport] = []
+    var asked: [(request: RequestAttributes, scope: NamespaceScope, notes: [String])] = []
     for verb in verbs {
-      var asked = argument
-      asked.verb = verb
-      var (request, scope, notes) = try asked.resolve(catalog: catalog)
-      if argument.namespace != nil && answers.isEmpty { notes += try namespaceNotes(request) }
-      // Every verb of one question has the same scope: the policy it needs is read once.
-      if policy == nil {
-        switch scope {
-        case .all: policy = try database.policy(of: snapshot, scope: .all)
-        case .cluster: policy = try database.policy(of: snapshot, scope: .namespace(""))
-        case .namespace(let ns): policy = try database.policy(of: snapshot, scope: .namespace(ns))
-        }
-      }
-      let subjects = policy!.allowedSubjects(request, in: scope)
+      var one = argument
+      one.verb = verb
+      var (request, scope, notes) = try one.resolve(catalog: catalog)
+      if argument.namespace != nil && asked.isEmpty { notes += try namespaceNotes(request) }
+      asked.append((request, scope, notes))
+    }
+    // Every verb of one question has the same scope: the policy it needs is read once, and across every namespace
+    // only the roles that could allow one of the requests, with the bindings to them.
+    let policy: Policy
+    switch asked[0].scope {
+    case .all: policy = try database.policy(of: snapshot, scope: .matching(asked.map(\.request)))
+    case .cluster: policy = try database.policy(of: snapshot, scope: .namespace(""))
+    case .namespace(let ns): policy = try database.policy(of: snapshot, scope: .namespace(ns))
+    }
+    var answers: [WhoCanReport] = []
+    for (request, scope, notes) in asked {
+      let subjects = policy.allowedSubjects(request, in: scope)
       let members = known.map { known in
         subjects.filter { $0.subject.kind == .group }.flatMap { known.members(of: $0.subject.name) }
       }

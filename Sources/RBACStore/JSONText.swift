@@ -30,6 +30,13 @@ enum JSONText {
     return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
   }
 
+  /// `string` as a JSON string literal, exactly as ``encode(_:)`` writes it in a list.
+  static func quoted(_ string: String) -> String {
+    var text = ""
+    appendQuoted(string, to: &text)
+    return text
+  }
+
   private static func appendQuoted(_ string: String, to text: inout String) {
     text += "\""
     for scalar in string.unicodeScalars {

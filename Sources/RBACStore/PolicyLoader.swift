@@ -10,6 +10,10 @@ public enum PolicyScope: Sendable, Hashable {
   /// ClusterRoles, ClusterRoleBindings, and the Roles and RoleBindings of one namespace (or of none): all that
   /// one request in that namespace can be decided by.
   case namespace(String)
+  /// Every namespace, but only the roles with a rule that could allow one of the requests (each with all its rules,
+  /// so that a grant names its rule as written) and the bindings to them: who may make a request anywhere, without
+  /// reading the tens of thousands of bindings that cannot matter.
+  case matching([RequestAttributes])
 }
 
 extension RolecallDatabase {
@@ -18,11 +22,33 @@ extension RolecallDatabase {
   public func policy(of snapshot: SnapshotInfo, scope: PolicyScope = .all) throws -> Policy {
     try read { db in
       var arguments: StatementArguments = [snapshot.id]
+      var candidates = ""
       func filter(_ table: String) -> String {
-        guard case .namespace = scope else { return "" }
-        return " AND \(table).namespace IN ('', ?)"
+        switch scope {
+        case .all: return ""
+        case .namespace: return " AND \(table).namespace IN ('', ?)"
+        case .matching:
+          // The lists are materialized once: SQLite would otherwise evaluate them again for every row it tests.
+          return table == "r"
+            ? " AND r.id IN candidate"
+            : " AND (b.role_kind, CASE WHEN b.role_kind = 'Role' THEN b.namespace ELSE '' END, b.role_name) IN target"
+        }
       }
-      if case .namespace(let ns) = scope { arguments += [ns] }
+      switch scope {
+      case .all: break
+      case .namespace(let ns): arguments += [ns]
+      case .matching(let requests):
+        let (condition, values) = Self.mightAllow(requests)
+        candidates = """
+          WITH candidate(id) AS MATERIALIZED (
+            SELECT DISTINCT p.role_id FROM policy_rule p JOIN role k ON k.id = p.role_id
+            WHERE k.snapshot_id = ? AND (\(condition))),
+          target(kind, namespace, name) AS MATERIALIZED (SELECT kind, namespace, name FROM role WHERE id IN candidate)
+
+          """
+        let snapshotID: any DatabaseValueConvertible = snapshot.id
+        arguments = StatementArguments([snapshotID] + values + [snapshotID])
+      }
       var clusterRoles: [ClusterRole] = []
       var roles: [Role] = []
       var currentRole: Int64 = -1
@@ -40,7 +66,7 @@ extension RolecallDatabase {
       // as written (the order a namespace's bindings are visited in, and evidence shown in).
       let roleRows = try Row.fetchCursor(
         db,
-        sql: """
+        sql: candidates + """
           SELECT r.id, r.kind, r.namespace, r.name, p.verbs, p.api_groups, p.resources, p.resource_names,
             p.non_resource_urls, p.aggregated_from
           FROM role r LEFT JOIN policy_rule p ON p.role_id = r.id
@@ -74,7 +100,7 @@ extension RolecallDatabase {
       }
       let bindingRows = try Row.fetchCursor(
         db,
-        sql: """
+        sql: candidates + """
           SELECT b.id, b.kind, b.namespace, b.name, b.role_kind, b.role_name, s.kind, s.name, s.namespace
           FROM binding b LEFT JOIN binding_subject s ON s.binding_id = b.id
           WHERE b.snapshot_id = ?\(filter("b"))
@@ -95,6 +121,28 @@ extension RolecallDatabase {
       return Policy(
         clusterRoles: clusterRoles, roles: roles, clusterRoleBindings: clusterRoleBindings, roleBindings: roleBindings)
     }
+  }
+
+  /// An SQL condition on a `policy_rule p` that holds for every rule that allows one of `requests`, and its values:
+  /// each list column must name the request's verb, group and resource (or `*`, or `*/SUBRESOURCE`) as a JSON
+  /// string. `LIKE` is a superset of the exact test (it ignores ASCII case; `_` matches any character); the
+  /// authorizer then decides exactly. A non-resource request keeps every rule.
+  static func mightAllow(_ requests: [RequestAttributes]) -> (String, [any DatabaseValueConvertible]) {
+    var conditions: [String] = []
+    var values: [any DatabaseValueConvertible] = []
+    func names(_ column: String, _ items: [String]) -> String {
+      values += items.map { "%" + JSONText.quoted($0) + "%" }
+      return "(" + items.map { _ in "p.\(column) LIKE ?" }.joined(separator: " OR ") + ")"
+    }
+    for request in requests {
+      guard case .resource(let r) = request.target else { return ("1", []) }
+      var resources = [r.combinedResource, Wildcard.all]
+      if !r.subresource.isEmpty { resources.append("*/" + r.subresource) }
+      conditions.append(
+        names("verbs", [request.verb, Wildcard.all]) + " AND " + names("api_groups", [r.apiGroup, Wildcard.all])
+          + " AND " + names("resources", resources))
+    }
+    return (conditions.isEmpty ? "0" : conditions.map { "(" + $0 + ")" }.joined(separator: " OR "), values)
   }
 
   /// The rule whose `verbs, api_groups, resources, resource_names, non_resource_urls` columns start at `column`.
