@@ -4,11 +4,14 @@ DB ?= rolecall-demo.db
 BIN_DEBUG = .build/debug/rolecall
 BIN_RELEASE = .build/release/rolecall
 BENCH_DIR ?= bench-data
+REPORT ?= rolecall-report.html
+CHROMIUM ?= chromium
 
-.PHONY: help build release test test-fast test-slow demo queries docs bench bench-data bench-cli bench-swift bench-cluster clean fuzz sanitize
+.PHONY: help build release test test-fast test-slow demo report-screenshot queries docs bench bench-data bench-cli bench-swift bench-cluster clean fuzz sanitize
 
 help:
-	@echo "make demo    build, ingest the bundled fixtures into $(DB), answer real questions"
+	@echo "make demo    build, ingest the bundled fixtures into $(DB), answer real questions, write $(REPORT)"
+	@echo "make report-screenshot  regenerate docs/report.png (the HTML report of the bundled fixtures) with headless chromium"
 	@echo "make test    build and run every test: make test-fast, then make test-slow (the Slow suites, ~2 minutes)"
 	@echo "make bench   generate S/M/XL, XL-dense and XL-pods50k clusters with workloads; measure every command and its growth"
 	@echo "make bench-cluster  time ingest --cluster through kubectl against a fake API server serving XL"
@@ -44,6 +47,22 @@ demo: build
 	@echo '$$ rolecall ingest fixtures/bootstrap fixtures/apps fixtures/cases/semantics.yaml --snapshot demo'
 	@$(BIN_DEBUG) ingest fixtures/bootstrap fixtures/apps fixtures/cases/semantics.yaml --snapshot demo --db $(DB)
 	@./scripts/demo.sh $(BIN_DEBUG) $(DB)
+	@echo
+	@echo '# The whole snapshot as one self-contained HTML page (open it in a browser; it loads nothing from the network)'
+	@echo '$$ rolecall report --snapshot demo -o html > $(REPORT)'
+	@$(BIN_DEBUG) report --snapshot demo -o html --db $(DB) > $(REPORT)
+	@echo "$(abspath $(REPORT))"
+
+# The report of the bundled fixtures (the demo snapshot alone), photographed by Debian's headless chromium at the
+# size the README shows it. Run it after a change to the page, and look at the picture before committing it.
+report-screenshot: build
+	@d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && \
+	  $(BIN_DEBUG) ingest fixtures/bootstrap fixtures/apps fixtures/cases/semantics.yaml --snapshot demo --db "$$d/report.db" -q && \
+	  $(BIN_DEBUG) report --db "$$d/report.db" -o html > "$$d/report.html" && \
+	  $(CHROMIUM) --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$$d/profile" \
+	    --virtual-time-budget=3000 --window-size=1280,1600 --screenshot=$(abspath docs/report.png) \
+	    "file://$$d/report.html" 2>/dev/null && \
+	  echo "docs/report.png"
 
 bench: release bench-data bench-cli bench-swift
 
@@ -70,4 +89,4 @@ sanitize:
 	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan --skip LiveClusterTests
 
 clean:
-	rm -rf .build Benchmarks/.build $(BENCH_DIR) $(DB) $(DB)-wal $(DB)-shm
+	rm -rf .build Benchmarks/.build $(BENCH_DIR) $(DB) $(DB)-wal $(DB)-shm $(REPORT)

@@ -182,6 +182,13 @@ extension Analyst {
   /// `backdoors`: the provider-managed identities present, their power and paths, and the invisible admins.
   public func backdoors() throws -> BackdoorsReport {
     let graph = try graph()
+    let report = try backdoors(graph: graph)
+    releaseElsewhere(graph)
+    return report
+  }
+
+  /// `backdoors` over a graph the caller has already built (`report` shares one with its audit).
+  func backdoors(graph: EscalationGraph) throws -> BackdoorsReport {
     let catalog = ProviderCatalog.shipped
     var found: [(provider: String, kind: String, name: String, note: String, node: GraphNode?)] = []
     for node in graph.identities {

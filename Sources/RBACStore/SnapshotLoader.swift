@@ -88,17 +88,35 @@ extension RolecallDatabase {
       content.customResources = try rows.customResources()
       content.skippedKinds = snapshot.skippedKinds
       content.labels = snapshot.labels
-      content.diagnostics = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT category, message, source_file, source_document FROM diagnostic WHERE snapshot_id = ? ORDER BY seq
-          """, arguments: [id]
-      ).compactMap { row in
-        guard let category = Diagnostic.Category(rawValue: row[0]) else { return nil }
-        let file: String? = row[2]
-        return Diagnostic(category, row[1], source: file.map { ObjectSource(file: $0, document: row[3] ?? 0) })
-      }
+      content.diagnostics = try Self.diagnostics(db, snapshot: id, limit: nil)
       return content
+    }
+  }
+
+  /// The snapshot's warnings: how many of each category, and the first `limit` in the order ingest found them.
+  public func diagnostics(of snapshot: SnapshotInfo, limit: Int) throws -> (counts: [String: Int], first: [Diagnostic]) {
+    try read { db in
+      var counts: [String: Int] = [:]
+      let rows = try Row.fetchCursor(
+        db, sql: "SELECT category, COUNT(*) FROM diagnostic WHERE snapshot_id = ? GROUP BY category",
+        arguments: [snapshot.id])
+      while let row = try rows.next() { counts[row[0]] = row[1] }
+      return (counts, try Self.diagnostics(db, snapshot: snapshot.id, limit: limit))
+    }
+  }
+
+  /// The rows of `diagnostic` as ``Diagnostic``s, in order; all of them when `limit` is nil.
+  static func diagnostics(_ db: Database, snapshot: Int64, limit: Int?) throws -> [Diagnostic] {
+    try Row.fetchAll(
+      db,
+      sql: """
+        SELECT category, message, source_file, source_document FROM diagnostic WHERE snapshot_id = ? ORDER BY seq
+        LIMIT ?
+        """, arguments: [snapshot, limit.map { max(0, $0) } ?? -1]
+    ).compactMap { row in
+      guard let category = Diagnostic.Category(rawValue: row[0]) else { return nil }
+      let file: String? = row[2]
+      return Diagnostic(category, row[1], source: file.map { ObjectSource(file: $0, document: row[3] ?? 0) })
     }
   }
 }

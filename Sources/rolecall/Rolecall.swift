@@ -21,7 +21,7 @@ struct Rolecall: AsyncParsableCommand {
     version: "0.1.0",
     subcommands: [
       Ingest.self, CanI.self, WhoCan.self, Perms.self, Paths.self, Audit.self, Backdoors.self, Primitives.self,
-      Diff.self, Check.self, Lint.self, Snapshots.self, Query.self,
+      Diff.self, Check.self, Lint.self, Snapshots.self, Query.self, ReportPage.self,
     ]
   )
 
