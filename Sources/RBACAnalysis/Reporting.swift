@@ -13,8 +13,11 @@ extension Analyst {
   /// that snapshot to this one. Each part is the answer of the command that asks it alone (`audit`, `perms`, `paths`,
   /// `backdoors`, `diff`), over one graph built once.
   public func report(limits: HTMLReport.Limits = HTMLReport.Limits(), diffFrom: String? = nil) throws -> HTMLReport {
-    let parts: (AuditReport, [HTMLReport.IdentityDetail], HTMLReport.ClusterView, HTMLReport.DiffPart?, BackdoorsReport)
-    do {
+    // Lint reads the snapshot's objects with their sources, on a connection of its own, beside the graph's work.
+    let (database, snapshot) = (self.database, self.snapshot)
+    let second = database.path == ":memory:" ? database : try RolecallDatabase(path: database.path, mode: .readOnly)
+    let (lint, parts) = try inParallel({ Result { Lint.report(try second.content(of: snapshot)) } }) {
+      () throws -> (AuditReport, [HTMLReport.IdentityDetail], HTMLReport.ClusterView, HTMLReport.DiffPart?, BackdoorsReport) in
       let graph = try graph()
       let audit = try audit(baseline: Baseline(), graph: graph)
       let backdoors = try backdoors(graph: graph)
@@ -53,11 +56,12 @@ extension Analyst {
             paths[i].map { HTMLReport.DiffPart.Appeared(change: change, paths: $0) }
           }, appearedTotal: appeared.count)
       }
-      parts = (audit, details, view, diffPart, backdoors)
+      return (audit, details, view, diffPart, backdoors)
     }
     return HTMLReport(
       snapshot: snapshot, warnings: try warnings(limit: limits.warnings), audit: parts.0, details: parts.1,
-      clusterView: parts.2, backdoors: parts.4, diff: parts.3, limits: limits)
+      clusterView: parts.2, backdoors: parts.4, lint: HTMLReport.LintPart(try lint.get(), limit: limits.lint),
+      diff: parts.3, limits: limits)
   }
 
   /// `body` given each node's steps to `target`: read one node at a time as stored at ingest, or for a snapshot

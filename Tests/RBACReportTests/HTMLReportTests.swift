@@ -61,6 +61,12 @@ private func hostileReport() -> HTMLReport {
     backdoors: BackdoorsReport(
       entries: [BackdoorsReport.Entry(provider: "EKS", kind: "User", name: hostile, note: hostile, stepsToClusterAdmin: 1, path: [hostile])],
       invisible: [BackdoorsReport.Invisible(provider: "EKS", note: hostile)]),
+    lint: HTMLReport.LintPart(
+      LintReport(findings: [
+        LintReport.Finding(
+          level: .warning, id: "resource-unknown", object: "Role \"\(hostile)\"",
+          source: ObjectSource(file: hostile + ".yaml", document: 2), line: 7, message: hostile)
+      ]), limit: 10),
     diff: nil, limits: HTMLReport.Limits())
 }
 
@@ -118,7 +124,7 @@ private func embeddedData(_ page: String) throws -> [String: Any] {
 
 @Test func everySectionIsOnThePage() throws {
   let page = try #require(hostileReport().special(.html))
-  for id in ["summary", "identities", "paths", "cluster", "backdoors", "warnings", "left-out"] {
+  for id in ["summary", "identities", "paths", "cluster", "backdoors", "lint", "warnings", "left-out"] {
     #expect(page.contains("<section id=\"\(id)\">"), "section \(id)")
   }
   #expect(!page.contains("<section id=\"diff\">"))
@@ -134,6 +140,21 @@ private func embeddedData(_ page: String) throws -> [String: Any] {
   let grant = try #require((permission["g"] as? [[Int]])?.first)
   let strings = try #require(data["strings"] as? [String])
   #expect(strings[grant[1]].hasPrefix("rule 0 {verbs: [get]"))
+}
+
+/// The page lists lint's errors first, then warnings, then infos, each level in lint's own order, up to its cap, and
+/// counts every finding by level and rule.
+@Test func lintFindingsAreListedErrorsFirstAndCounted() {
+  func finding(_ level: LintReport.Level, _ id: String, _ n: Int) -> LintReport.Finding {
+    LintReport.Finding(level: level, id: id, object: "Role \"r\(n)\"", source: nil, message: "m\(n)")
+  }
+  let report = LintReport(findings: [
+    finding(.info, "risky-grant", 0), finding(.warning, "verb-unknown", 1), finding(.error, "verb-case", 2),
+    finding(.info, "risky-grant", 3), finding(.error, "rule-without-apigroups", 4),
+  ])
+  let part = HTMLReport.LintPart(report, limit: 3)
+  #expect(part.shown.map(\.message) == ["m2", "m4", "m1"])
+  #expect(part.total == 5 && part.byLevel == ["error": 2, "warning": 1, "info": 2] && part.byRule["risky-grant"] == 2)
 }
 
 @Test func theTableKeepsTheHighestScoresInRankOrder() {

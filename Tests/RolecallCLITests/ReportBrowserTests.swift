@@ -154,7 +154,12 @@ private let interactions = """
   let json = try runRolecall(["report", "--snapshot", "demo", "-o", "json", "--db", db])
   #expect(json.status == 0, "\(json.stderr)")
   let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-  #expect(Set(report.keys) == ["snapshot", "warnings", "audit", "details", "clusterView", "backdoors", "limits"])
+  #expect(Set(report.keys) == ["snapshot", "warnings", "audit", "details", "clusterView", "backdoors", "lint", "limits"])
+  // The lint part counts what `rolecall lint` finds in the same snapshot.
+  let lint = try runRolecall(["lint", "--snapshot", "demo", "-o", "json", "--db", db])
+  let linted = try #require(try JSONSerialization.jsonObject(with: Data(lint.stdout.utf8)) as? [String: Any])
+  let findings = try #require(linted["findings"] as? [[String: Any]])
+  #expect(!findings.isEmpty && (report["lint"] as? [String: Any])?["total"] as? Int == findings.count)
   let audit = try runRolecall(["audit", "--snapshot", "demo", "-o", "json", "--db", db])
   let expected = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
   let entries = try #require((report["audit"] as? [String: Any])?["entries"] as? [[String: Any]])
@@ -197,7 +202,7 @@ struct ReportBrowserTests {
     #expect(page.bodyData("ready") == "1", "the page's script did not finish: \(page.body ?? "no <body>")")
     #expect(page.bodyData("errors") == nil, "JavaScript errors: \(page.bodyData("errors") ?? "")")
     #expect(page.bodyData("test-error") == nil, "the test's interactions failed: \(page.bodyData("test-error") ?? "")")
-    for id in ["summary", "identities", "paths", "cluster", "backdoors", "warnings", "left-out"] {
+    for id in ["summary", "identities", "paths", "cluster", "backdoors", "lint", "warnings", "left-out"] {
       #expect(page.section(id) != nil, "section \(id)")
     }
     #expect(page.section("diff") == nil)

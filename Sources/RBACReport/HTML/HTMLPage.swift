@@ -38,6 +38,7 @@ struct HTMLPage {
     out += identities()
     out += paths()
     out += backdoors()
+    out += lint()
     out += warnings()
     out += leftOut()
     out += "</main>\n"
@@ -74,6 +75,7 @@ struct HTMLPage {
     var links = [("summary", "Summary"), ("cluster", "Near cluster-admin"), ("identities", "Identities"),
       ("paths", "Escalation paths"), ("backdoors", "Back doors")]
     if report.diff != nil { links.insert(("diff", "Diff"), at: 1) }
+    if report.lint.total > 0 { links.append(("lint", "Lint")) }
     if report.warnings.total > 0 { links.append(("warnings", "Warnings")) }
     links.append(("left-out", "Left out"))
     out += links.map { "<a href=\"#\($0.0)\">\($0.1)</a>" }.joined(separator: " ")
@@ -116,6 +118,30 @@ struct HTMLPage {
     }
     for (k, v) in rows { out += "<tr><th>\(h(k))</th><td>\(v)</td></tr>\n" }
     out += "</table>\n"
+    return out + "</section>\n"
+  }
+
+  private func lint() -> String {
+    let l = report.lint
+    guard l.total > 0 else { return "" }
+    var out = "<section id=\"lint\">\n<h2>Lint (\(count(l.total)))</h2>\n<p>What <code>rolecall lint</code> finds in the "
+      + "snapshot: rules the API server rejects or never matches, grants of escalation primitives, bindings to what "
+      + "does not exist. "
+    out += LintReport.Level.allCases.map { level in "\(count(l.byLevel[level.rawValue] ?? 0)) \(level.rawValue)" }
+      .joined(separator: " · ")
+    out += "</p>\n<p>" + l.byRule.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+      .map { code($0.key) + " \(count($0.value))" }.joined(separator: " · ") + "</p>\n"
+    out += "<table class=\"lint\">\n<tr><th>level</th><th>rule</th><th>object</th><th>where</th><th>finding</th></tr>\n"
+    for f in l.shown {
+      let place = f.file.map { file in file + (f.line.map { ":\($0)" } ?? f.document.map { " #\($0)" } ?? "") } ?? ""
+      out += "<tr class=\"\(a(f.level.rawValue))\"><td>\(h(f.level.rawValue))</td><td>\(code(f.id))</td>"
+        + "<td>\(h(f.object))</td><td>\(h(place))</td><td>\(h(f.message))</td></tr>\n"
+    }
+    out += "</table>\n"
+    if l.total > l.shown.count {
+      out += "<p class=\"cut\">\(count(l.total - l.shown.count)) more not listed (errors and warnings first): "
+        + "<code>rolecall lint --snapshot \(h(report.snapshot.name))</code> lists them all.</p>\n"
+    }
     return out + "</section>\n"
   }
 
@@ -381,6 +407,9 @@ struct HTMLPage {
         + "of cluster-admin.")
     if report.warnings.total > report.warnings.shown.count {
       items.append("\(count(report.warnings.shown.count)) of \(count(report.warnings.total)) warnings are listed.")
+    }
+    if report.lint.total > report.lint.shown.count {
+      items.append("\(count(report.lint.shown.count)) of \(count(report.lint.total)) lint findings are listed.")
     }
     return "<section id=\"left-out\">\n<h2>What this page leaves out</h2>\n<ul>\n"
       + items.map { "<li>\($0)</li>\n" }.joined() + "</ul>\n"

@@ -30,6 +30,8 @@ public struct HTMLReport: Report {
     public var workloadsPerIdentity: Int
     /// Snapshot warnings listed.
     public var warnings: Int
+    /// Lint findings listed.
+    public var lint: Int = 200
     /// Diff: escalation paths that appeared, drawn; and lines of each diff table.
     public var diffPaths: Int
     public var diffLines: Int
@@ -137,15 +139,33 @@ public struct HTMLReport: Report {
   public var details: [IdentityDetail]
   public var clusterView: ClusterView
   public var backdoors: BackdoorsReport
+  public var lint: LintPart
   public var diff: DiffPart?
   public var limits: Limits
 
+  /// What `rolecall lint --snapshot` finds: how many of each level and rule, and the first ones, errors first.
+  public struct LintPart: Encodable, Sendable {
+    public var total: Int
+    public var byLevel: [String: Int]
+    public var byRule: [String: Int]
+    public var shown: [LintReport.Finding]
+
+    public init(_ report: LintReport, limit: Int) {
+      total = report.findings.count
+      byLevel = Dictionary(grouping: report.findings, by: \.level.rawValue).mapValues(\.count)
+      byRule = Dictionary(grouping: report.findings, by: \.id).mapValues(\.count)
+      // Sorted by level only, so that within a level the findings keep lint's order (file, document).
+      let ranked = report.findings.enumerated().sorted { ($0.element.level.rank, $0.offset) < ($1.element.level.rank, $1.offset) }
+      shown = ranked.prefix(max(0, limit)).map(\.element)
+    }
+  }
+
   public init(
     snapshot: SnapshotInfo, warnings: Warnings, audit: AuditReport, details: [IdentityDetail],
-    clusterView: ClusterView, backdoors: BackdoorsReport, diff: DiffPart?, limits: Limits
+    clusterView: ClusterView, backdoors: BackdoorsReport, lint: LintPart, diff: DiffPart?, limits: Limits
   ) {
     (self.snapshot, self.warnings, self.audit, self.details) = (snapshot, warnings, audit, details)
-    (self.clusterView, self.backdoors, self.diff, self.limits) = (clusterView, backdoors, diff, limits)
+    (self.clusterView, self.backdoors, self.lint, self.diff, self.limits) = (clusterView, backdoors, lint, diff, limits)
   }
 
   /// The identities whose details the report works out, given the audit's order: taken from each kind in turn
