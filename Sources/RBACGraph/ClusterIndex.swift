@@ -30,9 +30,10 @@ public struct ClusterIndex: Sendable {
   public let uncoveredClusterRoleRules: [(role: String, rule: Int)]
   /// Per Role name, the namespaces that hold a Role of that name.
   public let roleNamespaces: [String: [String]]
-  /// ClusterRoleBindings and RoleBindings by name: what an update limited by resourceNames may change.
+  /// ClusterRoleBindings by name, and per RoleBinding name the namespaces that hold one: what an update limited by
+  /// resourceNames may change.
   let clusterBindingsByName: [String: [Policy.Bound]]
-  let roleBindingsByName: [String: [Policy.Bound]]
+  let roleBindingNamespaces: [String: [String]]
   /// Per service account username, whether it mounts tokens by default (nil when unknown).
   let automount: [String: Bool]
 
@@ -103,7 +104,7 @@ public struct ClusterIndex: Sendable {
     self.adminClusterRoles = roles.adminClusterRoles
     self.roleNamespaces = roles.roleNamespaces
     self.clusterBindingsByName = roles.clusterBindingsByName
-    self.roleBindingsByName = roles.roleBindingsByName
+    self.roleBindingNamespaces = roles.roleBindingNamespaces
     self.powerfulClusterRoles = roles.powerfulClusterRoles
     self.powerfulRoles = roles.powerfulRoles
     self.uncoveredClusterRoleRules = roles.uncoveredClusterRoleRules
@@ -256,30 +257,50 @@ public struct ClusterIndex: Sendable {
     var adminClusterRoles: [String]
     var roleNamespaces: [String: [String]]
     var clusterBindingsByName: [String: [Policy.Bound]]
-    var roleBindingsByName: [String: [Policy.Bound]]
+    var roleBindingNamespaces: [String: [String]]
     var powerfulClusterRoles: Set<String>
     var powerfulRoles: [String: Set<String>]
     var uncoveredClusterRoleRules: [(role: String, rule: Int)] = []
     /// The identities bindings name, by kind (accounts per namespace).
-    var boundAccounts: [String: Set<String>] = [:]
-    var boundUsers = Set<String>()
-    var boundGroups = Set<String>()
+    var boundAccounts: [String: Set<String>]
+    var boundUsers: Set<String>
+    var boundGroups: Set<String>
 
     public init(_ policy: Policy) {
-      for key in policy.boundSubjects {
-        switch GraphNode(key) {
-        case .serviceAccount(let ns, let name): boundAccounts[ns, default: []].insert(name)
-        case .user(let name): boundUsers.insert(name)
-        case .group(let name): boundGroups.insert(name)
-        default: continue
+      // Read from the subjects as written, without building and parsing a username for each account.
+      var boundAccounts: [String: Set<String>] = [:]
+      var boundUsers = Set<String>()
+      var boundGroups = Set<String>()
+      func named(in bindings: [Policy.Bound], namespace: String) {
+        for bound in bindings {
+          for subject in bound.subjects {
+            switch subject.kind {
+            case .serviceAccount:
+              // An account without a namespace is the binding's; in a ClusterRoleBinding it matches no one.
+              let ns = subject.namespace.isEmpty ? namespace : subject.namespace
+              if !ns.isEmpty { boundAccounts[ns, default: []].insert(subject.name) }
+            case .user:
+              if let sa = ServiceAccountName.split(subject.name) {
+                boundAccounts[sa.namespace, default: []].insert(sa.name)
+              } else {
+                boundUsers.insert(subject.name)
+              }
+            case .group: boundGroups.insert(subject.name)
+            }
+          }
         }
       }
+      named(in: policy.clusterRoleBindings, namespace: "")
+      for (ns, bindings) in policy.roleBindings { named(in: bindings, namespace: ns) }
+      (self.boundAccounts, self.boundUsers, self.boundGroups) = (boundAccounts, boundUsers, boundGroups)
       adminClusterRoles = policy.clusterRoles.values.filter { role in
         role.rules.contains(where: \.isFullWildcard)
       }.map(\.name).sorted()
       roleNamespaces = ClusterIndex.namespacesByName(policy.roles.mapValues { Array($0.keys) })
       clusterBindingsByName = Dictionary(grouping: policy.clusterRoleBindings, by: \.ref.name)
-      roleBindingsByName = Dictionary(grouping: policy.roleBindings.values.flatMap { $0 }, by: \.ref.name)
+      var byName: [String: [String]] = [:]
+      for (ns, bindings) in policy.roleBindings { for bound in bindings { byName[bound.ref.name, default: []].append(ns) } }
+      roleBindingNamespaces = byName.mapValues { $0.count > 1 ? $0.sorted() : $0 }
       powerfulClusterRoles = Set(policy.clusterRoles.values.filter { ClusterIndex.grantsPower($0.rules) }.map(\.name))
       powerfulRoles = policy.roles.compactMapValues { roles in
         let names = Set(roles.values.filter { ClusterIndex.grantsPower($0.rules) }.map(\.name))
@@ -308,6 +329,11 @@ public struct ClusterIndex: Sendable {
   /// Whether binding `role` could give any edge (``grantsPower(_:)``).
   func isPowerful(_ role: RoleKey) -> Bool {
     role.kind == .clusterRole ? powerfulClusterRoles.contains(role.name) : powerfulRoles[role.namespace]?.contains(role.name) == true
+  }
+
+  /// The RoleBindings named `name`, namespace by namespace in order.
+  func roleBindings(named name: String) -> [Policy.Bound] {
+    (roleBindingNamespaces[name] ?? []).flatMap { ns in (policy.roleBindings[ns] ?? []).filter { $0.ref.name == name } }
   }
 
   /// Whether namespace `ns` holds a Secret named `name`.

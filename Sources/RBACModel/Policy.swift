@@ -101,12 +101,6 @@ public struct Policy: Sendable {
     self.roleBindingIndex = roleBindingIndex
   }
 
-  /// Every identity some binding names, each once however many bindings name it (service accounts as their
-  /// usernames): what the graph takes as identities without visiting every subject of every binding.
-  public var boundSubjects: [SubjectKey] {
-    clusterIndex.keys.filter { roleBindingIndex[$0] == nil } + roleBindingIndex.keys
-  }
-
   // MARK: - Visiting the rules that apply to an identity (upstream VisitRulesFor)
 
   /// Calls `visit` with every binding that applies to `user` and the subject through which it applies:

@@ -12,6 +12,9 @@ import RBACStore
 
 private let dataDirectory = ProcessInfo.processInfo.environment["ROLECALL_BENCH_DATA"] ?? "../bench-data"
 private let xl = dataDirectory + "/XL"
+/// The repository's fixtures, found from this file rather than from the data directory, which may live anywhere.
+private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+  .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("fixtures").path
 
 /// The XL cluster ingested once into a temporary database, for the benchmarks that read, as `rolecall ingest` writes
 /// it (with escalation distances).
@@ -114,7 +117,7 @@ let benchmarks: @Sendable () -> Void = {
   Benchmark("diff XL against a pull request laid over it (load both, compare)") { benchmark in
     let (db, info) = stored
     let pr = try Ingest.read(
-      paths: [dataDirectory + "/../fixtures/ci/pr-42.yaml"],
+      paths: [fixtures + "/ci/pr-42.yaml"],
       options: .init(base: (info.name, try db.content(of: info))))
     let name = "pr-\(getpid())"
     if (try? db.snapshot(named: name)) == nil { try Ingestion.write(pr, into: db, name: name, sources: []) }

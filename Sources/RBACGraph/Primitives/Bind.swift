@@ -107,7 +107,7 @@ extension Primitive {
           : scope == everyNamespace ? policy.roleBindings.values.flatMap { $0 } : policy.roleBindings[scope] ?? []
       } else {
         candidates = write.rule.resourceNames.flatMap { name in
-          (scope.isEmpty ? cluster.clusterBindingsByName[name] : cluster.roleBindingsByName[name]) ?? []
+          scope.isEmpty ? cluster.clusterBindingsByName[name] ?? [] : cluster.roleBindings(named: name)
         }.filter { scope.isEmpty || scope == everyNamespace || $0.ref.namespace == scope }
       }
       for binding in candidates where binding.roleFound {
