@@ -23,7 +23,7 @@ public enum Comparison {
     }
     let infos = [try database.snapshot(named: from), try database.snapshot(named: to)]
     // Each snapshot is read on a connection of its own and built into its side on a core of its own.
-    let reader = database.path == ":memory:" ? database : try RolecallDatabase(path: database.path, mode: .readOnly)
+    let reader = try database.secondReader()
     let (old, new) = try inParallel({ Result { try side(infos[0], of: reader) } }, while: { try side(infos[1], of: database) })
     let report = Self.report(comparing: try old.get(), new, filter: filter)
     // The sides are millions of small objects that nothing needs any more: another core frees them while the

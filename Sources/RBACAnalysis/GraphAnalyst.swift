@@ -41,16 +41,15 @@ extension Analyst {
     // policy, the workloads and the other objects. Which is the largest depends on the cluster (the rules of a
     // dense one, the pods of another), so a core that finishes its part takes the next.
     let (database, snapshot) = (self.database, self.snapshot)
-    @Sendable func connection() throws -> RolecallDatabase {
-      database.path == ":memory:" ? database : try RolecallDatabase(path: database.path, mode: .readOnly)
-    }
     let parts: [@Sendable () throws -> GraphPart] = [
       {
-        let policy = try connection().policy(of: snapshot, scope: .all)
+        let policy = try database.secondReader().policy(of: snapshot, scope: .all)
         return .policy(policy, ClusterIndex.RoleFacts(policy))
       },
-      { .workloads(ClusterIndex.WorkloadFacts(try connection().workloads(of: snapshot))) },
-      { .others(ClusterIndex.OtherObjectFacts(try connection().clusterObjects(of: snapshot, withWorkloads: false))) },
+      { .workloads(ClusterIndex.WorkloadFacts(try database.secondReader().workloads(of: snapshot))) },
+      {
+        .others(ClusterIndex.OtherObjectFacts(try database.secondReader().clusterObjects(of: snapshot, withWorkloads: false)))
+      },
     ]
     var policy: (Policy, ClusterIndex.RoleFacts)?
     var workloads: ClusterIndex.WorkloadFacts?

@@ -15,7 +15,7 @@ extension Analyst {
   public func report(limits: HTMLReport.Limits = HTMLReport.Limits(), diffFrom: String? = nil) throws -> HTMLReport {
     // Lint reads the snapshot's objects with their sources, on a connection of its own, beside the graph's work.
     let (database, snapshot) = (self.database, self.snapshot)
-    let second = database.path == ":memory:" ? database : try RolecallDatabase(path: database.path, mode: .readOnly)
+    let second = try database.secondReader()
     let (lint, parts) = try inParallel({ Result { Lint.report(try second.content(of: snapshot)) } }) {
       () throws -> (AuditReport, [HTMLReport.IdentityDetail], HTMLReport.ClusterView, HTMLReport.DiffPart?, BackdoorsReport) in
       let graph = try graph()

@@ -21,6 +21,12 @@ public final class RolecallDatabase: Sendable {
     case existing
   }
 
+  /// A read-only connection of its own to the same file, for reading on another core while this one reads too; an
+  /// in-memory database has no file to open twice, and is itself.
+  public func secondReader() throws -> RolecallDatabase {
+    path == ":memory:" ? self : try RolecallDatabase(path: path, mode: .readOnly)
+  }
+
   /// Opens (or, for `.readWrite`, creates) the database at `path`; `":memory:"` opens a private in-memory one.
   public init(path: String, mode: Mode = .readWrite) throws {
     self.path = path

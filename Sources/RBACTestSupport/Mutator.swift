@@ -5,9 +5,9 @@ import Foundation
 /// Deterministic mutations of manifest text, for tests that feed broken input to the parsers: the same seed always
 /// yields the same inputs, so that a failure can be replayed.
 public struct Mutator {
-  private var state: UInt64
+  private var random: SeededRandom
 
-  public init(seed: UInt64) { state = seed }
+  public init(seed: UInt64) { random = SeededRandom(state: seed) }
 
   /// YAML and JSON constructs that parsers get wrong: anchors, aliases, merges, tags, flow collections, document
   /// markers, quotes, escapes, tabs, a BOM, numbers and booleans where names go.
@@ -54,14 +54,8 @@ public struct Mutator {
     return Data(bytes)
   }
 
-  /// A number in `0..<bound` (SplitMix64).
-  public mutating func next(_ bound: Int) -> Int {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return Int((z ^ (z >> 31)) % UInt64(bound))
-  }
+  /// A number in `0..<bound`.
+  public mutating func next(_ bound: Int) -> Int { random.next(bound) }
 }
 
 /// The seed inputs for mutation: every fixture file under 64 KiB and every YAML document of every fixture.

@@ -13,19 +13,6 @@ import Testing
 // computes the same reachability from each identity's own grants through indexes, and must agree on every
 // identity's distance to cluster-admin and to node.
 
-/// SplitMix64: a small seeded generator, so that a failing cluster can be rebuilt from its seed.
-struct SeededRandom: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1 }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
-
 /// A small random cluster with the objects escalation depends on: Pod Security labels, pods and controllers with
 /// and without token mounts, token and Opaque secrets, and roles drawn from the escalation primitives' shapes.
 struct RandomCluster {

@@ -5,19 +5,10 @@ import RBACStore
 import RBACTestSupport
 import Testing
 
-/// A small deterministic generator (SplitMix64), so that a failing cluster can be rebuilt from its seed.
-private struct Seeded {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
-  mutating func some<T>(_ items: [T], most: Int = 3) -> [T] {
-    (0..<(1 + Int(next() % UInt64(most)))).map { _ in pick(items) }
+extension SeededRandom {
+  /// One to `most` picks of `items`.
+  fileprivate mutating func some<T>(_ items: [T], most: Int = 3) -> [T] {
+    (0..<(1 + next(most))).map { _ in pick(items) }
   }
 }
 
@@ -32,7 +23,7 @@ private let resources = [
 private let namespaces = ["a", "b", "c"]
 
 private func randomContent(seed: UInt64) -> SnapshotContent {
-  var rng = Seeded(state: seed)
+  var rng = SeededRandom(state: seed)
   var content = SnapshotContent()
   let source = ObjectSource(file: "random.yaml", document: 0)
   func rules() -> [PolicyRule] {
@@ -78,7 +69,7 @@ private func randomContent(seed: UInt64) -> SnapshotContent {
     let db = try RolecallDatabase(path: ":memory:")
     let info = try db.writeSnapshot(randomContent(seed: seed), name: "s", sources: [])
     let whole = try db.policy(of: info, scope: .all)
-    var rng = Seeded(state: seed &* 7919)
+    var rng = SeededRandom(state: seed &* 7919)
     var asked: [RequestAttributes] = []
     for _ in 0..<25 {
       let combined = rng.pick(resources.filter { !$0.contains("*") } + ["pods/exec", "pods/log", "deployments/scale"])

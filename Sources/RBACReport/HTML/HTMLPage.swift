@@ -129,13 +129,11 @@ struct HTMLPage {
       + "does not exist. "
     out += LintReport.Level.allCases.map { level in "\(count(l.byLevel[level.rawValue] ?? 0)) \(level.rawValue)" }
       .joined(separator: " · ")
-    out += "</p>\n<p>" + l.byRule.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
-      .map { code($0.key) + " \(count($0.value))" }.joined(separator: " · ") + "</p>\n"
+    out += "</p>\n<p>" + tally(l.byRule) + "</p>\n"
     out += "<table class=\"lint\">\n<tr><th>level</th><th>rule</th><th>object</th><th>where</th><th>finding</th></tr>\n"
     for f in l.shown {
-      let place = f.file.map { file in file + (f.line.map { ":\($0)" } ?? f.document.map { " #\($0)" } ?? "") } ?? ""
       out += "<tr class=\"\(a(f.level.rawValue))\"><td>\(h(f.level.rawValue))</td><td>\(code(f.id))</td>"
-        + "<td>\(h(f.object))</td><td>\(h(place))</td><td>\(h(f.message))</td></tr>\n"
+        + "<td>\(h(f.object))</td><td>\(h(f.place))</td><td>\(h(f.message))</td></tr>\n"
     }
     out += "</table>\n"
     if l.total > l.shown.count {
@@ -145,12 +143,17 @@ struct HTMLPage {
     return out + "</section>\n"
   }
 
+  /// `key n · key n`, the largest count first: how a section counts its kinds.
+  private func tally(_ counts: [String: Int]) -> String {
+    counts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { code($0.key) + " \(count($0.value))" }
+      .joined(separator: " · ")
+  }
+
   private func warnings() -> String {
     let w = report.warnings
     guard w.total > 0 else { return "" }
     var out = "<section id=\"warnings\">\n<h2>Warnings at ingest (\(count(w.total)))</h2>\n<p>"
-    out += w.byCategory.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { code($0.key) + " \(count($0.value))" }
-      .joined(separator: " · ")
+    out += tally(w.byCategory)
     out += "</p>\n<details><summary>The warnings, in the order ingest found them</summary>\n<ul class=\"warnings\">\n"
     for d in w.shown { out += "<li><code>\(h(d.category.rawValue))</code> \(h(d.description))</li>\n" }
     out += "</ul>\n</details>\n"
