@@ -272,13 +272,20 @@ public struct ClusterIndex: Sendable {
       var boundUsers = Set<String>()
       var boundGroups = Set<String>()
       func named(in bindings: [Policy.Bound], namespace: String) {
+        // Most accounts a RoleBinding names are of its own namespace: they are gathered apart and stored at once.
+        var local = Set<String>()
+        defer { if !local.isEmpty { boundAccounts[namespace, default: []].formUnion(local) } }
         for bound in bindings {
           for subject in bound.subjects {
             switch subject.kind {
             case .serviceAccount:
               // An account without a namespace is the binding's; in a ClusterRoleBinding it matches no one.
               let ns = subject.namespace.isEmpty ? namespace : subject.namespace
-              if !ns.isEmpty { boundAccounts[ns, default: []].insert(subject.name) }
+              if ns == namespace && !ns.isEmpty {
+                local.insert(subject.name)
+              } else if !ns.isEmpty {
+                boundAccounts[ns, default: []].insert(subject.name)
+              }
             case .user:
               if let sa = ServiceAccountName.split(subject.name) {
                 boundAccounts[sa.namespace, default: []].insert(sa.name)

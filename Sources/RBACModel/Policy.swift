@@ -81,16 +81,29 @@ public struct Policy: Sendable {
     var rbs: [String: [Bound]] = [:]
     var namespaceIndex: [String: [SubjectKey: [Site]]] = [:]
     var roleBindingIndex: [SubjectKey: [(namespace: String, site: Site)]] = [:]
-    for binding in roleBindings {
-      let ns = binding.namespace
-      let ref = BindingRef(kind: .roleBinding, namespace: ns, name: binding.name)
-      let position = rbs[ns]?.count ?? 0
-      for (s, subject) in binding.subjects.enumerated() {
-        guard let key = subject.matchKey(bindingNamespace: ns) else { continue }
-        namespaceIndex[ns, default: [:]][key, default: []].append(Site(binding: position, subject: s))
-        roleBindingIndex[key, default: []].append((ns, Site(binding: position, subject: s)))
+    roleBindingIndex.reserveCapacity(roleBindings.reduce(0) { $0 + $1.subjects.count })
+    // A namespace's bindings usually come together (the store reads them by namespace), so each run of one
+    // namespace is indexed in tables of its own and stored with one lookup, not two per subject.
+    var start = roleBindings.startIndex
+    while start < roleBindings.endIndex {
+      let ns = roleBindings[start].namespace
+      var end = start + 1
+      while end < roleBindings.endIndex && roleBindings[end].namespace == ns { end += 1 }
+      var bounds = rbs.removeValue(forKey: ns) ?? []
+      var index = namespaceIndex.removeValue(forKey: ns) ?? [:]
+      for binding in roleBindings[start..<end] {
+        let position = bounds.count
+        for (s, subject) in binding.subjects.enumerated() {
+          guard let key = subject.matchKey(bindingNamespace: ns) else { continue }
+          let site = Site(binding: position, subject: s)
+          index[key, default: []].append(site)
+          roleBindingIndex[key, default: []].append((ns, site))
+        }
+        bounds.append(bound(BindingRef(kind: .roleBinding, namespace: ns, name: binding.name), binding.roleRef, binding.subjects))
       }
-      rbs[ns, default: []].append(bound(ref, binding.roleRef, binding.subjects))
+      rbs[ns] = bounds
+      if !index.isEmpty { namespaceIndex[ns] = index }
+      start = end
     }
     self.clusterRoles = clusterRoleMap
     self.roles = roleMap

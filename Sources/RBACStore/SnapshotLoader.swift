@@ -22,9 +22,10 @@ extension RolecallDatabase {
           SELECT p.role_id, p.verbs, p.api_groups, p.resources, p.resource_names, p.non_resource_urls, p.aggregated_from
           FROM policy_rule p JOIN role r ON r.id = p.role_id WHERE r.snapshot_id = ? ORDER BY p.role_id, p.rule_index
           """, arguments: [id])
+      var reader = RuleReader()
       while let row = try ruleRows.next() {
         let role: Int64 = row[0]
-        rules[role, default: ([], [])].rules.append(Self.rule(row, from: 1))
+        rules[role, default: ([], [])].rules.append(reader.rule(row, from: 1))
         if let origin: String = row[6] { rules[role]!.origins.append(origin) }
       }
       for row in try Row.fetchAll(
