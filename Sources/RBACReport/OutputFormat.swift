@@ -86,18 +86,41 @@ public struct TextTable {
 
   public var text: String {
     let all = [header] + rows
+    // Each cell's width is measured once: a who-can across a large cluster prints tens of thousands of rows.
+    let cellWidths = all.map { $0.map(Self.width) }
     var widths = Array(repeating: 0, count: header.count)
-    for row in all { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+    for row in cellWidths { for (i, w) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], w) } }
     var out = ""
-    for row in all {
-      var line = ""
+    out.reserveCapacity(all.count * (widths.reduce(0, +) + 3 * widths.count + 1))
+    var line = ""
+    for (row, rowWidths) in zip(all, cellWidths) {
+      line.removeAll(keepingCapacity: true)
       for (i, cell) in row.enumerated() {
         line += cell
-        if i < row.count - 1 { line += String(repeating: " ", count: widths[i] + 3 - cell.count) }
+        if i < row.count - 1 { Self.pad(&line, widths[i] + 3 - rowWidths[i]) }
       }
       while line.last == " " { line.removeLast() }
-      out += line + "\n"
+      out += line
+      out += "\n"
     }
     return out
+  }
+
+  private static let spaces = String(repeating: " ", count: 256)
+
+  /// Appends `count` spaces (`String(repeating:count:)` builds them one character at a time).
+  static func pad(_ line: inout String, _ count: Int) {
+    var left = count
+    while left > 0 {
+      let n = min(left, spaces.utf8.count)
+      line.append(contentsOf: spaces[..<spaces.utf8.index(spaces.startIndex, offsetBy: n)])
+      left -= n
+    }
+  }
+
+  /// The characters a cell takes: its bytes when it is ASCII (nearly every name in a cluster), which costs no
+  /// grapheme breaking.
+  static func width(_ cell: String) -> Int {
+    cell.utf8.allSatisfy { $0 < 0x80 } ? cell.utf8.count : cell.count
   }
 }
