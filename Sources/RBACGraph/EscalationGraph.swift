@@ -255,6 +255,19 @@ public final class EscalationGraph {
     edges(from: node, closerThan: steps, distance: distance).min(by: Self.pathOrder)
   }
 
+  /// ``firstStep(from:closerThan:distance:)`` of every node with a positive distance, chosen on every core: once
+  /// their edges are known, each node's choice reads only them and the distances.
+  func firstSteps(distances: [GraphNode: Int]) -> [(GraphNode, Edge)] {
+    let nodes = distances.filter { $0.value > 0 }.map(\.key)
+    prefetch(nodes)
+    let known = cache
+    return nodes.concurrentMap { node -> (GraphNode, Edge)? in
+      let own = distances[node]!
+      return (known[node] ?? []).filter { Self.leadsCloser($0, from: own, distance: { distances[$0] }) }
+        .min(by: Self.pathOrder).map { (node, $0) }
+    }.compactMap { $0 }
+  }
+
   /// The order paths are walked in: by the node a step leads to, then by primitive, a step that binds a role last
   /// (what a role would give is shown only when nothing more direct does). Fixed, so that the same first
   /// path comes out wherever it is found: at ingest, by a search, or by a diff.

@@ -17,8 +17,7 @@ public struct FirstSteps: Sendable {
 
   /// The first steps of every node with a distance to the target: the graph's edges out of it, sorted.
   public init(graph: EscalationGraph, distances: [GraphNode: Int]) {
-    for (node, own) in distances where own > 0 {
-      guard let step = graph.firstStep(from: node, closerThan: own, distance: { distances[$0] }) else { continue }
+    for (node, step) in graph.firstSteps(distances: distances) {
       next[node] = step.to
       steps[node] = step
     }

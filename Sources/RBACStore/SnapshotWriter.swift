@@ -179,7 +179,8 @@ struct SnapshotWriter {
           INSERT INTO graph_distance (snapshot_id, target, node, steps, next_node, first_step) VALUES (?, ?, ?, ?, ?, ?)
           """)
       for (target, found) in summary.targets.sorted(by: { $0.key < $1.key }) {
-        for (node, n) in found.steps {
+        // In key order: each row then lands at the end of the table's B-tree instead of at a random page.
+        for (node, n) in found.steps.sorted(by: { $0.key < $1.key }) {
           let step = found.firstSteps[node]
           try insertDistance.execute(arguments: [snapshot, target, node, n, step?.next, step?.step])
         }
