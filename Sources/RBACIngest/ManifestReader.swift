@@ -104,21 +104,28 @@ public enum ManifestReader {
 
   private static func jsonManifests(_ data: Data, file: String) throws -> [Located] {
     let source = ObjectSource(file: file, document: 1)
-    do {
-      try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws in
-        try JSONCheck.check(raw.bindMemory(to: UInt8.self))
+    @Sendable func check() throws {
+      do {
+        try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws in
+          try JSONCheck.check(raw.bindMemory(to: UInt8.self))
+        }
+      } catch let error as JSONCheck.Failure {
+        if let field = error.path {
+          throw IngestError.invalidField(
+            file: file, document: 1, field: "\(field) (line \(error.line))", message: error.message + duplicateKeyNote)
+        }
+        throw IngestError.syntax(file: file, document: nil, line: error.line, message: error.message)
       }
-    } catch let error as JSONCheck.Failure {
-      if let field = error.path {
-        throw IngestError.invalidField(
-          file: file, document: 1, field: "\(field) (line \(error.line))", message: error.message + duplicateKeyNote)
-      }
-      throw IngestError.syntax(file: file, document: nil, line: error.line, message: error.message)
     }
     // A large List decodes in pieces on every core; any piece that fails is decoded again whole, below, for the
-    // error to name the item and field as a whole decode does.
-    if data.count > 1 << 20, let items = try? decodeListInPieces(data) {
-      return [Located(manifest: .list(items), source: source)]
+    // error to name the item and field as a whole decode does. The check, one pass on one core, runs meanwhile: its
+    // error, when it finds one, is the one reported.
+    if data.count > 1 << 20 {
+      let (checked, items) = inParallel({ Result { try check() } }, while: { try? decodeListInPieces(data) })
+      try checked.get()
+      if let items { return [Located(manifest: .list(items), source: source)] }
+    } else {
+      try check()
     }
     do {
       if data.first(where: { $0 > 0x20 }) == UInt8(ascii: "[") {
