@@ -43,7 +43,7 @@ public enum Ingest {
         located += try ManifestReader.manifests(in: data, file: file)
       } catch let error as IngestError {
         // An unrendered template fails somewhere in its YAML: say why, not only where.
-        if String(decoding: data, as: UTF8.self).contains("{{") {
+        if holdsTemplateAction(data) {
           throw IngestError.unrenderedTemplate(path: file == "-" ? "stdin" : file, detail: "\(error)")
         }
         throw error
@@ -54,6 +54,22 @@ public enum Ingest {
     var content = try normalize(located, options: options)
     content.diagnostics += skipped.map { Diagnostic(.skippedFile, "\($0.file): \($0.why): skipped") }
     return content
+  }
+
+  /// Whether the bytes hold a Go template action as Helm charts write them: `{{` followed by a space, `-` or `.`
+  /// (`{{ .Values.x }}`, `{{- if }}`, `{{.Release.Name}}`). EKS's aws-auth holds `{{EC2PrivateDNSName}}` and
+  /// `{{SessionName}}` in every cluster, placeholders the authenticator fills: they are not a template left unrendered.
+  public static func holdsTemplateAction(_ data: Data) -> Bool {
+    let bytes = [UInt8](data)
+    var i = 0
+    while i + 2 < bytes.count {
+      if bytes[i] == UInt8(ascii: "{") && bytes[i + 1] == UInt8(ascii: "{") {
+        let next = bytes[i + 2]
+        if next == UInt8(ascii: " ") || next == UInt8(ascii: "-") || next == UInt8(ascii: ".") { return true }
+      }
+      i += 1
+    }
+    return false
   }
 
   /// Reads one in-memory document set, as if it were a file named `file`.

@@ -204,3 +204,32 @@ private func aliasBomb(at field: String) -> String {
   try exact.fileHandleForWriting.close()
   #expect(try InputLimits.contents(of: exact.fileHandleForReading, name: "-", limit: 4096).count == 4096)
 }
+
+// MARK: - Templates
+
+/// Only Helm's actions mark a file as an unrendered template: every EKS cluster's aws-auth maps nodes to
+/// `system:node:{{EC2PrivateDNSName}}`, and a syntax error elsewhere in such a dump must not be blamed on Helm.
+@Test func templateHintIsForHelmActionsNotEKSPlaceholders() throws {
+  #expect(Ingest.holdsTemplateAction(Data("name: {{ .Values.name }}".utf8)))
+  #expect(Ingest.holdsTemplateAction(Data("{{- if .Values.rbac }}".utf8)))
+  #expect(Ingest.holdsTemplateAction(Data("name: {{.Release.Name}}".utf8)))
+  #expect(!Ingest.holdsTemplateAction(Data("username: system:node:{{EC2PrivateDNSName}}".utf8)))
+  #expect(!Ingest.holdsTemplateAction(Data("rolearn: x\n  username: {{SessionName}}".utf8)))
+  let dump = """
+    {"apiVersion": "v1", "kind": "List", "items": [
+      {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "aws-auth", "namespace": "kube-system"},
+       "data": {"mapRoles": "- rolearn: arn:aws:iam::1:role/n\\n  username: system:node:{{EC2PrivateDNSName}}\\n"}},
+      {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": 
+    """
+  let file = FileManager.default.temporaryDirectory.appendingPathComponent("eks-dump-\(UUID().uuidString).json")
+  try Data(dump.utf8).write(to: file)
+  defer { try? FileManager.default.removeItem(at: file) }
+  let said: String
+  do {
+    _ = try Ingest.read(paths: [file.path])
+    said = "no error"
+  } catch {
+    said = "\(error)"
+  }
+  #expect(said.contains("syntax error") && !said.contains("Helm"), "\(said)")
+}
