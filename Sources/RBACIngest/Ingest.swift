@@ -56,8 +56,8 @@ public enum Ingest {
     return content
   }
 
-  /// Whether the bytes hold a Go template action as Helm charts write them: `{{` followed by a space, `-` or `.`
-  /// (`{{ .Values.x }}`, `{{- if }}`, `{{.Release.Name}}`). EKS's aws-auth holds `{{EC2PrivateDNSName}}` and
+  /// Whether the bytes hold a Go template action as Helm charts write them: `{{` followed by a space, `-`, `.` or
+  /// `/` (`{{ .Values.x }}`, `{{- if }}`, `{{.Release.Name}}`, `{{/* a comment */}}`). EKS's aws-auth holds `{{EC2PrivateDNSName}}` and
   /// `{{SessionName}}` in every cluster, placeholders the authenticator fills: they are not a template left unrendered.
   public static func holdsTemplateAction(_ data: Data) -> Bool {
     let bytes = [UInt8](data)
@@ -65,7 +65,7 @@ public enum Ingest {
     while i + 2 < bytes.count {
       if bytes[i] == UInt8(ascii: "{") && bytes[i + 1] == UInt8(ascii: "{") {
         let next = bytes[i + 2]
-        if next == UInt8(ascii: " ") || next == UInt8(ascii: "-") || next == UInt8(ascii: ".") { return true }
+        if [UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "/")].contains(next) { return true }
       }
       i += 1
     }

@@ -213,6 +213,7 @@ private func aliasBomb(at field: String) -> String {
   #expect(Ingest.holdsTemplateAction(Data("name: {{ .Values.name }}".utf8)))
   #expect(Ingest.holdsTemplateAction(Data("{{- if .Values.rbac }}".utf8)))
   #expect(Ingest.holdsTemplateAction(Data("name: {{.Release.Name}}".utf8)))
+  #expect(Ingest.holdsTemplateAction(Data("{{/* the chart's own comment */}}".utf8)))
   #expect(!Ingest.holdsTemplateAction(Data("username: system:node:{{EC2PrivateDNSName}}".utf8)))
   #expect(!Ingest.holdsTemplateAction(Data("rolearn: x\n  username: {{SessionName}}".utf8)))
   let dump = """
