@@ -252,7 +252,12 @@ public final class EscalationGraph {
   /// The first step of the first shortest path out of `node`, `steps` from the target: what
   /// ``enumerate(from:to:limit:next:)`` takes first, and what ingest stores (``FirstSteps``).
   public func firstStep(from node: GraphNode, closerThan steps: Int, distance: (GraphNode) -> Int?) -> Edge? {
-    edges(from: node, closerThan: steps, distance: distance).min(by: Self.pathOrder)
+    Self.firstStep(among: edges(from: node), closerThan: steps, distance: distance)
+  }
+
+  /// The first, in ``pathOrder(_:_:)``, of the `edges` out of a node `steps` from the target that lead closer to it.
+  static func firstStep(among edges: [Edge], closerThan steps: Int, distance: (GraphNode) -> Int?) -> Edge? {
+    edges.filter { leadsCloser($0, from: steps, distance: distance) }.min(by: pathOrder)
   }
 
   /// ``firstStep(from:closerThan:distance:)`` of every node with a positive distance, chosen on every core: once
@@ -262,9 +267,7 @@ public final class EscalationGraph {
     prefetch(nodes)
     let known = cache
     return nodes.concurrentMap { node -> (GraphNode, Edge)? in
-      let own = distances[node]!
-      return (known[node] ?? []).filter { Self.leadsCloser($0, from: own, distance: { distances[$0] }) }
-        .min(by: Self.pathOrder).map { (node, $0) }
+      Self.firstStep(among: known[node] ?? [], closerThan: distances[node]!, distance: { distances[$0] }).map { (node, $0) }
     }.compactMap { $0 }
   }
 

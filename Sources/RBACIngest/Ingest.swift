@@ -60,14 +60,11 @@ public enum Ingest {
   /// `/` (`{{ .Values.x }}`, `{{- if }}`, `{{.Release.Name}}`, `{{/* a comment */}}`). EKS's aws-auth holds `{{EC2PrivateDNSName}}` and
   /// `{{SessionName}}` in every cluster, placeholders the authenticator fills: they are not a template left unrendered.
   public static func holdsTemplateAction(_ data: Data) -> Bool {
-    let bytes = [UInt8](data)
-    var i = 0
-    while i + 2 < bytes.count {
-      if bytes[i] == UInt8(ascii: "{") && bytes[i + 1] == UInt8(ascii: "{") {
-        let next = bytes[i + 2]
-        if [UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "/")].contains(next) { return true }
-      }
-      i += 1
+    let open = Data("{{".utf8)
+    var from = data.startIndex
+    while let found = data.range(of: open, in: from..<data.endIndex) {
+      if found.upperBound < data.endIndex && " -./".utf8.contains(data[found.upperBound]) { return true }
+      from = found.lowerBound + 1
     }
     return false
   }

@@ -111,4 +111,21 @@ struct ScriptJSON {
 
   mutating func strings(_ items: [String]) { array(items) { $0.string($1) } }
   mutating func ints(_ items: [Int]) { array(items) { $0.int($1) } }
+
+  // A member of an object: `key` is the punctuation before the value (`,"k":`); an absent value is left out.
+  mutating func field(_ key: StaticString, _ value: String) {
+    raw(key)
+    string(value)
+  }
+
+  mutating func field(_ key: StaticString, _ value: Int?) {
+    guard let value else { return }
+    raw(key)
+    int(value)
+  }
+
+  mutating func field(_ key: StaticString, _ value: [String]) {
+    raw(key)
+    strings(value)
+  }
 }

@@ -97,77 +97,47 @@ struct PageData {
   /// The data as the page's script reads it (`JSON.parse` of the `rc-data` element); absent values are left out.
   func scriptJSON() -> String {
     var json = ScriptJSON()
-    json.raw("{\"strings\":")
-    json.strings(strings)
+    json.field("{\"strings\":", strings)
     json.raw(",\"findings\":")
     json.array(findings) { $0.strings($1) }
-    json.raw(",\"rowsTotal\":")
-    json.int(rowsTotal)
-    json.raw(",\"detailLimit\":")
-    json.int(detailLimit)
+    json.field(",\"rowsTotal\":", rowsTotal)
+    json.field(",\"detailLimit\":", detailLimit)
     json.raw(",\"rows\":")
     json.array(rows) { json, r in
-      json.raw("{\"i\":")
-      json.string(r.i)
-      json.raw(",\"k\":")
-      json.string(r.k)
-      json.raw(",\"n\":")
-      json.string(r.n)
-      json.raw(",\"r\":")
-      json.int(r.r)
-      json.raw(",\"s\":")
-      json.int(r.s)
-      if let d = r.d {
-        json.raw(",\"d\":")
-        json.int(d)
-      }
+      json.field("{\"i\":", r.i)
+      json.field(",\"k\":", r.k)
+      json.field(",\"n\":", r.n)
+      json.field(",\"r\":", r.r)
+      json.field(",\"s\":", r.s)
+      json.field(",\"d\":", r.d)
       json.raw(",\"f\":")
       json.array(r.f) { $0.ints($1) }
-      json.raw(",\"t\":")
-      json.strings(r.t)
-      json.raw(",\"w\":")
-      json.strings(r.w)
-      json.raw(",\"wn\":")
-      json.int(r.wn)
-      if let e = r.e {
-        json.raw(",\"e\":")
-        json.int(e)
-      }
-      if let fs = r.fs {
-        json.raw(",\"fs\":")
-        json.int(fs)
-      }
-      if let x = r.x {
-        json.raw(",\"x\":")
-        json.int(x)
-      }
+      json.field(",\"t\":", r.t)
+      json.field(",\"w\":", r.w)
+      json.field(",\"wn\":", r.wn)
+      json.field(",\"e\":", r.e)
+      json.field(",\"fs\":", r.fs)
+      json.field(",\"x\":", r.x)
       json.raw("}")
     }
     json.raw(",\"details\":")
     json.array(details) { json, d in
-      json.raw("{\"i\":")
-      json.string(d.i)
+      json.field("{\"i\":", d.i)
       if let permissions = d.p {
         json.raw(",\"p\":")
         json.array(permissions) { json, p in
-          json.raw("{\"s\":")
-          json.string(p.s)
-          json.raw(",\"t\":")
-          json.string(p.t)
-          json.raw(",\"n\":")
-          json.strings(p.n)
-          json.raw(",\"v\":")
-          json.strings(p.v)
+          json.field("{\"s\":", p.s)
+          json.field(",\"t\":", p.t)
+          json.field(",\"n\":", p.n)
+          json.field(",\"v\":", p.v)
           json.raw(",\"g\":")
           json.array(p.g) { $0.ints($1) }
           json.raw("}")
         }
       }
-      json.raw(",\"pn\":")
-      json.int(d.pn)
+      json.field(",\"pn\":", d.pn)
       json.raw(d.u ? ",\"u\":true" : ",\"u\":false")
-      json.raw(",\"notes\":")
-      json.strings(d.notes)
+      json.field(",\"notes\":", d.notes)
       json.raw("}")
     }
     json.raw("}")
