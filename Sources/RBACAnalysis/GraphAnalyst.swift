@@ -141,7 +141,7 @@ extension Analyst {
           return AuditReport.Finding(id: finding, evidence: evidence, accepted: by != nil)
         },
         workloads: risk.workloads, onEveryNode: risk.onEveryNode, tags: tags,
-        firstStepEvidence: risk.firstStep?.evidence ?? [])
+        firstStepEdge: risk.firstStep)
     }
     var files: [String: String] = [:]
     for (binding, file) in try database.bindingSources(of: snapshot) { files[binding.displayName] = file }

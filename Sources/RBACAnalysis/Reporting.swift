@@ -133,7 +133,7 @@ extension Analyst {
     var wave: [GraphNode] = []
     for entry in near {
       guard let own = entry.stepsToClusterAdmin,
-        let edge = firstStep(of: entry) ?? graph.firstStep(from: entry.identity, closerThan: own, distance: distance)
+        let edge = entry.firstStepEdge ?? graph.firstStep(from: entry.identity, closerThan: own, distance: distance)
       else { continue }
       steps.append(HTMLReport.ClusterView.Step(steps: own, edge: edge))
       if edge.to != .clusterAdmin && seen.insert(edge.to).inserted { wave.append(edge.to) }
@@ -152,22 +152,6 @@ extension Analyst {
       wave = next
     }
     return HTMLReport.ClusterView(maxSteps: maxSteps, identities: near.count, firstSteps: steps)
-  }
-
-  /// The first step an audit entry shows, read back from the entry (`FROM -[PRIMITIVE]-> TO`, which the audit wrote
-  /// from the edge, and its evidence) rather than found again over the graph: thousands of identities may be near
-  /// cluster-admin. Nil when it does not read (then the graph is asked).
-  static func firstStep(of entry: AuditReport.Entry) -> Edge? {
-    let prefix = entry.identity.description + " -["
-    guard let text = entry.firstStep, text.hasPrefix(prefix) else { return nil }
-    // Primitive ids are words with dashes: the first `]-> ` after the source ends the primitive.
-    let rest = text.dropFirst(prefix.count)
-    guard let end = rest.range(of: "]-> "), let to = GraphNode(parsing: String(rest[end.upperBound...])) else {
-      return nil
-    }
-    let edge = Edge(
-      from: entry.identity, to: to, primitive: String(rest[..<end.lowerBound]), evidence: entry.firstStepEvidence)
-    return edge.description == text ? edge : nil
   }
 
   /// The snapshot's warnings: the count of each category and the first `limit`, in the order ingest found them.

@@ -147,7 +147,8 @@ private func underWorkingDirectory(_ relative: String) -> String {
       AuditReport.Entry(
         identity: .user("dev-lead"), score: 40, stepsToClusterAdmin: 3, firstStep: "pod-exec",
         findings: [AuditReport.Finding(id: .reachesNode, evidence: Evidence(note: "privileged pod"), accepted: false)],
-        workloads: [], onEveryNode: false, tags: ["team:dev"], firstStepEvidence: [viaRole]),
+        workloads: [], onEveryNode: false, tags: ["team:dev"],
+        firstStepEdge: Edge(from: .user("dev-lead"), to: .node, primitive: "pod-exec", evidence: [viaRole])),
     ],
     bindingFiles: [
       #"ClusterRoleBinding "ci-admin""#: underWorkingDirectory("rbac/ci.yaml"),

@@ -16,9 +16,11 @@ public struct AuditReport: Report {
     public var onEveryNode: Bool
     /// `kubernetes-default`, `provider:EKS`, ...: who manages the identity. Tagged identities are never hidden.
     public var tags: [String]
-    /// The evidence of the first step (the bindings behind it): where SARIF locates a finding whose own evidence
-    /// names no binding.
-    public var firstStepEvidence: [Evidence] = []
+    /// The first step as the graph found it (``firstStep`` is its description): what the report draws, and whose
+    /// evidence (the bindings behind it) SARIF locates a finding at when the finding's own evidence names no binding.
+    public var firstStepEdge: Edge?
+
+    public var firstStepEvidence: [Evidence] { firstStepEdge?.evidence ?? [] }
 
     private enum CodingKeys: String, CodingKey {
       case identity, score, stepsToClusterAdmin, firstStep, findings, workloads, onEveryNode, tags
@@ -26,9 +28,9 @@ public struct AuditReport: Report {
 
     public init(
       identity: GraphNode, score: Int, stepsToClusterAdmin: Int?, firstStep: String?, findings: [Finding],
-      workloads: [String], onEveryNode: Bool, tags: [String], firstStepEvidence: [Evidence] = []
+      workloads: [String], onEveryNode: Bool, tags: [String], firstStepEdge: Edge? = nil
     ) {
-      self.firstStepEvidence = firstStepEvidence
+      self.firstStepEdge = firstStepEdge
       self.identity = identity
       self.score = score
       self.stepsToClusterAdmin = stepsToClusterAdmin
