@@ -8,6 +8,7 @@ import RBACIngest
 import RBACModel
 import RBACReport
 import RBACStore
+import Synchronization
 
 extension Rolecall {
   struct Ingest: AsyncParsableCommand {
@@ -76,7 +77,7 @@ extension Rolecall {
     @Option(help: "With --cluster: seconds one kubectl call may run in all before it is stopped.")
     var callTimeout = 600
 
-    @Flag(help: "Print how long fetching, decoding, normalizing and writing took, on stderr.")
+    @Flag(help: "Print how long each phase took, on stderr: read, resolve, graph and write (with --cluster: fetch, decode, normalize, write).")
     var timings = false
 
     @Option(
@@ -149,11 +150,18 @@ extension Rolecall {
       let start = clock.now
       let progress = IngestProgress(quiet: quiet)
       defer { progress.finish() }
+      let phases = PhaseTimes()
       let (info, content) = try Ingestion.files(
         paths, options: RBACIngest.Ingest.Options(defaultNamespace: namespace, allowEmpty: allowEmpty), base: base,
-        labels: labelValues, into: databasePath, name: snapshot, phase: progress.enter)
+        labels: labelValues, into: databasePath, name: snapshot,
+        phase: { phase in
+          progress.enter(phase)
+          phases.enter(phase)
+        })
       progress.finish()
-      if timings { printError("timings: ingest \(format(clock.now - start))\n") }
+      if timings {
+        printError("timings: ingest \(format(clock.now - start)): \(phases.summary(until: clock.now, format: format))\n")
+      }
       try summarize(info, content)
     }
 
@@ -218,6 +226,27 @@ extension Rolecall {
             + "\(format(normalized - start)), write \(format(clock.now - normalized))\n")
       }
       try summarize(info, content)
+    }
+
+    /// When each phase of an ingest began, for `--timings`.
+    private final class PhaseTimes: Sendable {
+      private let clock = ContinuousClock()
+      private let marks: Mutex<[(phase: String, at: ContinuousClock.Instant)]>
+
+      init() { marks = Mutex([("read", clock.now)]) }
+
+      func enter(_ phase: String) {
+        let now = clock.now
+        marks.withLock { $0.append((phase, now)) }
+      }
+
+      /// "read 2.10 s, resolve 0.30 s, ...": each phase until the next began, the last until `end`.
+      func summary(until end: ContinuousClock.Instant, format: (Duration) -> String) -> String {
+        let marks = self.marks.withLock { $0 }
+        return marks.indices.map { i in
+          "\(marks[i].phase) \(format((i + 1 < marks.count ? marks[i + 1].at : end) - marks[i].at))"
+        }.joined(separator: ", ")
+      }
     }
 
     private func format(_ duration: Duration) -> String {
