@@ -56,12 +56,56 @@ public struct FirstSteps: Sendable {
       guard node.identity != nil || node.isCloudIdentity else {
         return (node.description, StoredStep(next: step.to.description, step: nil))
       }
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = .sortedKeys
-      guard let json = try? encoder.encode(step) else { return nil }
-      return (node.description, StoredStep(next: step.to.description, step: String(decoding: json, as: UTF8.self)))
+      guard let json = step.storedJSON else { return nil }
+      return (node.description, StoredStep(next: step.to.description, step: json))
     }
     return Dictionary(uniqueKeysWithValues: rows.compactMap { $0 })
+  }
+}
+
+extension Edge {
+  /// The edge as the store keeps it: what `JSONEncoder` with sorted keys writes. Written by hand when every string
+  /// is printable ASCII, where the encoder's output is plain (only `"`, `\\` and `/` are escaped), since an XL
+  /// cluster stores tens of thousands of steps and the encoder was most of their cost; by the encoder otherwise.
+  var storedJSON: String? {
+    var out: [UInt8] = []
+    out.reserveCapacity(512)
+    func member(_ key: String, _ value: String?, first: Bool = false) -> Bool {
+      guard let value else { return true }
+      if !first && out.last != UInt8(ascii: "{") { out.append(UInt8(ascii: ",")) }
+      out.append(UInt8(ascii: "\""))
+      out += key.utf8
+      out += #"":""#.utf8
+      for byte in value.utf8 {
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out += [UInt8(ascii: "\\"), byte]
+        case 0x20..<0x7F: out.append(byte)
+        default: return false
+        }
+      }
+      out.append(UInt8(ascii: "\""))
+      return true
+    }
+    out += #"{"evidence":["#.utf8
+    for (i, item) in evidence.enumerated() {
+      out += (i == 0 ? "{" : ",{").utf8
+      guard member("binding", item.binding), member("namespace", item.namespace), member("note", item.note),
+        member("role", item.role), member("rule", item.rule)
+      else { return Self.encoderJSON(self) }
+      out.append(UInt8(ascii: "}"))
+    }
+    out += "],".utf8
+    guard member("from", from.description, first: true), member("primitive", primitive), member("to", to.description)
+    else { return Self.encoderJSON(self) }
+    out.append(UInt8(ascii: "}"))
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// What `JSONEncoder` with sorted keys writes for `edge`.
+  static func encoderJSON(_ edge: Edge) -> String? {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    return (try? encoder.encode(edge)).map { String(decoding: $0, as: UTF8.self) }
   }
 }
 
