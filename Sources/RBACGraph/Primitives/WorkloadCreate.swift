@@ -31,14 +31,39 @@ extension IdentityContext {
   /// needs no name; updating an existing object is checked against its name, as resourceNames may limit it, and
   /// only objects the snapshot holds are looked up.
   func podMaking() -> PodMaking {
+    let kinds = podMakingResources
+    guard kinds.contains(where: { mayAllow("create", $0.resource, subresource: "") })
+      || kinds.contains(where: { mayAllow("update", $0.resource, subresource: "") || mayAllow("patch", $0.resource, subresource: "") })
+    else { return PodMaking() }
+    // One pass over the grants gathers, per kind, what the rules below read in kind order: the first cluster-wide
+    // create, the first create per namespace, and the update/patch grants in grant order. An identity that holds
+    // thousands of rules (a hub's) pays for its grants once, not once per kind and verb.
+    var createEverywhere = [Grant?](repeating: nil, count: kinds.count)
+    var createIn = [[String: Grant]](repeating: [:], count: kinds.count)
+    var updates = [[Grant]](repeating: [], count: kinds.count)
+    for i in grants.indices {
+      let rule = grants[i].rule
+      let creates = rule.resourceNames.isEmpty && rule.matchesVerb("create")
+      let updatesAny = rule.matchesVerb("update") || rule.matchesVerb("patch")
+      guard creates || updatesAny else { continue }
+      for k in kinds.indices where rule.matchesAPIGroup(kinds[k].group) && rule.matchesResource(kinds[k].resource, subresource: "") {
+        if creates && createEverywhere[k] == nil {
+          if grants[i].holdsInEveryNamespace {
+            createEverywhere[k] = grants[i]
+          } else if createIn[k][grants[i].binding.namespace] == nil {
+            createIn[k][grants[i].binding.namespace] = grants[i]
+          }
+        }
+        if updatesAny && kinds[k].verbs.contains("update") { updates[k].append(grants[i]) }
+      }
+    }
     var found: [String: Grant] = [:]
     var existing: [(resource: String, grant: Grant)] = []
-    for (group, resource, kind, verbs) in podMakingResources {
-      let create = unrestrictedScopes(["create"], group, resource)
-      if let grant = create.cluster { return PodMaking(everywhere: grant) }
-      for (ns, grant) in create.namespaces where found[ns] == nil { found[ns] = grant }
-      guard verbs.contains("update") else { continue }
-      for grant in matching(["update", "patch"], group, resource) {
+    for k in kinds.indices {
+      let (resource, kind) = (kinds[k].resource, kinds[k].kind)
+      if let grant = createEverywhere[k] { return PodMaking(everywhere: grant) }
+      for (ns, grant) in createIn[k].sorted(by: { $0.key < $1.key }) where found[ns] == nil { found[ns] = grant }
+      for grant in updates[k] {
         if grant.rule.resourceNames.isEmpty {
           if grant.holdsInEveryNamespace {
             if cluster.namespacesWithKind[kind] != nil && !existing.contains(where: { $0.resource == resource }) {
