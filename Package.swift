@@ -69,7 +69,9 @@ let package = Package(
     ),
     .target(name: "RBACTestSupport", dependencies: ["RBACModel"]),
     .testTarget(name: "RBACModelTests", dependencies: ["RBACModel", "RBACTestSupport"]),
-    .testTarget(name: "RBACIngestTests", dependencies: ["RBACIngest", "RBACModel", "RBACTestSupport"]),
+    .testTarget(
+      name: "RBACIngestTests",
+      dependencies: ["RBACIngest", "RBACModel", "RBACTestSupport", .product(name: "Yams", package: "Yams")]),
     .testTarget(name: "RBACStoreTests", dependencies: ["RBACStore", "RBACIngest", "RBACModel", "RBACTestSupport"]),
     .testTarget(name: "RBACGraphTests", dependencies: ["RBACGraph", "RBACIngest", "RBACModel", "RBACTestSupport"]),
     .testTarget(

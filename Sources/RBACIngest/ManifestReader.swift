@@ -144,12 +144,16 @@ public enum ManifestReader {
     guard let (kind, items) = found, kind == "List" || kind.hasSuffix("List"), items.count > 1 else { return nil }
     let pieces = min(items.count, 32)
     let slices = (0..<pieces).map { p in items[p * items.count / pieces..<(p + 1) * items.count / pieces] }
+    // Each item is decoded where it lies, reading only the fields rolecall uses (LeanJSONDecoder).
     let decoded = slices.concurrentMap { slice -> Result<[Manifest], Error> in
-      guard let first = slice.first, let last = slice.last else { return .success([]) }
-      var json = Data([UInt8(ascii: "[")])
-      json.append(data[(data.startIndex + first.lowerBound)..<(data.startIndex + last.upperBound)])
-      json.append(UInt8(ascii: "]"))
-      return Result { try JSONDecoder().decode([Manifest].self, from: json) }
+      Result {
+        try data.withUnsafeBytes { raw in
+          let bytes = raw.bindMemory(to: UInt8.self)
+          return try slice.map { item in
+            try LeanJSONDecoder.decode(Manifest.self, from: UnsafeBufferPointer(rebasing: bytes[item]))
+          }
+        }
+      }
     }
     return try decoded.flatMap { try $0.get() }
   }
