@@ -171,7 +171,8 @@ public struct ClusterIndex: Sendable {
     var workloadNamespaces: [String: [String: [String]]]
     var namespacesWithKind: [String: [String]]
 
-    /// - Parameter all: the workloads, grouped by namespace as the store returns them.
+    /// - Parameter all: the workloads, in runs of one namespace (the store returns them by kind, then namespace;
+    ///   an ingest, as read): each run is indexed at once, and a namespace met again adds to what it has.
     public init(_ all: [Workload]) {
       // Each run of one namespace is indexed with one lookup of each per-namespace table, not one per workload.
       // Names are listed per kind as their namespaces come (sorted, from the store), sorted only where they are
@@ -240,7 +241,7 @@ public struct ClusterIndex: Sendable {
         if let owner = secret.tokenOwner { tokenSecrets[secret.namespace, default: [:]][owner, default: []].append(secret.name) }
         secretNamespaces[secret.name, default: []].append(secret.namespace)
       }
-      secretNamespaces = secretNamespaces.mapValues { $0.sorted() }
+      ClusterIndex.sortEachList(&secretNamespaces)
       podSecurity = Dictionary(
         uniqueKeysWithValues: objects.namespaces.compactMap { ns in
           ns.labels["pod-security.kubernetes.io/enforce"].map { (ns.name, $0) }
@@ -328,9 +329,15 @@ public struct ClusterIndex: Sendable {
 
   /// Inverts "namespace → names" into "name → namespaces", each list sorted.
   fileprivate static func namespacesByName(_ names: [String: [String]]) -> [String: [String]] {
+    // Namespaces visited in order leave each list sorted: no list is sorted, nor the table copied to sort them.
     var found: [String: [String]] = [:]
-    for (ns, list) in names { for name in list { found[name, default: []].append(ns) } }
-    return found.mapValues { $0.sorted() }
+    for ns in names.keys.sorted() { for name in names[ns]! { found[name, default: []].append(ns) } }
+    return found
+  }
+
+  /// Sorts each list of `table` in place, skipping those already sorted (the store reads objects in order).
+  fileprivate static func sortEachList(_ table: inout [String: [String]]) {
+    for i in table.values.indices where !table.values[i].isStrictlyAscending { table.values[i].sort() }
   }
 
   /// Whether binding `role` could give any edge (``grantsPower(_:)``).

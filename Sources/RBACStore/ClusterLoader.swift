@@ -12,7 +12,8 @@ extension RolecallDatabase {
       let rows = ClusterRows(db: db, snapshot: snapshot.id, withSources: false)
       return ClusterObjects(
         serviceAccounts: try rows.serviceAccounts().map(\.object), namespaces: try rows.namespaces().map(\.object),
-        workloads: withWorkloads ? try rows.workloads().map(\.object) : [], secrets: try rows.secrets().map(\.object),
+        workloads: withWorkloads ? try rows.workloads(byKind: true).map(\.object) : [],
+        secrets: try rows.secrets().map(\.object),
         awsAuth: try rows.awsAuth())
     }
   }
@@ -41,9 +42,12 @@ extension RolecallDatabase {
     }
   }
 
-  /// The snapshot's workloads, grouped by namespace.
+  /// The snapshot's workloads, by kind, then namespace and name: in runs of one namespace, as the graph's indexes
+  /// take them.
   public func workloads(of snapshot: SnapshotInfo) throws -> [Workload] {
-    try read { db in try ClusterRows(db: db, snapshot: snapshot.id, withSources: false).workloads().map(\.object) }
+    try read { db in
+      try ClusterRows(db: db, snapshot: snapshot.id, withSources: false).workloads(byKind: true).map(\.object)
+    }
   }
 
   /// The stored steps from each graph node to `target` (`cluster-admin` or `node`), or nil when the snapshot was
@@ -149,10 +153,13 @@ struct ClusterRows {
     }
   }
 
-  func workloads() throws -> [Sourced<Workload>] {
+  /// - Parameter byKind: in the primary key's order (kind, namespace, name), which SQLite reads straight from the
+  ///   table; grouped by namespace otherwise, which costs an index lookup per row and a sort (0.06 s of a 40,000
+  ///   workload load).
+  func workloads(byKind: Bool = false) throws -> [Sourced<Workload>] {
     try fetch(
       "kind, namespace, name, service_account, automount_token, node_name, on_every_node, privileged, host_path, "
-        + "host_pid, host_network", from: "workload", orderBy: "namespace, kind, name"
+        + "host_pid, host_network", from: "workload", orderBy: byKind ? "kind, namespace, name" : "namespace, kind, name"
     ) { row, source in
       Sourced(
         Workload(
