@@ -59,16 +59,21 @@ enum LeanJSONDecoder {
       return i
     }
 
+    /// The first position from `i` on whose byte is of a class in `mask` (the end of the input when none is).
+    @inline(__always) private func next(_ i: Int, in mask: UInt8) -> Int {
+      var i = i
+      while i < bytes.count, classes[Int(bytes[i])] & mask == 0 { i += 1 }
+      return i
+    }
+
     /// From an opening quote to just past the closing one, and whether an escape came between.
     func skipString(_ i: Int) throws -> (end: Int, escaped: Bool) {
       guard byte(i) == UInt8(ascii: "\"") else { throw Failure(offset: i) }
       var i = i + 1
       var escaped = false
-      while i < bytes.count {
-        if classes[Int(bytes[i])] & Self.stopsString == 0 {
-          i += 1
-          continue
-        }
+      while true {
+        i = next(i, in: Self.stopsString)
+        guard i < bytes.count else { break }
         switch bytes[i] {
         case UInt8(ascii: "\""): return (i + 1, escaped)
         case UInt8(ascii: "\\"):
@@ -88,11 +93,9 @@ enum LeanJSONDecoder {
       case UInt8(ascii: "{"), UInt8(ascii: "["):
         var depth = 0
         var i = i
-        while i < bytes.count {
-          if classes[Int(bytes[i])] & Self.structural == 0 {
-            i += 1
-            continue
-          }
+        while true {
+          i = next(i, in: Self.structural)
+          guard i < bytes.count else { break }
           switch bytes[i] {
           case UInt8(ascii: "\""):
             i = try skipString(i).end
