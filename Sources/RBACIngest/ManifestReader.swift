@@ -127,8 +127,17 @@ public enum ManifestReader {
     } else {
       try check()
     }
+    // The syntax is checked: the lean decoder reads the document, and JSONDecoder reads it again only to word an
+    // error (the lean decoder's are not).
+    let isArray = data.first(where: { $0 > 0x20 }) == UInt8(ascii: "[")
+    let lean = try? data.withUnsafeBytes { raw -> [Manifest] in
+      let bytes = raw.bindMemory(to: UInt8.self)
+      return isArray
+        ? try LeanJSONDecoder.decode([Manifest].self, from: bytes) : [try LeanJSONDecoder.decode(Manifest.self, from: bytes)]
+    }
+    if let lean { return lean.map { Located(manifest: $0, source: source) } }
     do {
-      if data.first(where: { $0 > 0x20 }) == UInt8(ascii: "[") {
+      if isArray {
         return try JSONDecoder().decode([Manifest].self, from: data).map { Located(manifest: $0, source: source) }
       }
       return [Located(manifest: try JSONDecoder().decode(Manifest.self, from: data), source: source)]
