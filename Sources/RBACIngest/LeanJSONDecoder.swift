@@ -9,9 +9,10 @@
 ///
 /// It is strict where JSONDecoder is strict (a string is not a number, `null` is not a value of a non-optional
 /// field, a key must be present) and its errors are not worded: a caller that gets one decodes again with
-/// JSONDecoder, whose error names the item and field. Numbers are not decoded (no type rolecall reads from a
-/// manifest holds one); asking for one is such an error, and JSONDecoder then does the work. Syntax and duplicate
-/// keys are ``JSONCheck``'s to report; this decoder only never reads past the input, nor loops, on bad syntax.
+/// JSONDecoder, whose error names the item and field. Floating-point numbers are not decoded (no type rolecall reads
+/// from a manifest holds one); asking for one is such an error, and JSONDecoder then does the work. Syntax and
+/// duplicate keys are ``JSONCheck``'s to report; this decoder only never reads past the input, nor loops, on bad
+/// syntax.
 enum LeanJSONDecoder {
   /// Why a decode was given up; the caller falls back to JSONDecoder for the wording.
   struct Failure: Error {
@@ -266,6 +267,14 @@ enum LeanJSONDecoder {
 
     func isNull(_ i: Int) -> Bool { isLiteral("null", at: i) }
 
+    /// The text of the number at `i`.
+    func literal(_ i: Int) throws -> String {
+      guard byte(i) == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte(i)) else {
+        throw Failure(offset: i)
+      }
+      return String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<(try skipValue(i))]), as: UTF8.self)
+    }
+
     func bool(_ i: Int) throws -> Bool {
       if isLiteral("true", at: i) { return true }
       if isLiteral("false", at: i) { return false }
@@ -300,10 +309,18 @@ enum LeanJSONDecoder {
     }
   }
 
-  /// Decodes the value at `at` as `T`: the shared body of every container's decode.
+  /// Decodes the value at `at` as `T`: the one body of every container's decode, whose generic method stands for
+  /// the per-type ones of the protocols. The standard library's scalar types decode themselves through those, so
+  /// they are read here: a string, a boolean, an integer from its literal (a literal that is not one, `1.0` or
+  /// `1e2`, is JSONDecoder's to judge), and no floating-point number (whose rounding is JSONDecoder's own).
   static func value<T: Decodable>(_ type: T.Type, _ input: Input, at: Int, path: [any CodingKey]) throws -> T {
     if T.self == String.self { return try input.string(at) as! T }
     if T.self == Bool.self { return try input.bool(at) as! T }
+    if let integer = T.self as? any (BinaryInteger & LosslessStringConvertible).Type {
+      guard let value = integer.init(try input.literal(at)) else { throw Failure(offset: at) }
+      return value as! T
+    }
+    if T.self is any BinaryFloatingPoint.Type { throw Failure(offset: at) }
     return try T(from: ValueDecoder(input: input, at: at, codingPath: path))
   }
 
@@ -322,20 +339,6 @@ enum LeanJSONDecoder {
 
     func contains(_ key: Key) -> Bool { (try? find(key)) != nil }
     func decodeNil(forKey key: Key) throws -> Bool { input.isNull(try find(key)) }
-    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try input.bool(try find(key)) }
-    func decode(_ type: String.Type, forKey key: Key) throws -> String { try input.string(try find(key)) }
-    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { throw Failure(offset: try find(key)) }
-    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { throw Failure(offset: try find(key)) }
-    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { throw Failure(offset: try find(key)) }
-    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { throw Failure(offset: try find(key)) }
-    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { throw Failure(offset: try find(key)) }
-    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { throw Failure(offset: try find(key)) }
-    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { throw Failure(offset: try find(key)) }
-    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { throw Failure(offset: try find(key)) }
-    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { throw Failure(offset: try find(key)) }
-    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { throw Failure(offset: try find(key)) }
-    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { throw Failure(offset: try find(key)) }
-    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { throw Failure(offset: try find(key)) }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
       try LeanJSONDecoder.value(type, input, at: try find(key), path: codingPath + [key])
@@ -387,20 +390,6 @@ enum LeanJSONDecoder {
       return false
     }
 
-    mutating func decode(_ type: Bool.Type) throws -> Bool { try input.bool(try next()) }
-    mutating func decode(_ type: String.Type) throws -> String { try input.string(try next()) }
-    mutating func decode(_ type: Double.Type) throws -> Double { throw Failure(offset: try next()) }
-    mutating func decode(_ type: Float.Type) throws -> Float { throw Failure(offset: try next()) }
-    mutating func decode(_ type: Int.Type) throws -> Int { throw Failure(offset: try next()) }
-    mutating func decode(_ type: Int8.Type) throws -> Int8 { throw Failure(offset: try next()) }
-    mutating func decode(_ type: Int16.Type) throws -> Int16 { throw Failure(offset: try next()) }
-    mutating func decode(_ type: Int32.Type) throws -> Int32 { throw Failure(offset: try next()) }
-    mutating func decode(_ type: Int64.Type) throws -> Int64 { throw Failure(offset: try next()) }
-    mutating func decode(_ type: UInt.Type) throws -> UInt { throw Failure(offset: try next()) }
-    mutating func decode(_ type: UInt8.Type) throws -> UInt8 { throw Failure(offset: try next()) }
-    mutating func decode(_ type: UInt16.Type) throws -> UInt16 { throw Failure(offset: try next()) }
-    mutating func decode(_ type: UInt32.Type) throws -> UInt32 { throw Failure(offset: try next()) }
-    mutating func decode(_ type: UInt64.Type) throws -> UInt64 { throw Failure(offset: try next()) }
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
       let at = try next()
@@ -428,20 +417,6 @@ enum LeanJSONDecoder {
     let codingPath: [any CodingKey]
 
     func decodeNil() -> Bool { input.isNull(at) }
-    func decode(_ type: Bool.Type) throws -> Bool { try input.bool(at) }
-    func decode(_ type: String.Type) throws -> String { try input.string(at) }
-    func decode(_ type: Double.Type) throws -> Double { throw Failure(offset: at) }
-    func decode(_ type: Float.Type) throws -> Float { throw Failure(offset: at) }
-    func decode(_ type: Int.Type) throws -> Int { throw Failure(offset: at) }
-    func decode(_ type: Int8.Type) throws -> Int8 { throw Failure(offset: at) }
-    func decode(_ type: Int16.Type) throws -> Int16 { throw Failure(offset: at) }
-    func decode(_ type: Int32.Type) throws -> Int32 { throw Failure(offset: at) }
-    func decode(_ type: Int64.Type) throws -> Int64 { throw Failure(offset: at) }
-    func decode(_ type: UInt.Type) throws -> UInt { throw Failure(offset: at) }
-    func decode(_ type: UInt8.Type) throws -> UInt8 { throw Failure(offset: at) }
-    func decode(_ type: UInt16.Type) throws -> UInt16 { throw Failure(offset: at) }
-    func decode(_ type: UInt32.Type) throws -> UInt32 { throw Failure(offset: at) }
-    func decode(_ type: UInt64.Type) throws -> UInt64 { throw Failure(offset: at) }
     func decode<T: Decodable>(_ type: T.Type) throws -> T { try LeanJSONDecoder.value(type, input, at: at, path: codingPath) }
   }
 }

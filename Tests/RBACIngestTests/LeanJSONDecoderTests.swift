@@ -156,3 +156,33 @@ private func valueRanges(_ bytes: [UInt8]) -> [Range<Int>] {
   }
   return found
 }
+
+@Test func leanDecoderReadsIntegersAndLeavesTheRestToJSONDecoder() throws {
+  struct Numbers: Decodable, Equatable {
+    var count: Int
+    var small: UInt8?
+    var list: [Int64]
+    var labels: [String: Int]
+  }
+  func lean(_ text: String) throws -> Numbers {
+    try Data(text.utf8).withUnsafeBytes { raw in
+      try LeanJSONDecoder.decode(Numbers.self, from: raw.bindMemory(to: UInt8.self))
+    }
+  }
+  let text = #"{"count": -12, "small": 255, "list": [0, 9007199254740993], "labels": {"a": 1}}"#
+  #expect(try lean(text) == JSONDecoder().decode(Numbers.self, from: Data(text.utf8)))
+  #expect(try lean(text).list == [0, 9_007_199_254_740_993])
+  // Out of range, written as a fraction or an exponent, a string, a float field: the lean decoder gives way.
+  for bad in [
+    #"{"count": 1, "small": 256, "list": [], "labels": {}}"#, #"{"count": 1.0, "list": [], "labels": {}}"#,
+    #"{"count": 1e2, "list": [], "labels": {}}"#, #"{"count": "1", "list": [], "labels": {}}"#,
+  ] {
+    #expect(throws: (any Error).self, "\(bad)") { try lean(bad) }
+  }
+  struct Ratio: Decodable { var value: Double }
+  #expect(throws: (any Error).self) {
+    try Data(#"{"value": 0.5}"#.utf8).withUnsafeBytes { raw in
+      try LeanJSONDecoder.decode(Ratio.self, from: raw.bindMemory(to: UInt8.self))
+    }
+  }
+}
