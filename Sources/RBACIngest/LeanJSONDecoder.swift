@@ -310,18 +310,24 @@ enum LeanJSONDecoder {
   }
 
   /// Decodes the value at `at` as `T`: the one body of every container's decode, whose generic method stands for
-  /// the per-type ones of the protocols. The standard library's scalar types decode themselves through those, so
-  /// they are read here: a string, a boolean, an integer from its literal (a literal that is not one, `1.0` or
-  /// `1e2`, is JSONDecoder's to judge), and no floating-point number (whose rounding is JSONDecoder's own).
+  /// the per-type ones of the protocols. Strings and booleans, most of what is read, are read here at once.
   static func value<T: Decodable>(_ type: T.Type, _ input: Input, at: Int, path: [any CodingKey]) throws -> T {
     if T.self == String.self { return try input.string(at) as! T }
     if T.self == Bool.self { return try input.bool(at) as! T }
+    return try T(from: ValueDecoder(input: input, at: at, codingPath: path))
+  }
+
+  /// Decodes the value at `at` as `T` for a single-value container, through which the standard library's numbers
+  /// decode themselves: an integer is read from its literal (a literal that is not one, `1.0` or `1e2`, is
+  /// JSONDecoder's to judge), a floating-point number is left to JSONDecoder (whose rounding is its own).
+  static func single<T: Decodable>(_ type: T.Type, _ input: Input, at: Int, path: [any CodingKey]) throws -> T {
+    if T.self == String.self || T.self == Bool.self { return try value(type, input, at: at, path: path) }
     if let integer = T.self as? any (BinaryInteger & LosslessStringConvertible).Type {
       guard let value = integer.init(try input.literal(at)) else { throw Failure(offset: at) }
       return value as! T
     }
     if T.self is any BinaryFloatingPoint.Type { throw Failure(offset: at) }
-    return try T(from: ValueDecoder(input: input, at: at, codingPath: path))
+    return try value(type, input, at: at, path: path)
   }
 
   struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
@@ -417,6 +423,6 @@ enum LeanJSONDecoder {
     let codingPath: [any CodingKey]
 
     func decodeNil() -> Bool { input.isNull(at) }
-    func decode<T: Decodable>(_ type: T.Type) throws -> T { try LeanJSONDecoder.value(type, input, at: at, path: codingPath) }
+    func decode<T: Decodable>(_ type: T.Type) throws -> T { try LeanJSONDecoder.single(type, input, at: at, path: codingPath) }
   }
 }
