@@ -34,7 +34,7 @@ enum LeanJSONDecoder {
     /// object to the type of that kind, which would otherwise scan it again.
     private var lastObject: (at: Int, members: [Member])?
 
-    /// ``byteClasses``, read through a pointer in the scanning loops.
+    /// ``byteClasses``, held here so that the scanning loops do not reach for the static on every byte.
     private let classes = Input.byteClasses
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
@@ -423,6 +423,8 @@ enum LeanJSONDecoder {
     let codingPath: [any CodingKey]
 
     func decodeNil() -> Bool { input.isNull(at) }
-    func decode<T: Decodable>(_ type: T.Type) throws -> T { try LeanJSONDecoder.single(type, input, at: at, path: codingPath) }
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+      try LeanJSONDecoder.single(type, input, at: at, path: codingPath)
+    }
   }
 }

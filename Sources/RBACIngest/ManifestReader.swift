@@ -132,8 +132,8 @@ public enum ManifestReader {
     let isArray = data.first(where: { $0 > 0x20 }) == UInt8(ascii: "[")
     let lean = try? data.withUnsafeBytes { raw -> [Manifest] in
       let bytes = raw.bindMemory(to: UInt8.self)
-      return isArray
-        ? try LeanJSONDecoder.decode([Manifest].self, from: bytes) : [try LeanJSONDecoder.decode(Manifest.self, from: bytes)]
+      if isArray { return try LeanJSONDecoder.decode([Manifest].self, from: bytes) }
+      return [try LeanJSONDecoder.decode(Manifest.self, from: bytes)]
     }
     if let lean { return lean.map { Located(manifest: $0, source: source) } }
     do {

@@ -32,9 +32,9 @@ extension IdentityContext {
   /// only objects the snapshot holds are looked up.
   func podMaking() -> PodMaking {
     let kinds = podMakingResources
-    guard kinds.contains(where: { mayAllow("create", $0.resource, subresource: "") })
-      || kinds.contains(where: { mayAllow("update", $0.resource, subresource: "") || mayAllow("patch", $0.resource, subresource: "") })
-    else { return PodMaking() }
+    guard kinds.contains(where: { kind in
+      ["create", "update", "patch"].contains { mayAllow($0, kind.resource, subresource: "") }
+    }) else { return PodMaking() }
     // One pass over the grants gathers, per kind, what the rules below read in kind order: the first cluster-wide
     // create, the first create per namespace, and the update/patch grants in grant order. An identity that holds
     // thousands of rules (a hub's) pays for its grants once, not once per kind and verb.
@@ -46,7 +46,8 @@ extension IdentityContext {
       let creates = rule.resourceNames.isEmpty && rule.matchesVerb("create")
       let updatesAny = rule.matchesVerb("update") || rule.matchesVerb("patch")
       guard creates || updatesAny else { continue }
-      for k in kinds.indices where rule.matchesAPIGroup(kinds[k].group) && rule.matchesResource(kinds[k].resource, subresource: "") {
+      for k in kinds.indices
+      where rule.matchesAPIGroup(kinds[k].group) && rule.matchesResource(kinds[k].resource, subresource: "") {
         if creates && createEverywhere[k] == nil {
           if grants[i].holdsInEveryNamespace {
             createEverywhere[k] = grants[i]

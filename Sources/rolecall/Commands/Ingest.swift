@@ -77,7 +77,8 @@ extension Rolecall {
     @Option(help: "With --cluster: seconds one kubectl call may run in all before it is stopped.")
     var callTimeout = 600
 
-    @Flag(help: "Print how long each phase took, on stderr: read, resolve, graph and write (with --cluster: fetch, decode, normalize, write).")
+    @Flag(
+      help: "Print how long each phase took, on stderr: read, resolve, graph and write (with --cluster: fetch, decode, normalize, write).")
     var timings = false
 
     @Option(
@@ -160,7 +161,8 @@ extension Rolecall {
         })
       progress.finish()
       if timings {
-        printError("timings: ingest \(format(clock.now - start)): \(phases.summary(until: clock.now, format: format))\n")
+        let end = clock.now
+        printError("timings: ingest \(format(end - start)): \(phases.summary(until: end, format: format))\n")
       }
       try summarize(info, content)
     }
