@@ -345,6 +345,8 @@ enum LeanJSONDecoder {
 
     func contains(_ key: Key) -> Bool { (try? find(key)) != nil }
     func decodeNil(forKey key: Key) throws -> Bool { input.isNull(try find(key)) }
+    // Strings are most of what is read: asked for by name, they skip the generic path's dispatch.
+    func decode(_ type: String.Type, forKey key: Key) throws -> String { try input.string(try find(key)) }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
       try LeanJSONDecoder.value(type, input, at: try find(key), path: codingPath + [key])

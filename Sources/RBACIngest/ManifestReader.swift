@@ -195,9 +195,17 @@ public enum ManifestReader {
         } catch let error as YAMLToJSON.Failure {
           throw IngestError.syntax(file: file, document: document, line: error.line, message: error.message)
         }
+        // As for JSON: the lean decoder, then JSONDecoder for the wording of an error.
+        let source = ObjectSource(file: file, document: document)
+        if let manifest = try? json.withUnsafeBytes({ raw in
+          try LeanJSONDecoder.decode(Manifest.self, from: raw.bindMemory(to: UInt8.self))
+        }) {
+          located.append(Located(manifest: manifest, source: source))
+          continue
+        }
         do {
           let manifest = try JSONDecoder().decode(Manifest.self, from: json)
-          located.append(Located(manifest: manifest, source: ObjectSource(file: file, document: document)))
+          located.append(Located(manifest: manifest, source: source))
         } catch let error as DecodingError {
           throw describe(error, file: file, document: document, root: node)
         }
