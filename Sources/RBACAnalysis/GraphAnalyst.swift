@@ -134,14 +134,13 @@ extension Analyst {
       let tags = Self.tags(risk.identity, graph, catalog)
       return AuditReport.Entry(
         identity: risk.identity, score: risk.score, stepsToClusterAdmin: risk.stepsToClusterAdmin,
-        firstStep: risk.firstStep?.description,
+        firstStep: risk.firstStep,
         findings: zip(risk.findings, risk.evidence).map { finding, evidence in
           let by = baseline.acceptance(risk.identity, finding, tags: tags)
           if let by { used.insert(by) }
           return AuditReport.Finding(id: finding, evidence: evidence, accepted: by != nil)
         },
-        workloads: risk.workloads, onEveryNode: risk.onEveryNode, tags: tags,
-        firstStepEdge: risk.firstStep)
+        workloads: risk.workloads, onEveryNode: risk.onEveryNode, tags: tags)
     }
     var files: [String: String] = [:]
     for (binding, file) in try database.bindingSources(of: snapshot) { files[binding.displayName] = file }

@@ -27,7 +27,7 @@ private func snapshot(labels: [String: String] = [:], sources: [String] = ["clus
 
 private func entry(_ node: GraphNode, score: Int, steps: Int?, workloads: [String] = [], tags: [String] = []) -> AuditReport.Entry {
   AuditReport.Entry(
-    identity: node, score: score, stepsToClusterAdmin: steps, firstStep: steps.map { _ in "\(node) -[impersonate]-> cluster-admin" },
+    identity: node, score: score, stepsToClusterAdmin: steps, firstStep: steps.map { _ in Edge(from: node, to: .clusterAdmin, primitive: "impersonate", evidence: []) },
     findings: [AuditReport.Finding(id: steps == 1 ? .adminEquivalent : .reachesClusterAdmin, evidence: Evidence(note: "impersonate -> cluster-admin"), accepted: false)],
     workloads: workloads, onEveryNode: false, tags: tags)
 }

@@ -139,16 +139,17 @@ private func underWorkingDirectory(_ relative: String) -> String {
     entries: [
       AuditReport.Entry(
         identity: .serviceAccount(namespace: "ci", name: "deployer"), score: 100, stepsToClusterAdmin: 1,
-        firstStep: "wildcard-admin", findings: [
+        firstStep: Edge(from: .serviceAccount(namespace: "ci", name: "deployer"), to: .clusterAdmin, primitive: "wildcard-admin", evidence: []),
+        findings: [
           AuditReport.Finding(id: .adminEquivalent, evidence: grant, accepted: false),
           AuditReport.Finding(id: .wildcardRule, evidence: grant, accepted: false),
           AuditReport.Finding(id: .readsAllSecrets, evidence: grant, accepted: true),
         ], workloads: [], onEveryNode: false, tags: []),
       AuditReport.Entry(
-        identity: .user("dev-lead"), score: 40, stepsToClusterAdmin: 3, firstStep: "pod-exec",
+        identity: .user("dev-lead"), score: 40, stepsToClusterAdmin: 3,
+        firstStep: Edge(from: .user("dev-lead"), to: .node, primitive: "pod-exec", evidence: [viaRole]),
         findings: [AuditReport.Finding(id: .reachesNode, evidence: Evidence(note: "privileged pod"), accepted: false)],
-        workloads: [], onEveryNode: false, tags: ["team:dev"],
-        firstStepEdge: Edge(from: .user("dev-lead"), to: .node, primitive: "pod-exec", evidence: [viaRole])),
+        workloads: [], onEveryNode: false, tags: ["team:dev"]),
     ],
     bindingFiles: [
       #"ClusterRoleBinding "ci-admin""#: underWorkingDirectory("rbac/ci.yaml"),

@@ -10,15 +10,16 @@ public struct AuditReport: Report {
     public var identity: GraphNode
     public var score: Int
     public var stepsToClusterAdmin: Int?
-    public var firstStep: String?
+    /// ``firstStepEdge``'s description, as the table and JSON show it.
+    public private(set) var firstStep: String?
     public var findings: [Finding]
     public var workloads: [String]
     public var onEveryNode: Bool
     /// `kubernetes-default`, `provider:EKS`, ...: who manages the identity. Tagged identities are never hidden.
     public var tags: [String]
-    /// The first step as the graph found it (``firstStep`` is its description): what the report draws, and whose
-    /// evidence (the bindings behind it) SARIF locates a finding at when the finding's own evidence names no binding.
-    public var firstStepEdge: Edge?
+    /// The first step as the graph found it: what the report draws, and whose evidence (the bindings behind it)
+    /// SARIF locates a finding at when the finding's own evidence names no binding.
+    public private(set) var firstStepEdge: Edge?
 
     public var firstStepEvidence: [Evidence] { firstStepEdge?.evidence ?? [] }
 
@@ -27,14 +28,14 @@ public struct AuditReport: Report {
     }
 
     public init(
-      identity: GraphNode, score: Int, stepsToClusterAdmin: Int?, firstStep: String?, findings: [Finding],
-      workloads: [String], onEveryNode: Bool, tags: [String], firstStepEdge: Edge? = nil
+      identity: GraphNode, score: Int, stepsToClusterAdmin: Int?, firstStep: Edge?, findings: [Finding],
+      workloads: [String], onEveryNode: Bool, tags: [String]
     ) {
-      self.firstStepEdge = firstStepEdge
+      self.firstStepEdge = firstStep
       self.identity = identity
       self.score = score
       self.stepsToClusterAdmin = stepsToClusterAdmin
-      self.firstStep = firstStep
+      self.firstStep = firstStep?.description
       self.findings = findings
       self.workloads = workloads
       self.onEveryNode = onEveryNode
