@@ -117,33 +117,40 @@ public enum ManifestReader {
         throw IngestError.syntax(file: file, document: nil, line: error.line, message: error.message)
       }
     }
-    // A large List decodes in pieces on every core; any piece that fails is decoded again whole, below, for the
-    // error to name the item and field as a whole decode does. The check, one pass on one core, runs meanwhile: its
-    // error, when it finds one, is the one reported.
+    // A large List decodes in pieces on every core; when a piece fails, JSONDecoder decodes the document again whole,
+    // below, for the error to name the item and field (the lean decoder would only fail again). The check, one pass
+    // on one core, runs meanwhile: its error, when it finds one, is the one reported.
+    var leanFailed = false
     if data.count > 1 << 20 {
-      let (checked, items) = inParallel({ Result { try check() } }, while: { try? decodeListInPieces(data) })
+      let (checked, pieces) = inParallel({ Result { try check() } }, while: { Result { try decodeListInPieces(data) } })
       try checked.get()
-      if let items { return [Located(manifest: .list(items), source: source)] }
+      switch pieces {
+      case .success(let items?): return [Located(manifest: .list(items), source: source)]
+      case .success(nil): break
+      case .failure: leanFailed = true
+      }
     } else {
       try check()
     }
-    // The syntax is checked: the lean decoder reads the document, and JSONDecoder reads it again only to word an
-    // error (the lean decoder's are not).
-    let isArray = data.first(where: { $0 > 0x20 }) == UInt8(ascii: "[")
-    let lean = try? data.withUnsafeBytes { raw -> [Manifest] in
-      let bytes = raw.bindMemory(to: UInt8.self)
-      if isArray { return try LeanJSONDecoder.decode([Manifest].self, from: bytes) }
-      return [try LeanJSONDecoder.decode(Manifest.self, from: bytes)]
-    }
-    if let lean { return lean.map { Located(manifest: $0, source: source) } }
     do {
-      if isArray {
-        return try JSONDecoder().decode([Manifest].self, from: data).map { Located(manifest: $0, source: source) }
+      if data.first(where: { $0 > 0x20 }) == UInt8(ascii: "[") {
+        return try decode([Manifest].self, from: data, lean: !leanFailed).map { Located(manifest: $0, source: source) }
       }
-      return [Located(manifest: try JSONDecoder().decode(Manifest.self, from: data), source: source)]
+      return [Located(manifest: try decode(Manifest.self, from: data, lean: !leanFailed), source: source)]
     } catch let error as DecodingError {
       throw describe(error, file: file, document: 1, json: true)
     }
+  }
+
+  /// `data` (syntax checked) decoded as `T` by the lean decoder, or, when it gives up or `lean` is false, by
+  /// JSONDecoder, whose errors name the item and field (the lean decoder's are not worded).
+  private static func decode<T: Decodable>(_ type: T.Type, from data: Data, lean: Bool = true) throws -> T {
+    if lean,
+      let value = try? data.withUnsafeBytes({ try LeanJSONDecoder.decode(type, from: $0.bindMemory(to: UInt8.self)) })
+    {
+      return value
+    }
+    return try JSONDecoder().decode(type, from: data)
   }
 
   /// The items of a `kind: List` document, decoded a slice of items at a time on every core; nil when the document
@@ -195,17 +202,9 @@ public enum ManifestReader {
         } catch let error as YAMLToJSON.Failure {
           throw IngestError.syntax(file: file, document: document, line: error.line, message: error.message)
         }
-        // As for JSON: the lean decoder, then JSONDecoder for the wording of an error.
-        let source = ObjectSource(file: file, document: document)
-        if let manifest = try? json.withUnsafeBytes({ raw in
-          try LeanJSONDecoder.decode(Manifest.self, from: raw.bindMemory(to: UInt8.self))
-        }) {
-          located.append(Located(manifest: manifest, source: source))
-          continue
-        }
         do {
-          let manifest = try JSONDecoder().decode(Manifest.self, from: json)
-          located.append(Located(manifest: manifest, source: source))
+          let manifest = try decode(Manifest.self, from: json)
+          located.append(Located(manifest: manifest, source: ObjectSource(file: file, document: document)))
         } catch let error as DecodingError {
           throw describe(error, file: file, document: document, root: node)
         }
