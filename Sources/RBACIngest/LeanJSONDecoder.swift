@@ -147,38 +147,39 @@ enum LeanJSONDecoder {
     }
 
     private func scanMembers(_ i: Int) throws -> [Member] {
-      guard byte(i) == UInt8(ascii: "{") else { throw Failure(offset: i) }
       var found: [Member] = []
-      var i = skipSpace(i + 1)
-      if byte(i) == UInt8(ascii: "}") { return found }
-      while true {
+      try eachItem(of: i, open: UInt8(ascii: "{"), close: UInt8(ascii: "}")) { i in
         let (keyEnd, escaped) = try skipString(i)
-        let key = (i + 1)..<(keyEnd - 1)
-        i = skipSpace(keyEnd)
-        guard byte(i) == UInt8(ascii: ":") else { throw Failure(offset: i) }
-        let value = skipSpace(i + 1)
-        found.append(Member(key: key, escaped: escaped, value: value))
-        i = skipSpace(try skipValue(value))
-        switch byte(i) {
-        case UInt8(ascii: ","): i = skipSpace(i + 1)
-        case UInt8(ascii: "}"): return found
-        default: throw Failure(offset: i)
-        }
+        let colon = skipSpace(keyEnd)
+        guard byte(colon) == UInt8(ascii: ":") else { throw Failure(offset: colon) }
+        let value = skipSpace(colon + 1)
+        found.append(Member(key: (i + 1)..<(keyEnd - 1), escaped: escaped, value: value))
+        return try skipValue(value)
       }
+      return found
     }
 
     /// Where each element of the array at `i` starts.
     func elements(_ i: Int) throws -> [Int] {
-      guard byte(i) == UInt8(ascii: "[") else { throw Failure(offset: i) }
       var found: [Int] = []
-      var i = skipSpace(i + 1)
-      if byte(i) == UInt8(ascii: "]") { return found }
-      while true {
+      try eachItem(of: i, open: UInt8(ascii: "["), close: UInt8(ascii: "]")) { i in
         found.append(i)
-        i = skipSpace(try skipValue(i))
+        return try skipValue(i)
+      }
+      return found
+    }
+
+    /// Calls `item` with where each item of the object or array at `i` starts (`open` ... `close`, items separated
+    /// by commas); `item` returns where it ends.
+    private func eachItem(of i: Int, open: UInt8, close: UInt8, _ item: (Int) throws -> Int) throws {
+      guard byte(i) == open else { throw Failure(offset: i) }
+      var i = skipSpace(i + 1)
+      if byte(i) == close { return }
+      while true {
+        i = skipSpace(try item(i))
         switch byte(i) {
         case UInt8(ascii: ","): i = skipSpace(i + 1)
-        case UInt8(ascii: "]"): return found
+        case close: return
         default: throw Failure(offset: i)
         }
       }
@@ -245,7 +246,7 @@ enum LeanJSONDecoder {
             scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
           }
           guard let unicode = Unicode.Scalar(scalar) else { throw Failure(offset: offset + k) }
-          out += String(Character(unicode)).utf8
+          UTF8.encode(unicode, into: { out.append($0) })
         default: throw Failure(offset: offset + k)
         }
       }
@@ -255,9 +256,7 @@ enum LeanJSONDecoder {
 
     /// Whether the key of `member` is `key`.
     func keyMatches(_ member: Member, _ key: String) -> Bool {
-      if member.escaped {
-        return (try? string(member.key.lowerBound - 1)) == key
-      }
+      if member.escaped { return (try? self.key(member)) == key }
       guard key.utf8.count == member.key.count else { return false }
       let raw = UnsafeBufferPointer(rebasing: bytes[member.key])
       return key.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(raw) } ?? key.utf8.elementsEqual(raw)
