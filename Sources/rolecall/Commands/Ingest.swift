@@ -8,7 +8,6 @@ import RBACIngest
 import RBACModel
 import RBACReport
 import RBACStore
-import Synchronization
 
 extension Rolecall {
   struct Ingest: AsyncParsableCommand {
@@ -151,18 +150,13 @@ extension Rolecall {
       let start = clock.now
       let progress = IngestProgress(quiet: quiet)
       defer { progress.finish() }
-      let phases = PhaseTimes()
       let (info, content) = try Ingestion.files(
         paths, options: RBACIngest.Ingest.Options(defaultNamespace: namespace, allowEmpty: allowEmpty), base: base,
-        labels: labelValues, into: databasePath, name: snapshot,
-        phase: { phase in
-          progress.enter(phase)
-          phases.enter(phase)
-        })
+        labels: labelValues, into: databasePath, name: snapshot, phase: progress.enter)
       progress.finish()
       if timings {
         let end = clock.now
-        printError("timings: ingest \(format(end - start)): \(phases.summary(until: end, format: format))\n")
+        printError("timings: ingest \(format(end - start)): \(progress.phaseTimes(until: end, format: format))\n")
       }
       try summarize(info, content)
     }
@@ -228,27 +222,6 @@ extension Rolecall {
             + "\(format(normalized - start)), write \(format(clock.now - normalized))\n")
       }
       try summarize(info, content)
-    }
-
-    /// When each phase of an ingest began, for `--timings`.
-    private final class PhaseTimes: Sendable {
-      private let clock = ContinuousClock()
-      private let marks: Mutex<[(phase: String, at: ContinuousClock.Instant)]>
-
-      init() { marks = Mutex([("read", clock.now)]) }
-
-      func enter(_ phase: String) {
-        let now = clock.now
-        marks.withLock { $0.append((phase, now)) }
-      }
-
-      /// "read 2.10 s, resolve 0.30 s, ...": each phase until the next began, the last until `end`.
-      func summary(until end: ContinuousClock.Instant, format: (Duration) -> String) -> String {
-        let marks = self.marks.withLock { $0 }
-        return marks.indices.map { i in
-          "\(marks[i].phase) \(format((i + 1 < marks.count ? marks[i + 1].at : end) - marks[i].at))"
-        }.joined(separator: ", ")
-      }
     }
 
     private func format(_ duration: Duration) -> String {

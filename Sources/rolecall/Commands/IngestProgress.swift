@@ -7,10 +7,13 @@ import Synchronization
 ///
 /// It appears only once an ingest has run for a second, only on a terminal, and never with --quiet, under CI
 /// (`CI` set), with `NO_COLOR` set or on a dumb terminal: a log gets the summary alone. A timer redraws it five
-/// times a second, so a long phase still shows the clock moving.
+/// times a second, so a long phase still shows the clock moving. Shown or not, it keeps when each phase began, which
+/// `--timings` prints.
 final class IngestProgress: Sendable {
   private struct Display {
     var phase = "read"
+    /// When each phase began, for `--timings`.
+    var marks: [(phase: String, at: ContinuousClock.Instant)] = [("read", ContinuousClock.now)]
     var shown = false
     /// Set by ``finish()``: a tick that was already under way draws nothing after it.
     var finished = false
@@ -37,8 +40,19 @@ final class IngestProgress: Sendable {
 
   /// Moves to the next phase: `read`, `resolve`, `graph` or `write`.
   func enter(_ phase: String) {
-    guard enabled else { return }
-    display.withLock { $0.phase = phase }
+    let now = ContinuousClock.now
+    display.withLock { display in
+      display.phase = phase
+      display.marks.append((phase, now))
+    }
+  }
+
+  /// "read 2.10 s, resolve 0.30 s, ...": each phase until the next began, the last until `end`.
+  func phaseTimes(until end: ContinuousClock.Instant, format: (Duration) -> String) -> String {
+    let marks = display.withLock { $0.marks }
+    return marks.indices.map { i in
+      "\(marks[i].phase) \(format((i + 1 < marks.count ? marks[i + 1].at : end) - marks[i].at))"
+    }.joined(separator: ", ")
   }
 
   /// Stops the display and erases its line, before the summary or an error is printed.
