@@ -202,6 +202,15 @@ public struct ClusterIndex: Sendable {
         workloads[ns, default: []] += all[start..<end]
         start = end
       }
+      // Each namespace's workloads in one order, the store's (kind, then name), whatever order they were read in:
+      // the evidence of an edge names the first workload that gives it, and the steps stored at ingest must name
+      // the ones a graph loaded from the store names.
+      for i in workloads.values.indices {
+        let list = workloads.values[i]
+        if zip(list, list.dropFirst()).contains(where: { ($0.kind, $0.name) >= ($1.kind, $1.name) }) {
+          workloads.values[i].sort { ($0.kind, $0.name) < ($1.kind, $1.name) }
+        }
+      }
       podNamespaces = podNamespaceLists.mapValues { $0.count > 1 ? $0.sorted() : $0 }
       workloadNamespaces = byKind.mapValues { names in
         names.mapValues { $0.isStrictlyAscending ? $0 : Array(Set($0)).sorted() }
