@@ -17,7 +17,12 @@ public struct FirstSteps: Sendable {
 
   /// The first steps of every node with a distance to the target: the graph's edges out of it, sorted.
   public init(graph: EscalationGraph, distances: [GraphNode: Int]) {
-    for (node, step) in graph.firstSteps(distances: distances) {
+    self.init(steps: graph.firstSteps(distances: distances))
+  }
+
+  /// The first steps chosen beforehand, one per node.
+  init(steps chosen: [(GraphNode, Edge)]) {
+    for (node, step) in chosen {
       next[node] = step.to
       steps[node] = step
     }
@@ -76,11 +81,22 @@ extension Edge {
       out.append(UInt8(ascii: "\""))
       out += key.utf8
       out += #"":""#.utf8
-      for byte in value.utf8 {
-        switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out += [UInt8(ascii: "\\"), byte]
-        case 0x20..<0x7F: out.append(byte)
-        default: return false
+      // Most values need no escape at all: they are checked, then copied at once.
+      func plain(_ byte: UInt8) -> Bool {
+        byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte != UInt8(ascii: "/")
+      }
+      let copied = value.utf8.withContiguousStorageIfAvailable { bytes in
+        guard bytes.allSatisfy(plain) else { return false }
+        out.append(contentsOf: bytes)
+        return true
+      }
+      if copied != true {
+        for byte in value.utf8 {
+          switch byte {
+          case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out += [UInt8(ascii: "\\"), byte]
+          case 0x20..<0x7F: out.append(byte)
+          default: return false
+          }
         }
       }
       out.append(UInt8(ascii: "\""))
