@@ -76,7 +76,9 @@ let package = Package(
     .testTarget(name: "RBACGraphTests", dependencies: ["RBACGraph", "RBACIngest", "RBACModel", "RBACTestSupport"]),
     .testTarget(
       name: "RBACDiffTests", dependencies: ["RBACDiff", "RBACGraph", "RBACIngest", "RBACModel", "RBACTestSupport"]),
-    .testTarget(name: "RBACAnalysisTests", dependencies: ["RBACAnalysis", "RBACModel", "RBACTestSupport"]),
+    .testTarget(
+      name: "RBACAnalysisTests",
+      dependencies: ["RBACAnalysis", "RBACGraph", "RBACIngest", "RBACModel", "RBACReport", "RBACStore", "RBACTestSupport"]),
     .testTarget(
       name: "RBACClusterTests",
       dependencies: ["RBACCluster", .product(name: "Subprocess", package: "swift-subprocess")]),

@@ -77,6 +77,13 @@ extension Analyst {
   public func paths(from: String, to: String = "cluster-admin", maxDepth: Int = 8, limit: Int = 5) throws -> PathsReport {
     guard let source = GraphNode(parsing: from) else { throw GraphQuestionError.badNode(from) }
     guard let target = GraphNode(parsing: to) else { throw GraphQuestionError.badNode(to) }
+    if GraphSummary.storedTargets.contains(target), source != target, limit <= snapshot.pathSteps,
+      let found = try database.readingPathSteps(of: snapshot, to: target.description, { steps, stepsOut in
+        try Self.storedPaths(from: source, to: target, maxDepth: maxDepth, limit: limit, steps: steps, stepsOut: stepsOut)
+      }), let found
+    {
+      return found
+    }
     if GraphSummary.storedTargets.contains(target),
       let own = try database.readingDistances(of: snapshot, to: target.description, { steps in steps(source.description) })
     {
@@ -101,6 +108,44 @@ extension Analyst {
     let longer = paths.isEmpty ? graph.shortestPaths(from: source, to: target, maxDepth: .max, limit: 1).first : nil
     return PathsReport(
       from: source, to: target, paths: paths, beyond: longer.map { (maxDepth, EscalationGraph.steps($0)) })
+  }
+
+  /// `paths` walked along the steps ingest stored, without the graph: nil for an identity the snapshot does not know
+  /// (it acts through its groups, which only the graph knows). The paths and their order are those
+  /// ``EscalationGraph/guidedPaths(from:to:distance:limit:)`` finds, since the stored steps out of each node are the
+  /// first in path order that lead closer, and `limit` paths never take more of them.
+  static func storedPaths(
+    from source: GraphNode, to target: GraphNode, maxDepth: Int, limit: Int, steps: (String) throws -> Int?,
+    stepsOut: (String) throws -> [String]
+  ) throws -> PathsReport? {
+    guard let own = try steps(source.description) else { return nil }
+    guard own >= 0 else { return PathsReport(from: source, to: target, paths: []) }
+    guard own <= maxDepth else { return PathsReport(from: source, to: target, paths: [], beyond: (maxDepth, own)) }
+    var failure: (any Error)?
+    func distance(_ node: GraphNode) -> Int? {
+      do { return try steps(node.description).flatMap { $0 >= 0 ? $0 : nil } } catch {
+        failure = failure ?? error
+        return nil
+      }
+    }
+    let paths = EscalationGraph.enumerate(from: source, to: target, limit: limit) { node in
+      guard let d = node == source ? own : distance(node) else { return [] }
+      do {
+        // An identity's first step to one target may be its first to the other too: each step is taken once.
+        var seen = Set<GraphNode>()
+        return try stepsOut(node.description).map { text in
+          guard let edge = try? JSONDecoder().decode(Edge.self, from: Data(text.utf8)), edge.from == node else {
+            throw StoreError.unreadableStep(node: node.description, text: text)
+          }
+          return edge
+        }.filter { seen.insert($0.to).inserted && EscalationGraph.leadsCloser($0, from: d, distance: distance) }
+      } catch {
+        failure = failure ?? error
+        return []
+      }
+    }
+    if let failure { throw failure }
+    return PathsReport(from: source, to: target, paths: paths, beyond: paths.isEmpty ? (maxDepth, own) : nil)
   }
 
   /// `audit`: every identity with a finding, ranked, tagged, and with accepted findings marked.

@@ -1,8 +1,11 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
+import Parallel
+
 /// What ingest stores of the escalation graph, per target (`cluster-admin`, `node`): every identity's steps to it
 /// (-1 when it cannot reach it, so that a question about it needs no search), and the first step of one shortest
-/// path from every node that reaches it. Nodes are named by their descriptions, as the store keeps them.
+/// path from every node that reaches it; and the steps of the shortest paths themselves, so that `paths` walks them
+/// without building the graph. Nodes are named by their descriptions, as the store keeps them.
 public struct GraphSummary: Sendable {
   public struct Target: Sendable {
     public var steps: [String: Int] = [:]
@@ -12,21 +15,55 @@ public struct GraphSummary: Sendable {
   /// Per target's description.
   public var targets: [String: Target] = [:]
 
+  /// For every node and target, the first ``pathStepsPerNode`` steps in path order that lead one step closer to the
+  /// target, each step once, but for those ``Target/firstSteps`` already holds as JSON. Nil when a step could not be
+  /// written as JSON: the paths are then searched, never walked with a step missing.
+  public var pathSteps: [StoredPathStep]?
+
   /// The targets whose distances ingest stores.
   public static let storedTargets: [GraphNode] = [.clusterAdmin, .node]
+
+  /// How many steps out of each node ``pathSteps`` keeps per target: as many paths as `paths` shows by default, since
+  /// showing N paths takes at most the first N steps out of any node (``EscalationGraph/closerSteps(distances:limit:)``).
+  public static let pathStepsPerNode = 5
 
   /// Computes the summary of `graph` for every stored target.
   public init(_ graph: EscalationGraph) {
     let identities = graph.identities
+    var chosen: [GraphNode: [GraphNode: Edge]] = [:]
     for target in Self.storedTargets {
       var summary = Target()
       summary.steps = Dictionary(uniqueKeysWithValues: identities.map { ($0.description, -1) })
       let reaching = graph.distances(to: target)
       for (node, n) in reaching { summary.steps[node.description] = n }
-      summary.firstSteps = FirstSteps(graph: graph, distances: reaching).stored
+      // A hub 0 steps from the target (one that includes cluster-admin) is walked through like any other node,
+      // though it has no first step: first steps are stored for nodes a step or more away.
+      let closer = graph.closerSteps(distances: reaching, limit: Self.pathStepsPerNode).filter { $0.0 != target }
+      summary.firstSteps = FirstSteps(steps: closer.compactMap { reaching[$0.0]! > 0 ? ($0.0, $0.1[0]) : nil }).stored
+      for (node, edges) in closer { for edge in edges { chosen[node, default: [:]][edge.to] = edge } }
       targets[target.description] = summary
     }
+    // A step some target's first steps hold as JSON is read from there (an identity's first step to one target may
+    // lead closer to the other too).
+    let stored = targets.values.map(\.firstSteps)
+    let steps = chosen.flatMap { node, next in
+      next.values.filter { edge in
+        !stored.contains { $0[node.description].map { $0.step != nil && $0.next == edge.to.description } ?? false }
+      }
+    }
+    let written = steps.concurrentMap { edge in
+      edge.storedJSON.map { StoredPathStep(node: edge.from.description, next: edge.to.description, step: $0) }
+    }
+    pathSteps = written.contains { $0 == nil } ? nil : written.compactMap { $0 }
   }
+}
+
+/// A step of a shortest path as the store keeps it (table `graph_step`): the node it leaves, the node it leads to,
+/// and the step as JSON.
+public struct StoredPathStep: Sendable, Hashable {
+  public var node: String
+  public var next: String
+  public var step: String
 }
 
 /// The first step of one shortest path from a node to a target, as the store keeps it: the node it leads to by its

@@ -19,19 +19,22 @@ public struct SnapshotInfo: Sendable, Hashable, Codable {
   public var distancesComputed: Bool
   /// Whether `graph_distance` also holds each node's first step.
   public var firstStepsStored: Bool
+  /// How many shortest-path steps per node and target `graph_step` holds (0: none).
+  public var pathSteps: Int = 0
   /// Facts about the snapshot's origin, from `snapshot_label`.
   public var labels: [String: String] = [:]
 
   public init(
     id: Int64, name: String, createdAt: String, sources: [String], skippedKinds: [String: Int], clusterRoles: Int,
     roles: Int, clusterRoleBindings: Int, roleBindings: Int, serviceAccounts: Int, namespaces: Int, warnings: Int,
-    distancesComputed: Bool, firstStepsStored: Bool, labels: [String: String] = [:]
+    distancesComputed: Bool, firstStepsStored: Bool, pathSteps: Int = 0, labels: [String: String] = [:]
   ) {
     (self.id, self.name, self.createdAt, self.sources, self.skippedKinds) = (id, name, createdAt, sources, skippedKinds)
     (self.clusterRoles, self.roles, self.clusterRoleBindings, self.roleBindings) =
       (clusterRoles, roles, clusterRoleBindings, roleBindings)
     (self.serviceAccounts, self.namespaces, self.warnings) = (serviceAccounts, namespaces, warnings)
     (self.distancesComputed, self.firstStepsStored, self.labels) = (distancesComputed, firstStepsStored, labels)
+    self.pathSteps = pathSteps
   }
 }
 

@@ -101,6 +101,34 @@ extension RolecallDatabase {
   }
 }
 
+extension RolecallDatabase {
+  /// Runs `body` with two lookups of the stored shortest paths to `target`, one node at a time: its steps to it (as
+  /// ``readingDistances(of:to:_:)``), and the steps out of it that were stored as leading closer to a stored target
+  /// (as JSON, the first steps of `graph_distance` and the rows of `graph_step`; those that lead closer to
+  /// `target` are the first ``SnapshotInfo/pathSteps`` in path order that do, and maybe more). Nil when the snapshot
+  /// was written without them. `body` must not use this database otherwise.
+  public func readingPathSteps<T>(
+    of snapshot: SnapshotInfo, to target: String,
+    _ body: (_ steps: (String) throws -> Int?, _ stepsOut: (String) throws -> [String]) throws -> T
+  ) throws -> T? {
+    guard snapshot.distancesComputed, snapshot.pathSteps > 0 else { return nil }
+    return try read { db in
+      let distance = try db.cachedStatement(
+        sql: "SELECT steps FROM graph_distance WHERE snapshot_id = ? AND target = ? AND node = ?")
+      let out = try db.cachedStatement(
+        sql: """
+          SELECT first_step FROM graph_distance
+          WHERE snapshot_id = ?1 AND target IN ('cluster-admin', 'node') AND node = ?2 AND first_step IS NOT NULL
+          UNION ALL
+          SELECT step FROM graph_step WHERE snapshot_id = ?1 AND node = ?2
+          """)
+      return try body(
+        { node in try Int.fetchOne(distance, arguments: [snapshot.id, target, node]) },
+        { node in try String.fetchAll(out, arguments: [snapshot.id, node]) })
+    }
+  }
+}
+
 /// One row of `graph_distance`: a node, its steps to the target (-1: an identity that cannot reach it), and the
 /// first step of one shortest path when it was asked for and stored.
 public struct StoredDistance: Sendable {

@@ -249,6 +249,25 @@ enum Migrations {
       }
       for index in indexes { try db.execute(sql: index) }
     }
+    migrator.registerMigration("v8: path steps") { db in
+      try db.execute(
+        sql: """
+          -- The steps of the shortest paths, so that `paths` walks them without building the graph: for each node
+          -- that reaches a target, the first steps in path order that lead one step closer to it, as many as
+          -- snapshot.path_steps says per node and target. A step graph_distance.first_step already holds (an
+          -- identity's first step) is not repeated here; one that leads closer to both targets is stored once.
+          CREATE TABLE graph_step (
+            snapshot_id INTEGER NOT NULL REFERENCES snapshot(id) ON DELETE CASCADE,
+            node        TEXT NOT NULL,   -- as graph_distance.node
+            next_node   TEXT NOT NULL,   -- where the step leads
+            step        TEXT NOT NULL CHECK (json_valid(step)),   -- as graph_distance.first_step
+            PRIMARY KEY (snapshot_id, node, next_node)
+          ) WITHOUT ROWID, STRICT;
+          -- How many steps per node and target graph_step holds: a question for at most that many paths reads
+          -- them; 0 in snapshots written before v8, which are answered by a search.
+          ALTER TABLE snapshot ADD COLUMN path_steps INTEGER NOT NULL DEFAULT 0 CHECK (path_steps >= 0);
+          """)
+    }
     return migrator
   }
 

@@ -12,6 +12,6 @@ extension SnapshotInfo: FetchableRecord {
       clusterRoles: row["cluster_roles"], roles: row["roles"], clusterRoleBindings: row["cluster_role_bindings"],
       roleBindings: row["role_bindings"], serviceAccounts: row["service_accounts"], namespaces: row["namespaces"],
       warnings: row["warnings"], distancesComputed: row["distances_computed"] ?? false,
-      firstStepsStored: row["first_steps_stored"] ?? false)
+      firstStepsStored: row["first_steps_stored"] ?? false, pathSteps: row["path_steps"] ?? 0)
   }
 }

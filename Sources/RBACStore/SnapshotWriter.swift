@@ -187,6 +187,15 @@ struct SnapshotWriter {
       }
       try db.execute(sql: "UPDATE snapshot SET distances_computed = 1 WHERE id = ?", arguments: [snapshot])
       try db.execute(sql: "UPDATE snapshot SET first_steps_stored = 1 WHERE id = ?", arguments: [snapshot])
+      if let steps = summary.pathSteps {
+        let insertStep = try db.cachedStatement(
+          sql: "INSERT INTO graph_step (snapshot_id, node, next_node, step) VALUES (?, ?, ?, ?)")
+        for step in steps.sorted(by: { ($0.node, $0.next) < ($1.node, $1.next) }) {
+          try insertStep.execute(arguments: [snapshot, step.node, step.next, step.step])
+        }
+        try db.execute(
+          sql: "UPDATE snapshot SET path_steps = ? WHERE id = ?", arguments: [GraphSummary.pathStepsPerNode, snapshot])
+      }
     }
   }
 }

@@ -20,6 +20,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
   case queryWrites
   /// A SQL file named on the command line cannot be read.
   case unreadableQuery(path: String, reason: String)
+  /// A step of a shortest path the snapshot stores is not one (changed by `query --write`, or a damaged file).
+  case unreadableStep(node: String, text: String)
 
   public var description: String {
     switch self {
@@ -43,6 +45,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
       return "the query writes to the database, which queries open read-only: pass --write if that is what you mean"
     case .unreadableQuery(let path, let reason):
       return "\(path): cannot read the SQL file: \(reason)"
+    case .unreadableStep(let node, let text):
+      return "a stored step out of \(node) is not an escalation step (\(text.prefix(60))): ingest the snapshot again"
     }
   }
 }

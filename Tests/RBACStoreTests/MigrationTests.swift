@@ -18,8 +18,9 @@ private let earlierSchemas = [
   "v4: escalation distances",
   "v5: first steps",
   "v6: custom resources",
+  "v7: strict tables",
 ]
-private let currentSchema = "v7: strict tables"
+private let currentSchema = "v8: path steps"
 
 /// What each schema let rolecall store, in the columns that schema had: the rows are written into a database migrated
 /// up to that schema, together with those of every schema before it.
@@ -69,6 +70,8 @@ private let rowsOf: [String: String] = [
         source_document)
       VALUES (1, 'example.com', 'widgets', 'widget', 'Widget', '["wd"]', 0, 'old.yaml', 7);
     """,
+  // v7 added no column: the rows of the schemas before it are written into its STRICT tables.
+  "v7: strict tables": "",
 ]
 
 /// The rows a database migrated up to `earlierSchemas[era]` must hold once migrated to the end: (query, rows).
@@ -141,6 +144,9 @@ private func survivors(era: Int) -> [(String, [[String?]])] {
       "SELECT snapshot_id, api_group, plural, singular, kind, short_names, namespaced, source_file, source_document FROM custom_resource",
       era >= 5 ? [["1", "example.com", "widgets", "widget", "Widget", #"["wd"]"#, "0", "old.yaml", "7"]] : []
     ),
+    // A snapshot written before v8 has no path steps: `paths` searches its graph.
+    ("SELECT path_steps FROM snapshot", [["0"]]),
+    ("SELECT snapshot_id, node, next_node, step FROM graph_step", []),
   ]
 }
 
@@ -198,6 +204,7 @@ private func freshSchema() throws -> [String: [[String?]]] {
   for (aspect, _) in schemaQueries { #expect(fresh[aspect]?.isEmpty == false, "no \(aspect) read") }
   #expect(fresh["objects"]?.contains(["table", "custom_resource", "custom_resource"]) == true)
   #expect(fresh["columns"]?.contains { $0[0] == "graph_distance" && $0[2] == "first_step" } == true)
+  #expect(fresh["columns"]?.contains { $0[0] == "graph_step" && $0[2] == "step" } == true)
   #expect(fresh["indexes"]?.contains { $0[1] == "workload_by_account" } == true)
   #expect(fresh["foreign keys"]?.contains { $0[0] == "policy_rule" && $0[3] == "role" } == true)
   #expect(fresh["tables"]?.contains { $0[0] == "policy_rule" && $0[3] == "1" } == true, "WITHOUT ROWID is seen")
@@ -230,7 +237,7 @@ func aDatabaseOfEachEarlierSchemaMigratesToTheSchemaOfANewOneWithItsRows(schema:
     #expect(try db.run(sql: query, parameters: [:], snapshot: old).rows == rows, "\(query)")
   }
   #expect(old.labels == (era >= 1 ? ["context": "prod"] : [:]))
-  #expect(old.distancesComputed == (era >= 3) && old.firstStepsStored == (era >= 4))
+  #expect(old.distancesComputed == (era >= 3) && old.firstStepsStored == (era >= 4) && old.pathSteps == 0)
   let policy = try db.policy(of: old)
   #expect(policy.allows(.impersonating("alice"), .resource("get", "pods", namespace: "dev")))
   #expect(!policy.allows(.impersonating("alice"), .resource("delete", "pods", namespace: "dev")))
