@@ -30,7 +30,11 @@ public struct GraphSummary: Sendable {
   /// Computes the summary of `graph` for every stored target.
   public init(_ graph: EscalationGraph) {
     let identities = graph.identities
-    var chosen: [GraphNode: [GraphNode: Edge]] = [:]
+    // Per node (by description), the steps chosen for either target with where they lead, and where its first steps
+    // stored as JSON lead.
+    var chosen: [String: [(next: String, edge: Edge)]] = [:]
+    var held: [String: [String]] = [:]
+    var unwritten = false
     for target in Self.storedTargets {
       var summary = Target()
       summary.steps = Dictionary(uniqueKeysWithValues: identities.map { ($0.description, -1) })
@@ -39,22 +43,49 @@ public struct GraphSummary: Sendable {
       // A hub 0 steps from the target (one that includes cluster-admin) is walked through like any other node,
       // though it has no first step: first steps are stored for nodes a step or more away.
       let closer = graph.closerSteps(distances: reaching, limit: Self.pathStepsPerNode).filter { $0.0 != target }
-      summary.firstSteps = FirstSteps(steps: closer.compactMap { reaching[$0.0]! > 0 ? ($0.0, $0.1[0]) : nil }).stored
-      for (node, edges) in closer { for edge in edges { chosen[node, default: [:]][edge.to] = edge } }
+      // Each node's names and JSON are written on every core; only the tables are filled here.
+      let rows = closer.concurrentMap { node, edges in NodeSteps(node, edges, hasFirstStep: reaching[node]! > 0) }
+      for row in rows {
+        if let first = row.first {
+          summary.firstSteps[row.node] = first
+          if first.step != nil { held[row.node, default: []].append(first.next) }
+        }
+        unwritten = unwritten || row.unwritten
+        chosen[row.node, default: []] += row.steps
+      }
       targets[target.description] = summary
     }
     // A step some target's first steps hold as JSON is read from there (an identity's first step to one target may
-    // lead closer to the other too).
-    let stored = targets.values.map(\.firstSteps)
-    let steps = chosen.flatMap { node, next in
-      next.values.filter { edge in
-        !stored.contains { $0[node.description].map { $0.step != nil && $0.next == edge.to.description } ?? false }
+    // lead closer to the other too), and a step chosen for both targets is stored once.
+    let steps = chosen.flatMap { node, steps in
+      var seen = Set(held[node] ?? [])
+      return steps.compactMap { seen.insert($0.next).inserted ? (node, $0.next, $0.edge) : nil }
+    }
+    let written = steps.concurrentMap { node, next, edge in
+      edge.storedJSON.map { StoredPathStep(node: node, next: next, step: $0) }
+    }
+    pathSteps = unwritten || written.contains { $0 == nil } ? nil : written.compactMap { $0 }
+  }
+
+  /// One node's stored steps to one target: its first step as ``FirstSteps/stored`` keeps it (for an identity,
+  /// with the step as JSON), and every chosen step with the description of where it leads.
+  private struct NodeSteps: Sendable {
+    var node: String
+    var first: StoredStep?
+    /// Whether an identity's first step could not be written as JSON: it then has no row, and paths are searched.
+    var unwritten = false
+    var steps: [(next: String, edge: Edge)]
+
+    init(_ node: GraphNode, _ edges: [Edge], hasFirstStep: Bool) {
+      self.node = node.description
+      steps = edges.map { ($0.to.description, $0) }
+      guard hasFirstStep, let step = steps.first else { return }
+      guard node.identity != nil || node.isCloudIdentity else {
+        first = StoredStep(next: step.next, step: nil)
+        return
       }
+      if let json = step.edge.storedJSON { first = StoredStep(next: step.next, step: json) } else { unwritten = true }
     }
-    let written = steps.concurrentMap { edge in
-      edge.storedJSON.map { StoredPathStep(node: edge.from.description, next: edge.to.description, step: $0) }
-    }
-    pathSteps = written.contains { $0 == nil } ? nil : written.compactMap { $0 }
   }
 }
 
