@@ -133,12 +133,15 @@ extension Analyst {
       do {
         // An identity's first step to one target may be its first to the other too: each step is taken once.
         var seen = Set<GraphNode>()
-        return try stepsOut(node.description).map { text in
+        let steps = try stepsOut(node.description).map { text in
           guard let edge = try? JSONDecoder().decode(Edge.self, from: Data(text.utf8)), edge.from == node else {
             throw StoreError.unreadableStep(node: node.description, text: text)
           }
           return edge
         }.filter { seen.insert($0.to).inserted && EscalationGraph.leadsCloser($0, from: d, distance: distance) }
+        // Every node but the target that has a distance has a step closer: none means rows are missing.
+        if steps.isEmpty { throw StoreError.missingStep(node: node.description) }
+        return steps
       } catch {
         failure = failure ?? error
         return []

@@ -22,6 +22,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
   case unreadableQuery(path: String, reason: String)
   /// A step of a shortest path the snapshot stores is not one (changed by `query --write`, or a damaged file).
   case unreadableStep(node: String, text: String)
+  /// A node on a shortest path has no stored step that leads closer (rows deleted by `query --write`).
+  case missingStep(node: String)
 
   public var description: String {
     switch self {
@@ -47,6 +49,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
       return "\(path): cannot read the SQL file: \(reason)"
     case .unreadableStep(let node, let text):
       return "a stored step out of \(node) is not an escalation step (\(text.prefix(60))): ingest the snapshot again"
+    case .missingStep(let node):
+      return "no stored step out of \(node) leads closer to the target, though its distance says one does: ingest the snapshot again"
     }
   }
 }
