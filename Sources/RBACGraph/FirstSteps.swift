@@ -17,12 +17,7 @@ public struct FirstSteps: Sendable {
 
   /// The first steps of every node with a distance to the target: the graph's edges out of it, sorted.
   public init(graph: EscalationGraph, distances: [GraphNode: Int]) {
-    self.init(steps: graph.firstSteps(distances: distances))
-  }
-
-  /// The first steps chosen beforehand, one per node.
-  init(steps chosen: [(GraphNode, Edge)]) {
-    for (node, step) in chosen {
+    for (node, step) in graph.firstSteps(distances: distances) {
       next[node] = step.to
       steps[node] = step
     }
