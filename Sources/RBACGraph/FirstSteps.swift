@@ -76,16 +76,23 @@ extension Edge {
       out.append(UInt8(ascii: "\""))
       out += key.utf8
       out += #"":""#.utf8
-      // Most values need no escape at all: they are checked, then copied at once.
-      func plain(_ byte: UInt8) -> Bool {
-        byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte != UInt8(ascii: "/")
+      // Runs of bytes that need no escape (most of a value: a name is escaped only for its quotes) are copied at once.
+      func escaped(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "/")
       }
-      let copied = value.utf8.withContiguousStorageIfAvailable { bytes in
-        guard bytes.allSatisfy(plain) else { return false }
-        out.append(contentsOf: bytes)
+      let copied = value.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+        var run = 0
+        for i in bytes.indices where !(bytes[i] >= 0x20 && bytes[i] < 0x7F) || escaped(bytes[i]) {
+          guard escaped(bytes[i]) else { return false }
+          out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+          out.append(UInt8(ascii: "\\"))
+          out.append(bytes[i])
+          run = i + 1
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
         return true
       }
-      if copied != true {
+      if let copied { guard copied else { return false } } else {
         for byte in value.utf8 {
           switch byte {
           case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out += [UInt8(ascii: "\\"), byte]
