@@ -77,14 +77,15 @@ extension Analyst {
   public func paths(from: String, to: String = "cluster-admin", maxDepth: Int = 8, limit: Int = 5) throws -> PathsReport {
     guard let source = GraphNode(parsing: from) else { throw GraphQuestionError.badNode(from) }
     guard let target = GraphNode(parsing: to) else { throw GraphQuestionError.badNode(to) }
-    if GraphSummary.storedTargets.contains(target), source != target, limit <= snapshot.pathSteps,
+    let stored = GraphSummary.storedTargets.contains(target)
+    if stored, source != target, limit <= snapshot.pathSteps,
       let found = try database.readingPathSteps(of: snapshot, to: target.description, { steps, stepsOut in
         try Self.storedPaths(from: source, to: target, maxDepth: maxDepth, limit: limit, steps: steps, stepsOut: stepsOut)
       }), let found
     {
       return found
     }
-    if GraphSummary.storedTargets.contains(target),
+    if stored,
       let own = try database.readingDistances(of: snapshot, to: target.description, { steps in steps(source.description) })
     {
       // A known identity that cannot reach the target needs no graph at all.
@@ -134,7 +135,7 @@ extension Analyst {
         // An identity's first step to one target may be its first to the other too: each step is taken once.
         var seen = Set<GraphNode>()
         let steps = try stepsOut(node.description).map { text in
-          guard let edge = try? JSONDecoder().decode(Edge.self, from: Data(text.utf8)), edge.from == node else {
+          guard let edge = Edge(storedJSON: text), edge.from == node else {
             throw StoreError.unreadableStep(node: node.description, text: text)
           }
           return edge

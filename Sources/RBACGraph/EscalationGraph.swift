@@ -260,12 +260,6 @@ public final class EscalationGraph {
     edges.filter { leadsCloser($0, from: steps, distance: distance) }.min(by: pathOrder)
   }
 
-  /// ``firstStep(from:closerThan:distance:)`` of every node with a positive distance, chosen on every core: once
-  /// their edges are known, each node's choice reads only them and the distances.
-  func firstSteps(distances: [GraphNode: Int]) -> [(GraphNode, Edge)] {
-    closerSteps(distances: distances, limit: 1).compactMap { distances[$0.0]! > 0 ? ($0.0, $0.1[0]) : nil }
-  }
-
   /// The first `limit` edges, in ``pathOrder(_:_:)``, out of every node with a distance that lead one step closer to
   /// the target (or as close, out of a hub), chosen on every core. ``enumerate(from:to:limit:next:)`` takes at most
   /// `limit` steps out of any node for `limit` paths, since each leads to at least one: these are all it can take.
@@ -276,8 +270,7 @@ public final class EscalationGraph {
     return nodes.concurrentMap { node -> (GraphNode, [Edge])? in
       let closer = (known[node] ?? []).filter { Self.leadsCloser($0, from: distances[node]!, distance: { distances[$0] }) }
       guard !closer.isEmpty else { return nil }
-      let first = limit == 1 ? [closer.min(by: Self.pathOrder)!] : Array(closer.sorted(by: Self.pathOrder).prefix(limit))
-      return (node, first)
+      return (node, Array(closer.sorted(by: Self.pathOrder).prefix(limit)))
     }.compactMap { $0 }
   }
 

@@ -5,9 +5,9 @@ import Parallel
 import RBACModel
 
 /// The first step of the first shortest path (``EscalationGraph/pathOrder(_:_:)``) from every node that reaches one
-/// target. Computed with the distances at ingest and stored beside them, it lets a diff show how an identity
-/// reaches the target, and walk the rest of the way, without evaluating the nodes on the way: that evaluation is
-/// what a diff of two large clusters otherwise spends its time on.
+/// target, as ingest stored it (``GraphSummary``). It lets a diff show how an identity reaches the target, and walk
+/// the rest of the way, without evaluating the nodes on the way: that evaluation is what a diff of two large
+/// clusters otherwise spends its time on.
 public struct FirstSteps: Sendable {
   /// Per node, where its first step leads.
   public private(set) var next: [GraphNode: GraphNode] = [:]
@@ -15,15 +15,7 @@ public struct FirstSteps: Sendable {
   /// Steps as stored, decoded when asked for (``decode(_:)`` decodes many at once): a pull request's diff reads few.
   private var encoded: [GraphNode: String] = [:]
 
-  /// The first steps of every node with a distance to the target: the graph's edges out of it, sorted.
-  public init(graph: EscalationGraph, distances: [GraphNode: Int]) {
-    for (node, step) in graph.firstSteps(distances: distances) {
-      next[node] = step.to
-      steps[node] = step
-    }
-  }
-
-  /// Steps as ``stored`` wrote them, their nodes read back by the loader.
+  /// Steps as ``GraphSummary`` wrote them, their nodes read back by the loader.
   public init(stored rows: [(node: GraphNode, next: GraphNode, step: String?)]) {
     for row in rows {
       next[row.node] = row.next
@@ -36,34 +28,24 @@ public struct FirstSteps: Sendable {
     let todo = Array(Set(nodes.filter { steps[$0] == nil && encoded[$0] != nil }))
     guard !todo.isEmpty else { return }
     let texts = encoded
-    let decoded = todo.concurrentMap { Self.decode(texts[$0]!) }
+    let decoded = todo.concurrentMap { Edge(storedJSON: texts[$0]!) }
     for (node, step) in zip(todo, decoded) { steps[node] = step }
   }
 
   /// The step out of `node`, nil when it has none (it is the target, cannot reach it, or is not stored).
   public func step(from node: GraphNode) -> Edge? {
     if let known = steps[node] { return known }
-    return encoded[node].flatMap(Self.decode)
-  }
-
-  private static func decode(_ text: String) -> Edge? { try? JSONDecoder().decode(Edge.self, from: Data(text.utf8)) }
-
-  /// Every step as the store keeps it, by the description of the node it leaves: where it leads, and for an
-  /// identity the step as JSON (what a diff or an audit shows; the nodes after it are only walked through).
-  public var stored: [String: StoredStep] {
-    // Encoded on every core: an XL cluster has tens of thousands of steps.
-    let rows = Array(steps).concurrentMap { node, step -> (String, StoredStep)? in
-      guard node.identity != nil || node.isCloudIdentity else {
-        return (node.description, StoredStep(next: step.to.description, step: nil))
-      }
-      guard let json = step.storedJSON else { return nil }
-      return (node.description, StoredStep(next: step.to.description, step: json))
-    }
-    return Dictionary(uniqueKeysWithValues: rows.compactMap { $0 })
+    return encoded[node].flatMap(Edge.init(storedJSON:))
   }
 }
 
 extension Edge {
+  /// The edge ``storedJSON`` wrote; nil for text that is not one.
+  public init?(storedJSON text: String) {
+    guard let edge = try? JSONDecoder().decode(Edge.self, from: Data(text.utf8)) else { return nil }
+    self = edge
+  }
+
   /// The edge as the store keeps it: what `JSONEncoder` with sorted keys writes. Written by hand when every string
   /// is printable ASCII, where the encoder's output is plain (only `"`, `\\` and `/` are escaped), since an XL
   /// cluster stores tens of thousands of steps and the encoder was most of their cost; by the encoder otherwise.

@@ -67,8 +67,9 @@ public struct GraphSummary: Sendable {
     pathSteps = unwritten || written.contains { $0 == nil } ? nil : written.compactMap { $0 }
   }
 
-  /// One node's stored steps to one target: its first step as ``FirstSteps/stored`` keeps it (for an identity,
-  /// with the step as JSON), and every chosen step with the description of where it leads.
+  /// One node's stored steps to one target: its first step (for an identity, with the step as JSON: paths are shown
+  /// from identities; a hub or bound role keeps only where it leads), and every chosen step with the description of
+  /// where it leads.
   private struct NodeSteps: Sendable {
     var node: String
     var first: StoredStep?

@@ -94,10 +94,18 @@ extension RolecallDatabase {
   ) throws -> T? {
     guard snapshot.distancesComputed else { return nil }
     return try read { db in
-      let statement = try db.cachedStatement(
-        sql: "SELECT steps FROM graph_distance WHERE snapshot_id = ? AND target = ? AND node = ?")
-      return try body { node in (try? Int.fetchOne(statement, arguments: [snapshot.id, target, node])) ?? nil }
+      let steps = try Self.stepsLookup(db, snapshot, target)
+      return try body { node in (try? steps(node)) ?? nil }
     }
+  }
+
+  /// One node's stored steps to `target`, looked up through one prepared statement.
+  private static func stepsLookup(_ db: Database, _ snapshot: SnapshotInfo, _ target: String) throws
+    -> (String) throws -> Int?
+  {
+    let statement = try db.cachedStatement(
+      sql: "SELECT steps FROM graph_distance WHERE snapshot_id = ? AND target = ? AND node = ?")
+    return { node in try Int.fetchOne(statement, arguments: [snapshot.id, target, node]) }
   }
 }
 
@@ -113,8 +121,6 @@ extension RolecallDatabase {
   ) throws -> T? {
     guard snapshot.distancesComputed, snapshot.pathSteps > 0 else { return nil }
     return try read { db in
-      let distance = try db.cachedStatement(
-        sql: "SELECT steps FROM graph_distance WHERE snapshot_id = ? AND target = ? AND node = ?")
       let out = try db.cachedStatement(
         sql: """
           SELECT first_step FROM graph_distance
@@ -123,8 +129,7 @@ extension RolecallDatabase {
           SELECT step FROM graph_step WHERE snapshot_id = ?1 AND node = ?2
           """)
       return try body(
-        { node in try Int.fetchOne(distance, arguments: [snapshot.id, target, node]) },
-        { node in try String.fetchAll(out, arguments: [snapshot.id, node]) })
+        try Self.stepsLookup(db, snapshot, target), { node in try String.fetchAll(out, arguments: [snapshot.id, node]) })
     }
   }
 }
