@@ -21,33 +21,26 @@ extension RolecallDatabase {
   /// read here are the rules in force.
   public func policy(of snapshot: SnapshotInfo, scope: PolicyScope = .all) throws -> Policy {
     try read { db in
-      var arguments: StatementArguments = [snapshot.id]
+      var roleArguments: StatementArguments = [snapshot.id]
+      var roleFilter = ""
       var candidates = ""
-      func filter(_ table: String) -> String {
-        switch scope {
-        case .all: return ""
-        case .namespace: return " AND \(table).namespace IN ('', ?)"
-        case .matching:
-          // The lists are materialized once: SQLite would otherwise evaluate them again for every row it tests.
-          return table == "r"
-            ? " AND r.id IN candidate"
-            : " AND (b.role_kind, CASE WHEN b.role_kind = 'Role' THEN b.namespace ELSE '' END, b.role_name) IN target"
-        }
-      }
       switch scope {
       case .all: break
-      case .namespace(let ns): arguments += [ns]
+      case .namespace(let ns):
+        roleArguments += [ns]
+        roleFilter = " AND r.namespace IN ('', ?)"
       case .matching(let requests):
+        // Materialized once: SQLite would otherwise evaluate the list again for every row it tests.
         let (condition, values) = Self.mightAllow(requests)
         candidates = """
           WITH candidate(id) AS MATERIALIZED (
             SELECT DISTINCT p.role_id FROM policy_rule p JOIN role k ON k.id = p.role_id
-            WHERE k.snapshot_id = ? AND (\(condition))),
-          target(kind, namespace, name) AS MATERIALIZED (SELECT kind, namespace, name FROM role WHERE id IN candidate)
+            WHERE k.snapshot_id = ? AND (\(condition)))
 
           """
+        roleFilter = " AND r.id IN candidate"
         let snapshotID: any DatabaseValueConvertible = snapshot.id
-        arguments = StatementArguments([snapshotID] + values + [snapshotID])
+        roleArguments = StatementArguments([snapshotID] + values + [snapshotID])
       }
       var clusterRoles: [ClusterRole] = []
       var roles: [Role] = []
@@ -70,15 +63,17 @@ extension RolecallDatabase {
           SELECT r.id, r.kind, r.namespace, r.name, p.verbs, p.api_groups, p.resources, p.resource_names,
             p.non_resource_urls, p.aggregated_from
           FROM role r LEFT JOIN policy_rule p ON p.role_id = r.id
-          WHERE r.snapshot_id = ?\(filter("r"))
+          WHERE r.snapshot_id = ?\(roleFilter)
           ORDER BY r.kind, r.namespace, r.name, p.rule_index
-          """, arguments: arguments)
+          """, arguments: roleArguments)
       var reader = RuleReader()
+      var roleIDs: [Int64] = []
       while let row = try roleRows.next() {
         let id: Int64 = row[0]
         if id != currentRole {
           flush()
           currentRole = id
+          roleIDs.append(id)
           current = (row[1], row[2], row[3], [], [])
         }
         guard let verbs: String = row[4] else { continue }
@@ -99,14 +94,34 @@ extension RolecallDatabase {
           roleBindings.append(RoleBinding(namespace: b.namespace, name: b.name, roleRef: b.roleRef, subjects: b.subjects))
         }
       }
+      // With `.matching`, the bindings to the roles just read: their ids are handed back as a JSON list rather than
+      // searched for again.
+      var bindingArguments: StatementArguments = [snapshot.id]
+      var bindingFilter = ""
+      var targets = ""
+      switch scope {
+      case .all: break
+      case .namespace(let ns):
+        bindingArguments += [ns]
+        bindingFilter = " AND b.namespace IN ('', ?)"
+      case .matching:
+        targets = """
+          WITH target(kind, namespace, name) AS MATERIALIZED (
+            SELECT kind, namespace, name FROM role WHERE id IN (SELECT value FROM json_each(?)))
+
+          """
+        bindingFilter =
+          " AND (b.role_kind, CASE WHEN b.role_kind = 'Role' THEN b.namespace ELSE '' END, b.role_name) IN target"
+        bindingArguments = ["[" + roleIDs.map(String.init).joined(separator: ",") + "]", snapshot.id]
+      }
       let bindingRows = try Row.fetchCursor(
         db,
-        sql: candidates + """
+        sql: targets + """
           SELECT b.id, b.kind, b.namespace, b.name, b.role_kind, b.role_name, s.kind, s.name, s.namespace
           FROM binding b LEFT JOIN binding_subject s ON s.binding_id = b.id
-          WHERE b.snapshot_id = ?\(filter("b"))
+          WHERE b.snapshot_id = ?\(bindingFilter)
           ORDER BY b.namespace, b.id, s.subject_index
-          """, arguments: arguments)
+          """, arguments: bindingArguments)
       while let row = try bindingRows.next() {
         let id: Int64 = row[0]
         if id != currentBinding {
