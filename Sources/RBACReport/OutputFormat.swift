@@ -90,32 +90,20 @@ public struct TextTable {
     let cellWidths = all.map { $0.map(Self.width) }
     var widths = Array(repeating: 0, count: header.count)
     for row in cellWidths { for (i, w) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], w) } }
-    var out = ""
+    // Written as bytes: appending strings and padding substrings cost thousands of instructions a line.
+    var out: [UInt8] = []
     out.reserveCapacity(all.count * (widths.reduce(0, +) + 3 * widths.count + 1))
-    var line = ""
     for (row, rowWidths) in zip(all, cellWidths) {
-      line.removeAll(keepingCapacity: true)
+      let start = out.count
       for (i, cell) in row.enumerated() {
-        line += cell
-        if i < row.count - 1 { Self.pad(&line, widths[i] + 3 - rowWidths[i]) }
+        out.append(contentsOf: cell.utf8)
+        guard i < row.count - 1 else { continue }
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: widths[i] + 3 - rowWidths[i]))
       }
-      while line.last == " " { line.removeLast() }
-      out += line
-      out += "\n"
+      while out.count > start && out[out.count - 1] == UInt8(ascii: " ") { out.removeLast() }
+      out.append(UInt8(ascii: "\n"))
     }
-    return out
-  }
-
-  private static let spaces = String(repeating: " ", count: 256)
-
-  /// Appends `count` spaces (`String(repeating:count:)` builds them one character at a time).
-  static func pad(_ line: inout String, _ count: Int) {
-    var left = count
-    while left > 0 {
-      let n = min(left, spaces.utf8.count)
-      line.append(contentsOf: spaces[..<spaces.utf8.index(spaces.startIndex, offsetBy: n)])
-      left -= n
-    }
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// The characters a cell takes: its bytes when it is ASCII (nearly every name in a cluster), which costs no

@@ -36,9 +36,10 @@ public struct WhoCanReport: Report {
         return
       }
       for (i, grant) in allowed.via.enumerated() {
-        let via = wide ? grant.via + " " + grant.ruleText : grant.via
-        table.add(
-          (i == 0 ? row : ["", "", ""]) + [through + via + (i == 0 && allowed.implicit ? " (and implicitly)" : "")])
+        var via = through + grant.via
+        if wide { via += " " + grant.ruleText }
+        if i == 0 && allowed.implicit { via += " (and implicitly)" }
+        table.add(i == 0 ? [row[0], row[1], row[2], via] : ["", "", "", via])
       }
     }
     for allowed in subjects {
