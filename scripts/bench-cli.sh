@@ -43,7 +43,7 @@ echo
 echo "| cluster | objects | pods | ingest s | ingest MiB | audit s | audit MiB | paths max s | who-can ms | who-can -A ms | can-i req/s | batch MiB |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 declare -A ingest_s audit_s
-for name in S M XL XL-dense XL-pods50k; do
+for name in S M XL XL-seed2 XL-dense XL-pods50k; do
   dir=$data/$name
   db=$tmp/$name.db
   read -r objects pods < <(python3 -c "
