@@ -196,8 +196,9 @@ public enum ClusterSource {
       onEvent(.finished(kind: kind.resource, objects: decoded.objectCount, total: objects))
     }
 
+    // `cluster` names the snapshot's cluster for questions asked with --clusters; --label cluster=NAME overrides it.
     var labels = [
-      "source": "kubectl", "context": context, "server": server, "kubernetes-version": gitVersion,
+      "source": "kubectl", "cluster": context, "context": context, "server": server, "kubernetes-version": gitVersion,
       "provider": provider(gitVersion: gitVersion, server: server, apiVersions: apiVersions),
     ]
     if !skipped.isEmpty { labels["partial"] = skipped.joined(separator: ",") }

@@ -63,3 +63,107 @@ public struct LabelSelector: Sendable, Hashable, Codable {
     return matchExpressions.allSatisfy { $0.matches(labels) }
   }
 }
+
+extension LabelSelector {
+  /// Why a selector's text does not parse, with the place it stopped.
+  public struct ParseError: Error, Hashable, CustomStringConvertible {
+    public var text: String
+    public var reason: String
+    public var description: String { "label selector \"\(text)\": \(reason)" }
+  }
+
+  /// Parses the selector syntax of `kubectl -l` (upstream `labels.Parse`): requirements separated by commas, each
+  /// `key=value`, `key==value`, `key!=value`, `key in (a,b)`, `key notin (a,b)`, `key` (exists) or `!key` (does not
+  /// exist). Every requirement must hold; `key!=value` and `notin` also hold where the key is missing.
+  public init(parsing text: String) throws {
+    var parser = SelectorParser(text: text)
+    self.init(matchExpressions: try parser.requirements())
+  }
+}
+
+/// A cursor over a selector's text; each method reads one part of the grammar.
+private struct SelectorParser {
+  let text: String
+  let characters: [Character]
+  var position = 0
+
+  init(text: String) {
+    self.text = text
+    characters = Array(text)
+  }
+
+  func fail(_ reason: String) -> LabelSelector.ParseError {
+    LabelSelector.ParseError(text: text, reason: reason)
+  }
+
+  mutating func skipSpaces() {
+    while position < characters.count, characters[position] == " " { position += 1 }
+  }
+
+  mutating func take(_ character: Character) -> Bool {
+    skipSpaces()
+    guard position < characters.count, characters[position] == character else { return false }
+    position += 1
+    return true
+  }
+
+  /// A key or value: the characters a label key or value may hold (letters, digits, `-`, `_`, `.`, `/`).
+  mutating func word() -> String {
+    skipSpaces()
+    let start = position
+    while position < characters.count,
+      characters[position].isLetter || characters[position].isNumber || "-_./".contains(characters[position])
+    {
+      position += 1
+    }
+    return String(characters[start..<position])
+  }
+
+  mutating func requirements() throws -> [LabelSelector.Requirement] {
+    var found: [LabelSelector.Requirement] = []
+    repeat {
+      found.append(try requirement())
+    } while take(",")
+    skipSpaces()
+    if position < characters.count { throw fail("unexpected \"\(characters[position])\" at character \(position + 1)") }
+    return found
+  }
+
+  mutating func requirement() throws -> LabelSelector.Requirement {
+    if take("!") {
+      let key = word()
+      if key.isEmpty { throw fail("\"!\" must be followed by a label key") }
+      return .init(key: key, operator: .doesNotExist)
+    }
+    let key = word()
+    if key.isEmpty { throw fail("expected a label key at character \(position + 1)") }
+    if take("!") {
+      guard take("=") else { throw fail("expected \"!=\" after \"\(key)\"") }
+      return .init(key: key, operator: .notIn, values: [word()])
+    }
+    if take("=") {
+      _ = take("=")
+      return .init(key: key, operator: .in, values: [word()])
+    }
+    let save = position
+    switch word() {
+    case "in": return .init(key: key, operator: .in, values: try values(after: key))
+    case "notin": return .init(key: key, operator: .notIn, values: try values(after: key))
+    default:
+      position = save
+      return .init(key: key, operator: .exists)
+    }
+  }
+
+  /// `(a, b, ...)`: at least one value.
+  mutating func values(after key: String) throws -> [String] {
+    guard take("(") else { throw fail("expected \"(\" after the operator of \"\(key)\"") }
+    var values: [String] = []
+    repeat {
+      values.append(word())
+    } while take(",")
+    guard take(")") else { throw fail("expected \")\" to close the values of \"\(key)\"") }
+    if values == [""] { throw fail("\"\(key)\" needs at least one value in its parentheses") }
+    return values
+  }
+}

@@ -10,7 +10,7 @@ import RBACStore
 func isRolecallError(_ error: any Error) -> Bool {
   error is IngestError || error is StoreError || error is QuestionError || error is Batch.BatchError
     || error is UsageError || error is UnsupportedFormat || error is GraphQuestionError || error is ClusterError
-    || error is CheckPolicyError
+    || error is CheckPolicyError || error is FleetError
 }
 
 /// A combination of options that cannot be answered.

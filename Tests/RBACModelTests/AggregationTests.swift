@@ -146,3 +146,34 @@ func matchExpressions(requirement: LabelSelector.Requirement, labels: [String: S
   let all = Aggregation.resolve(roles.shuffled()).roles
   #expect(all.filter { $0.name.hasPrefix("agg-") }.allSatisfy { $0.rules == [readPods] && $0.ruleOrigins == ["leaf"] })
 }
+
+@Test(arguments: [
+  ("env=prod", [LabelSelector.Requirement(key: "env", operator: .in, values: ["prod"])]),
+  ("env == prod", [.init(key: "env", operator: .in, values: ["prod"])]),
+  ("env!=prod", [.init(key: "env", operator: .notIn, values: ["prod"])]),
+  (
+    "region in (eu, us),tier",
+    [.init(key: "region", operator: .in, values: ["eu", "us"]), .init(key: "tier", operator: .exists)]
+  ),
+  ("region notin (eu)", [.init(key: "region", operator: .notIn, values: ["eu"])]),
+  ("!canary", [.init(key: "canary", operator: .doesNotExist)]),
+  ("app.kubernetes.io/name=x", [.init(key: "app.kubernetes.io/name", operator: .in, values: ["x"])]),
+  ("inventory", [.init(key: "inventory", operator: .exists)]),
+])
+func aSelectorTextParsesAsKubectlReadsIt(text: String, expected: [LabelSelector.Requirement]) throws {
+  #expect(try LabelSelector(parsing: text).matchExpressions == expected)
+}
+
+@Test(arguments: ["", "env in (prod", "env in ()", "env=prod;tier=web", "!", "env !prod", ",env", "env in prod"])
+func aSelectorTextThatDoesNotParseSaysWhy(text: String) {
+  #expect(throws: LabelSelector.ParseError.self) { try LabelSelector(parsing: text) }
+}
+
+@Test func aParsedSelectorMatchesAsUpstreamDoes() throws {
+  let selector = try LabelSelector(parsing: "env=prod,region notin (us),!canary")
+  #expect(selector.matches(["env": "prod", "region": "eu"]))
+  #expect(selector.matches(["env": "prod"]))  // notin holds where the key is missing
+  #expect(!selector.matches(["env": "prod", "region": "us"]))
+  #expect(!selector.matches(["env": "prod", "canary": ""]))
+  #expect(!selector.matches(["env": "staging"]))
+}

@@ -93,8 +93,8 @@ struct LiveClusterTests {
     #expect(server.requests().contains { $0.contains("continue=") && $0.contains("limit=2") })
     #expect(
       try labels(live) == [
-        "context": "one", "server": server.server, "kubernetes-version": "v1.31.2", "provider": "other",
-        "source": "kubectl",
+        "cluster": "one", "context": "one", "server": server.server, "kubernetes-version": "v1.31.2",
+        "provider": "other", "source": "kubectl",
       ])
   }
 

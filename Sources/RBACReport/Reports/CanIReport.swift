@@ -59,3 +59,22 @@ public struct CanIReport: Report {
     return out
   }
 }
+
+extension CanIReport: FleetRows {
+  public func fleetHeader(wide: Bool) -> [String] { ["ALLOWED", wide ? "GRANTED BY" : "VIA"] }
+
+  /// The answer, then one row per grant (every grant when wide, the first otherwise).
+  public func fleetRows(wide: Bool) -> [[String]] {
+    let answer = allowed ? "yes" : "no"
+    if let group = privilegedGroup { return [[answer, "\(group) (implicit: the API server allows it everything)"]] }
+    guard allowed else { return [[answer, ""]] }
+    let shown = wide ? grants : Array(grants.prefix(1))
+    if shown.isEmpty { return [[answer, ""]] }
+    return shown.enumerated().map { i, grant in
+      let via = wide ? "\(grant.via) \(grant.ruleText), bound to \(Describe.subject(grant.subject))" : grant.via
+      return [i == 0 ? answer : "", via]
+    }
+  }
+
+  public var fleetNotes: [String] { notes }
+}

@@ -28,18 +28,29 @@ public struct WhoCanReport: Report {
   }
 
   public func table(wide: Bool) -> String {
-    var table = TextTable(["KIND", "NAMESPACE", "NAME", wide ? "GRANTED BY" : "VIA"])
+    var table = TextTable(Self.header(wide: wide))
+    for row in rows(wide: wide) { table.add(row) }
+    var out = table.text
+    for note in notes { out += "note: \(note)\n" }
+    return out
+  }
+
+  static func header(wide: Bool) -> [String] { ["KIND", "NAMESPACE", "NAME", wide ? "GRANTED BY" : "VIA"] }
+
+  /// One row per grant: the subject on its first, and how it is allowed.
+  func rows(wide: Bool) -> [[String]] {
+    var rows: [[String]] = []
     func add(_ s: Subject, _ allowed: AllowedSubject, through: String) {
       let row = [s.kind.rawValue, s.kind == .serviceAccount ? s.namespace : "", s.name]
       if allowed.implicit && allowed.via.isEmpty {
-        table.add(row + [through + "(implicit: the API server allows system:masters everything)"])
+        rows.append(row + [through + "(implicit: the API server allows system:masters everything)"])
         return
       }
       for (i, grant) in allowed.via.enumerated() {
         var via = through + grant.via
         if wide { via += " " + grant.ruleText }
         if i == 0 && allowed.implicit { via += " (and implicitly)" }
-        table.add(i == 0 ? [row[0], row[1], row[2], via] : ["", "", "", via])
+        rows.append(i == 0 ? [row[0], row[1], row[2], via] : ["", "", "", via])
       }
     }
     for allowed in subjects {
@@ -56,9 +67,7 @@ public struct WhoCanReport: Report {
         add(member.subject, allowed, through: "member of \"\(member.group)\" (\(member.through)): ")
       }
     }
-    var out = table.text
-    for note in notes { out += "note: \(note)\n" }
-    return out
+    return rows
   }
 }
 
@@ -84,4 +93,18 @@ public struct WhoCanVerbsReport: Report {
     for note in answers.flatMap(\.notes) where said.insert(note).inserted { out += "note: \(note)\n" }
     return out
   }
+}
+
+extension WhoCanVerbsReport: FleetRows {
+  public func fleetHeader(wide: Bool) -> [String] {
+    (answers.count > 1 ? ["VERB"] : []) + WhoCanReport.header(wide: wide)
+  }
+
+  public func fleetRows(wide: Bool) -> [[String]] {
+    answers.flatMap { answer in
+      answer.rows(wide: wide).map { answers.count > 1 ? [answer.request.verb] + $0 : $0 }
+    }
+  }
+
+  public var fleetNotes: [String] { answers.flatMap(\.notes) }
 }

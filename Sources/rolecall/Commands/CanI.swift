@@ -28,6 +28,10 @@ extension Rolecall {
           rolecall can-i --list --as alice -n prod -o matrix
           rolecall can-i --list --as system:serviceaccount:ci:builder -A --matrix -o wide
           rolecall can-i --batch requests.jsonl
+          rolecall can-i create pods/exec -n payments --as alice --as-group payments-oncall --clusters env=prod
+
+        With --clusters, the question is asked of the latest snapshot of every matching cluster, one row each; \
+        the exit status is 0 only when every cluster answers yes.
         """)
 
     @Argument(help: "VERB RESOURCE [NAME].")
@@ -59,10 +63,15 @@ extension Rolecall {
     var explain = false
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var fleet: FleetOptions
     @OptionGroup var output: OutputOptions
 
     /// Usage is checked before anything is opened, and exits 64 as bad usage does.
     func validate() throws {
+      try fleet.validate(with: database)
+      if fleet.clusters != nil && (batch != nil || list) {
+        throw ValidationError("--clusters answers one question, not --list or --batch")
+      }
       guard batch == nil else { return }
       guard let user = identity.user else {
         throw ValidationError("--as USER is required: rolecall has no current user to assume")
@@ -81,6 +90,13 @@ extension Rolecall {
     }
 
     func run() throws {
+      if let selector = fleet.clusters {
+        let info = UserInfo.impersonating(try identity.username(identity.user!), groups: identity.groups)
+        let report = try fleet.fleet(database, selector: selector).canI(info, request(words))
+        try output.print(report, as: explain && output.output == .table ? .wide : output.output)
+        if report.answers.contains(where: { !$0.answer.allowed }) { throw ExitCode(1) }
+        return
+      }
       let analyst = try database.analyst()
       if let batch {
         try analyst.canIBatch(try readInput(batch)) { FileHandle.standardOutput.write(Data($0)) }

@@ -45,8 +45,8 @@ extension Rolecall {
         With --cluster, rolecall runs your kubectl (from PATH, with your kubeconfig and credentials) and lists \
         every kind it uses cluster-wide, in pages of --chunk-size objects; Secrets are read as metadata only \
         (docs/live-cluster.md says exactly what is fetched). A kind you may not list is skipped with a warning \
-        that says which answers it affects. The snapshot is labelled with the context, server, Kubernetes \
-        version and provider.
+        that says which answers it affects. The snapshot is labelled with the context (also as its cluster, \
+        which --clusters selects by), server, Kubernetes version and provider.
           rolecall ingest --cluster
           rolecall ingest --cluster --context prod-eu --kubeconfig ~/.kube/prod --snapshot prod-2026-11-23
           rolecall ingest --cluster --all-contexts     # one snapshot per context

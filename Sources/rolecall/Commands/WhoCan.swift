@@ -27,6 +27,10 @@ extension Rolecall {
           rolecall who-can create pods/exec -A -o wide
           rolecall who-can escalate clusterroles.rbac.authorization.k8s.io
           rolecall who-can --batch requests.jsonl
+          rolecall who-can create pods/exec -A --clusters 'env=prod,region in (eu,us)'
+
+        With --clusters, the question is asked of the latest snapshot of every matching cluster, and the answers \
+        are listed together, each row under its cluster.
         """)
 
     @Argument(help: "VERB RESOURCE [NAME]; VERB may list several verbs: get,list,watch.")
@@ -46,9 +50,12 @@ extension Rolecall {
     var expand = false
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var fleet: FleetOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+      try fleet.validate(with: database)
+      if fleet.clusters != nil && batch != nil { throw ValidationError("--clusters answers one question, not --batch") }
       guard batch != nil || words.count == 2 || words.count == 3 else {
         throw ValidationError("who-can takes VERB RESOURCE [NAME], or --batch FILE")
       }
@@ -56,6 +63,12 @@ extension Rolecall {
       if batch == nil, verbs.contains(where: \.isEmpty) {
         throw ValidationError("\"\(words[0])\": every verb of a comma-separated list must be named")
       }
+    }
+
+    var argument: RequestArgument {
+      RequestArgument(
+        verb: words[0], resource: words[1], name: words.count > 2 ? words[2] : "",
+        subresource: scope.subresource, namespace: scope.namespace, allNamespaces: scope.allNamespaces)
     }
 
     /// The verbs asked, in order, each once.
@@ -66,14 +79,15 @@ extension Rolecall {
     }
 
     func run() throws {
+      if let selector = fleet.clusters {
+        try output.print(try fleet.fleet(database, selector: selector).whoCan(verbs: verbs, argument, expand: expand))
+        return
+      }
       let analyst = try database.analyst()
       if let batch {
         try analyst.whoCanBatch(try readInput(batch)) { FileHandle.standardOutput.write(Data($0)) }
         return
       }
-      let argument = RequestArgument(
-        verb: words[0], resource: words[1], name: words.count > 2 ? words[2] : "",
-        subresource: scope.subresource, namespace: scope.namespace, allNamespaces: scope.allNamespaces)
       if verbs.count == 1 {
         try output.print(try analyst.whoCan(argument, expand: expand))
       } else {

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import RBACAnalysis
+import RBACModel
 import RBACStore
 
 /// Which database file a command uses: `--db`, else `$ROLECALL_DB`, else `./rolecall.db`.
@@ -26,5 +27,36 @@ struct DatabaseOptions: ParsableArguments {
   func analyst(mode: RolecallDatabase.Mode = .readOnly) throws -> Analyst {
     let database = try RolecallDatabase(path: path, mode: mode)
     return Analyst(database: database, snapshot: try database.snapshot(named: snapshot))
+  }
+}
+
+/// `--clusters SELECTOR`: the question asked of the latest snapshot of every matching cluster instead of one
+/// snapshot.
+struct FleetOptions: ParsableArguments {
+  @Option(
+    help: ArgumentHelp(
+      "Ask the latest snapshot of every cluster whose labels match: all, or a label selector such as "
+        + "'env=prod,region in (eu,us)'.",
+      discussion: "A snapshot's cluster is its \"cluster\" label (ingest --cluster sets it to the context; "
+        + "--label cluster=NAME names it). The selector is kubectl's -l syntax: =, ==, !=, in, notin, KEY, !KEY.",
+      valueName: "selector"))
+  var clusters: String?
+
+  /// `--clusters` does not mix with `--snapshot`, which names one snapshot.
+  func validate(with database: DatabaseOptions) throws {
+    if clusters != nil && database.snapshot != nil {
+      throw ValidationError("--clusters asks each cluster's latest snapshot; it does not take --snapshot")
+    }
+    guard let clusters, clusters != "all" else { return }
+    if clusters.isEmpty { throw ValidationError("--clusters needs a selector, or all") }
+    do {
+      _ = try LabelSelector(parsing: clusters)
+    } catch let error as LabelSelector.ParseError {
+      throw ValidationError("--clusters: \(error)")
+    }
+  }
+
+  func fleet(_ database: DatabaseOptions, selector: String) throws -> Fleet {
+    try Fleet(database: try RolecallDatabase(path: database.path, mode: .readOnly), selector: selector)
   }
 }

@@ -1,0 +1,73 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import Parallel
+import RBACModel
+import RBACReport
+import RBACStore
+
+/// Questions asked of many clusters at once: the latest snapshot of every cluster whose labels a selector matches.
+/// A cluster is the value of a snapshot's `cluster` label (`ingest --cluster` sets it to the context; `--label
+/// cluster=NAME` names it for files); snapshots without one belong to no cluster and are never asked.
+public struct Fleet: Sendable {
+  /// The label that names a snapshot's cluster.
+  public static let clusterLabel = "cluster"
+
+  public let database: RolecallDatabase
+  /// The clusters asked, by name, each with its latest snapshot.
+  public let members: [(cluster: String, snapshot: SnapshotInfo)]
+
+  /// Picks the clusters: `all`, or a label selector (`env=prod,region in (eu,us)`) that the labels of a cluster's
+  /// latest snapshot must satisfy. A selector that matches no cluster is an error that lists the clusters known.
+  public init(database: RolecallDatabase, selector text: String) throws {
+    self.database = database
+    let selector = text == "all" ? LabelSelector() : try LabelSelector(parsing: text)
+    var latest: [String: SnapshotInfo] = [:]
+    for snapshot in try database.snapshots() {
+      guard let cluster = snapshot.labels[Self.clusterLabel] else { continue }
+      if snapshot.id > latest[cluster]?.id ?? -1 { latest[cluster] = snapshot }
+    }
+    members = latest.sorted { $0.key < $1.key }.filter { selector.matches($0.value.labels) }
+      .map { (cluster: $0.key, snapshot: $0.value) }
+    if members.isEmpty { throw FleetError.noClusterMatches(selector: text, known: latest.keys.sorted()) }
+  }
+
+  /// `who-can VERB,... RESOURCE [NAME] --clusters SELECTOR`: the question asked of every cluster's latest snapshot.
+  public func whoCan(verbs: [String], _ argument: RequestArgument, expand: Bool = false) throws
+    -> FleetReport<WhoCanVerbsReport>
+  {
+    try ask { try $0.whoCan(verbs: verbs, argument, expand: expand) }
+  }
+
+  /// `can-i VERB RESOURCE [NAME] --clusters SELECTOR`.
+  public func canI(_ user: UserInfo, _ argument: RequestArgument) throws -> FleetReport<CanIReport> {
+    try ask { try $0.canI(user, argument) }
+  }
+
+  /// Asks every cluster on every core, each on a connection of its own, and keeps the clusters' order. The first
+  /// error (in that order) is the answer: a fleet answer with a cluster missing would read as "nobody there".
+  private func ask<R: Report>(_ question: @escaping @Sendable (Analyst) throws -> R) throws -> FleetReport<R> {
+    let database = database
+    let outcomes = members.map(\.snapshot).concurrentMap(runs: members.count) { snapshot -> Result<R, any Error> in
+      Result { try question(Analyst(database: try database.secondReader(), snapshot: snapshot)) }
+    }
+    return FleetReport(
+      answers: try zip(members, outcomes).map { member, outcome in
+        FleetAnswer(cluster: member.cluster, snapshot: member.snapshot.name, answer: try outcome.get())
+      })
+  }
+}
+
+/// A cluster selection that cannot be asked.
+public enum FleetError: Error, Equatable, CustomStringConvertible {
+  case noClusterMatches(selector: String, known: [String])
+
+  public var description: String {
+    switch self {
+    case .noClusterMatches(let selector, let known) where known.isEmpty:
+      return "--clusters \(selector): no snapshot has a \"\(Fleet.clusterLabel)\" label; ingest with --cluster, "
+        + "or label a snapshot with --label \(Fleet.clusterLabel)=NAME"
+    case .noClusterMatches(let selector, let known):
+      return "--clusters \(selector) matches no cluster (known: \(known.joined(separator: ", ")))"
+    }
+  }
+}

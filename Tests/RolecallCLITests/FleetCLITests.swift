@@ -1,0 +1,126 @@
+// rolecall — SPDX-License-Identifier: Apache-2.0
+
+import Foundation
+import RBACTestSupport
+import Testing
+
+/// A user that one ClusterRoleBinding lets read secrets, laid over the semantics fixture in prod-eu's second snapshot.
+private let probeGrant = """
+  apiVersion: rbac.authorization.k8s.io/v1
+  kind: ClusterRole
+  metadata: {name: fleet-secret-reader}
+  rules:
+  - {apiGroups: [""], resources: [secrets], verbs: [get]}
+  ---
+  apiVersion: rbac.authorization.k8s.io/v1
+  kind: ClusterRoleBinding
+  metadata: {name: fleet-probe}
+  roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: fleet-secret-reader}
+  subjects:
+  - {kind: User, name: fleet-probe}
+  """
+
+/// Three clusters and a snapshot that belongs to none: prod-eu twice (the probe's grant only in the later
+/// snapshot), prod-us, and staging, which has the grant but no region label.
+private let fleetDBResult = Result { () throws -> String in
+  let grant = try temporaryDirectory().appendingPathComponent("grant.yaml")
+  try probeGrant.write(to: grant, atomically: true, encoding: .utf8)
+  let semantics = "fixtures/cases/semantics.yaml"
+  return try ingestedDatabase(
+    "fleet.db",
+    [
+      ["ingest", semantics, "--snapshot", "eu-old", "--label", "cluster=prod-eu", "--label", "env=prod",
+       "--label", "region=eu"],
+      ["ingest", semantics, "--snapshot", "us", "--label", "cluster=prod-us", "--label", "env=prod",
+       "--label", "region=us"],
+      ["ingest", grant.path, "--base", "eu-old", "--snapshot", "eu-new"],
+      ["ingest", semantics, grant.path, "--snapshot", "stg", "--label", "cluster=staging", "--label", "env=staging"],
+      ["ingest", grant.path, "--snapshot", "loose"],
+    ])
+}
+
+private func rolecall(_ arguments: String...) throws -> RunResult {
+  try runRolecall(arguments + ["--db", try fleetDBResult.get()])
+}
+
+private struct FleetAnswers: Decodable {
+  struct Answer: Decodable {
+    var cluster: String
+    var snapshot: String
+  }
+  var answers: [Answer]
+}
+
+private func clusters(_ result: RunResult) throws -> [String] {
+  try JSONDecoder().decode(FleetAnswers.self, from: Data(result.stdout.utf8)).answers.map(\.cluster)
+}
+
+@Test func whoCanAsksTheLatestSnapshotOfEveryMatchingCluster() throws {
+  let json = try rolecall("who-can", "get", "secrets", "-n", "kube-system", "--clusters", "env=prod", "-o", "json")
+  #expect(json.status == 0, "\(json.stderr)")
+  let answers = try JSONDecoder().decode(FleetAnswers.self, from: Data(json.stdout.utf8)).answers
+  // prod-eu's later snapshot inherits its cluster label from the base it was laid over.
+  #expect(answers.map(\.cluster) == ["prod-eu", "prod-us"])
+  #expect(answers.map(\.snapshot) == ["eu-new", "us"])
+
+  let table = try rolecall("who-can", "get", "secrets", "-n", "kube-system", "--clusters", "env=prod")
+  let lines = table.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+  #expect(lines.first?.first == "CLUSTER")
+  // Each cluster's rows start under its name; the probe is allowed in prod-eu's latest snapshot, not in prod-us.
+  var cluster = ""
+  var probeIn: [String] = []
+  for line in lines.dropFirst() {
+    if ["prod-eu", "prod-us"].contains(String(line[0])) { cluster = String(line[0]) }
+    if line.contains("fleet-probe") { probeIn.append(cluster) }
+  }
+  #expect(probeIn == ["prod-eu"], "\(table.stdout)")
+}
+
+@Test(arguments: [
+  ("all", ["prod-eu", "prod-us", "staging"]),
+  ("region in (us)", ["prod-us"]),
+  ("region notin (us)", ["prod-eu", "staging"]),
+  ("!region", ["staging"]),
+  ("env!=prod", ["staging"]),
+  ("env==prod, region", ["prod-eu", "prod-us"]),
+])
+func theSelectorPicksClustersByTheirLabels(selector: String, expected: [String]) throws {
+  let result = try rolecall("who-can", "get", "secrets", "--clusters", selector, "-o", "json")
+  #expect(result.status == 0, "\(result.stderr)")
+  #expect(try clusters(result) == expected)
+}
+
+@Test func canIAnswersPerClusterAndSaysYesOnlyWhenEveryClusterDoes() throws {
+  let all = try rolecall("can-i", "get", "secrets", "-n", "kube-system", "--as", "fleet-probe", "--clusters", "all")
+  #expect(all.status == 1, "\(all.stdout)\(all.stderr)")
+  let rows = all.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+  #expect(rows.first == ["CLUSTER", "ALLOWED", "VIA"])
+  #expect(rows.dropFirst().filter { $0.count >= 2 }.prefix(3).map { [$0[0], $0[1]] }
+    == [["prod-eu", "yes"], ["prod-us", "no"], ["staging", "yes"]], "\(all.stdout)")
+  #expect(all.stdout.contains("ClusterRoleBinding \"fleet-probe\" -> ClusterRole \"fleet-secret-reader\""))
+
+  let allowed = try rolecall(
+    "can-i", "get", "secrets", "-n", "kube-system", "--as", "fleet-probe", "--clusters", "region notin (us)")
+  #expect(allowed.status == 0, "\(allowed.stdout)\(allowed.stderr)")
+}
+
+@Test func aSelectorThatMatchesNoClusterIsAnErrorNamingTheClusters() throws {
+  let none = try rolecall("who-can", "get", "secrets", "--clusters", "env=dev")
+  #expect(none.status == 2 && none.stdout.isEmpty)
+  #expect(none.stderr == "rolecall: error: --clusters env=dev matches no cluster (known: prod-eu, prod-us, staging)\n")
+  let canI = try rolecall("can-i", "get", "pods", "--as", "bob", "--clusters", "region=mars")
+  #expect(canI.status == 2 && canI.stderr.contains("matches no cluster"))
+}
+
+@Test(arguments: [
+  ["who-can", "get", "secrets", "--clusters", "env in (prod"],
+  ["who-can", "get", "secrets", "--clusters", "env=prod;region=eu"],
+  ["who-can", "get", "secrets", "--clusters", ""],
+  ["who-can", "get", "secrets", "--clusters", "all", "--snapshot", "us"],
+  ["can-i", "--list", "--as", "bob", "--clusters", "all"],
+])
+func badFleetUsageExits64(arguments: [String]) throws {
+  let result = try runRolecall(arguments + ["--db", try fleetDBResult.get()])
+  #expect(result.status == 64, "\(arguments): \(result.stderr)")
+  #expect(result.stdout.isEmpty)
+}
