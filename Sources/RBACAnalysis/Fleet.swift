@@ -9,26 +9,27 @@ import RBACStore
 /// A cluster is the value of a snapshot's `cluster` label (`ingest --cluster` sets it to the context; `--label
 /// cluster=NAME` names it for files); snapshots without one belong to no cluster and are never asked.
 public struct Fleet: Sendable {
-  /// The label that names a snapshot's cluster.
-  public static let clusterLabel = "cluster"
-
   public let database: RolecallDatabase
   /// The clusters asked, by name, each with its latest snapshot.
   public let members: [(cluster: String, snapshot: SnapshotInfo)]
+  /// Every snapshot of those clusters, by cluster and then oldest first: `snapshots --clusters`.
+  public let history: [SnapshotInfo]
 
   /// Picks the clusters: `all`, or a label selector (`env=prod,region in (eu,us)`) that the labels of a cluster's
   /// latest snapshot must satisfy. A selector that matches no cluster is an error that lists the clusters known.
   public init(database: RolecallDatabase, selector text: String) throws {
     self.database = database
     let selector = text == "all" ? LabelSelector() : try LabelSelector(parsing: text)
-    var latest: [String: SnapshotInfo] = [:]
+    // Snapshots come oldest first: each cluster's last one is its latest.
+    var snapshots: [String: [SnapshotInfo]] = [:]
     for snapshot in try database.snapshots() {
-      guard let cluster = snapshot.labels[Self.clusterLabel] else { continue }
-      if snapshot.id > latest[cluster]?.id ?? -1 { latest[cluster] = snapshot }
+      guard let cluster = snapshot.cluster else { continue }
+      snapshots[cluster, default: []].append(snapshot)
     }
-    members = latest.sorted { $0.key < $1.key }.filter { selector.matches($0.value.labels) }
-      .map { (cluster: $0.key, snapshot: $0.value) }
-    if members.isEmpty { throw FleetError.noClusterMatches(selector: text, known: latest.keys.sorted()) }
+    let matching = snapshots.sorted { $0.key < $1.key }.filter { selector.matches($0.value.last!.labels) }
+    members = matching.map { (cluster: $0.key, snapshot: $0.value.last!) }
+    history = matching.flatMap(\.value)
+    if members.isEmpty { throw FleetError.noClusterMatches(selector: text, known: snapshots.keys.sorted()) }
   }
 
   /// `who-can VERB,... RESOURCE [NAME] --clusters SELECTOR`: the question asked of every cluster's latest snapshot.
@@ -64,8 +65,8 @@ public enum FleetError: Error, Equatable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .noClusterMatches(let selector, let known) where known.isEmpty:
-      return "--clusters \(selector): no snapshot has a \"\(Fleet.clusterLabel)\" label; ingest with --cluster, "
-        + "or label a snapshot with --label \(Fleet.clusterLabel)=NAME"
+      return "--clusters \(selector): no snapshot has a \"\(SnapshotInfo.clusterLabel)\" label; ingest with --cluster, "
+        + "or label a snapshot with --label \(SnapshotInfo.clusterLabel)=NAME"
     case .noClusterMatches(let selector, let known):
       return "--clusters \(selector) matches no cluster (known: \(known.joined(separator: ", ")))"
     }

@@ -24,6 +24,14 @@ public struct SnapshotInfo: Sendable, Hashable, Codable {
   /// Facts about the snapshot's origin, from `snapshot_label`.
   public var labels: [String: String] = [:]
 
+  /// The label that names the cluster a snapshot was taken of: `ingest --cluster` sets it to the context, `--label
+  /// cluster=NAME` names it for files. Fleet questions (`--clusters`) and references such as `cluster=prod-eu` go by
+  /// it; a snapshot without it belongs to no cluster.
+  public static let clusterLabel = "cluster"
+
+  /// The snapshot's cluster, if it has one.
+  public var cluster: String? { labels[Self.clusterLabel] }
+
   public init(
     id: Int64, name: String, createdAt: String, sources: [String], skippedKinds: [String: Int], clusterRoles: Int,
     roles: Int, clusterRoleBindings: Int, roleBindings: Int, serviceAccounts: Int, namespaces: Int, warnings: Int,

@@ -212,7 +212,53 @@ public final class RolecallDatabase: Sendable {
       try (name.map { try SnapshotInfo.fetchOne(db, sql: "SELECT * FROM snapshot WHERE name = ?", arguments: [$0]) }
         ?? SnapshotInfo.fetchOne(db, sql: "SELECT * FROM snapshot ORDER BY id DESC LIMIT 1")).map { try Self.withLabels($0, db) }
     }
-    guard let found else { throw StoreError.noSnapshot(name: name) }
+    if let found { return found }
+    if let name, let reference = try ClusterReference(name) { return try snapshot(of: reference) }
+    throw StoreError.noSnapshot(name: name)
+  }
+
+  /// `cluster=NAME`: the latest snapshot of the cluster; `cluster=NAME@TIME`: the latest taken at or before TIME, a
+  /// date (its whole day) or a UTC time. A snapshot's own name is looked up first, so a name wins.
+  struct ClusterReference {
+    var cluster: String
+    /// The latest creation time allowed, in the stored form (ISO 8601, UTC), and the time as written.
+    var latest: (stored: String, written: String)?
+
+    init?(_ text: String) throws {
+      let prefix = SnapshotInfo.clusterLabel + "="
+      guard text.hasPrefix(prefix) else { return nil }
+      let rest = text.dropFirst(prefix.count)
+      guard let at = rest.lastIndex(of: "@") else {
+        cluster = String(rest)
+        return
+      }
+      cluster = String(rest[..<at])
+      let time = String(rest[rest.index(after: at)...])
+      let formatter = ISO8601DateFormatter()
+      if time.count == 10, let day = formatter.date(from: time + "T00:00:00Z") {
+        latest = (formatter.string(from: day.addingTimeInterval(86_399)), time)
+      } else if let moment = formatter.date(from: time) {
+        latest = (formatter.string(from: moment), time)
+      } else {
+        throw StoreError.badSnapshotTime(reference: text)
+      }
+    }
+  }
+
+  func snapshot(of reference: ClusterReference) throws -> SnapshotInfo {
+    let found = try read { db in
+      try SnapshotInfo.fetchOne(
+        db,
+        sql: """
+          SELECT s.* FROM snapshot s JOIN snapshot_label l ON l.snapshot_id = s.id AND l.key = ? AND l.value = ?
+          WHERE s.created_at <= ? ORDER BY s.id DESC LIMIT 1
+          """,
+        arguments: [SnapshotInfo.clusterLabel, reference.cluster, reference.latest?.stored ?? "9999"]
+      ).map { try Self.withLabels($0, db) }
+    }
+    guard let found else {
+      throw StoreError.noClusterSnapshot(cluster: reference.cluster, atOrBefore: reference.latest?.written)
+    }
     return found
   }
 

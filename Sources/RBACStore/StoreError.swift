@@ -1,11 +1,17 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
+import RBACModel
+
 /// Why the store could not do what was asked.
 public enum StoreError: Error, Equatable, CustomStringConvertible {
   /// There is no database file at the path; nothing has been ingested there.
   case noDatabase(path: String)
   /// The database holds no snapshot, or none with this name.
   case noSnapshot(name: String?)
+  /// A `cluster=NAME[@TIME]` reference that no snapshot answers.
+  case noClusterSnapshot(cluster: String, atOrBefore: String?)
+  /// A `cluster=NAME@TIME` reference whose time is not a date or an ISO 8601 time.
+  case badSnapshotTime(reference: String)
   /// A snapshot with this name exists already.
   case snapshotExists(name: String)
   /// The file is not a rolecall database, or was written by a newer rolecall.
@@ -33,6 +39,12 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
       return "the database holds no snapshot: run `rolecall ingest FILE...` first"
     case .noSnapshot(let name?):
       return "no snapshot named \"\(name)\": `rolecall snapshots` lists them"
+    case .noClusterSnapshot(let cluster, nil):
+      return "no snapshot of cluster \"\(cluster)\" (no snapshot has the label \(SnapshotInfo.clusterLabel)=\(cluster))"
+    case .noClusterSnapshot(let cluster, let time?):
+      return "no snapshot of cluster \"\(cluster)\" was taken at or before \(time)"
+    case .badSnapshotTime(let reference):
+      return "\(reference): the time after @ must be a date (2026-11-01) or a UTC time (2026-11-01T08:00:00Z)"
     case .snapshotExists(let name):
       return "a snapshot named \"\(name)\" exists already: choose another --snapshot name or remove it first"
     case .incompatible(let path, let reason):

@@ -124,3 +124,40 @@ func badFleetUsageExits64(arguments: [String]) throws {
   #expect(result.status == 64, "\(arguments): \(result.stderr)")
   #expect(result.stdout.isEmpty)
 }
+
+private struct DiffEnds: Decodable {
+  var from: String
+  var to: String
+}
+
+@Test func aClusterReferenceNamesItsLatestSnapshotOrTheLatestAtATime() throws {
+  // Two clusters compared: prod-eu's latest snapshot against prod-us's.
+  let diff = try rolecall("diff", "cluster=prod-eu", "cluster=prod-us", "-o", "json")
+  #expect(diff.status == 0, "\(diff.stderr)")
+  let ends = try JSONDecoder().decode(DiffEnds.self, from: Data(diff.stdout.utf8))
+  #expect(ends.from == "eu-new" && ends.to == "us")
+  // Every snapshot of this database was taken today: at the end of today's date prod-eu's latest is eu-new, and
+  // before today it had none.
+  let today = ISO8601DateFormatter().string(from: Date()).prefix(10)
+  let now = try rolecall("can-i", "get", "secrets", "-n", "kube-system", "--as", "fleet-probe",
+                         "--snapshot", "cluster=prod-eu@\(today)")
+  #expect(now.status == 0 && now.stdout == "yes\n", "\(now.stderr)")
+  let before = try rolecall("can-i", "get", "secrets", "--as", "fleet-probe", "--snapshot", "cluster=prod-eu@2020-01-01")
+  #expect(before.status == 2)
+  #expect(before.stderr == "rolecall: error: no snapshot of cluster \"prod-eu\" was taken at or before 2020-01-01\n")
+  let unknown = try rolecall("diff", "cluster=prod-eu", "cluster=prod-mars")
+  #expect(unknown.status == 2 && unknown.stderr.contains("no snapshot of cluster \"prod-mars\""))
+  let badTime = try rolecall("diff", "cluster=prod-eu@last-week", "cluster=prod-us")
+  #expect(badTime.status == 2 && badTime.stderr.contains("the time after @ must be a date"))
+}
+
+@Test func snapshotsListsTheHistoryOfTheMatchingClusters() throws {
+  struct Listed: Decodable { var name: String }
+  let prod = try rolecall("snapshots", "--clusters", "env=prod", "-o", "json")
+  #expect(prod.status == 0, "\(prod.stderr)")
+  #expect(try JSONDecoder().decode([Listed].self, from: Data(prod.stdout.utf8)).map(\.name) == ["eu-old", "eu-new", "us"])
+  let everything = try rolecall("snapshots", "-o", "json")
+  // Without --clusters, every snapshot, the one that belongs to no cluster too.
+  #expect(try JSONDecoder().decode([Listed].self, from: Data(everything.stdout.utf8)).map(\.name)
+    == ["eu-old", "us", "eu-new", "stg", "loose"])
+}

@@ -35,12 +35,14 @@ extension Rolecall {
           rolecall diff prod pr-42 -o markdown > comment.md
           rolecall diff prod pr-42 --fail-on new-paths
           rolecall diff before after --subject sa:ci:deployer -o wide
+          rolecall diff cluster=prod-eu cluster=prod-us
+          rolecall diff cluster=prod-eu@2026-11-01 cluster=prod-eu
         """)
 
-    @Argument(help: "The older snapshot.")
+    @Argument(help: "The older snapshot: a name, cluster=NAME (its latest snapshot) or cluster=NAME@TIME.")
     var from: String
 
-    @Argument(help: "The newer snapshot (default: the latest).")
+    @Argument(help: "The newer snapshot (default: the latest), named as the older one.")
     var to: String?
 
     @Option(help: "Only this subject: user:NAME, group:NAME or sa:NAMESPACE:NAME.")

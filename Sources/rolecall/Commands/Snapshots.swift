@@ -1,6 +1,7 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
 import ArgumentParser
+import RBACAnalysis
 import RBACReport
 import RBACStore
 
@@ -12,14 +13,28 @@ extension Rolecall {
       defaultSubcommand: List.self)
 
     struct List: ParsableCommand {
-      static let configuration = CommandConfiguration(commandName: "ls", abstract: "List the snapshots.")
+      static let configuration = CommandConfiguration(
+        commandName: "ls", abstract: "List the snapshots.",
+        discussion: """
+          With --clusters, only the snapshots of the clusters the selector matches (by the labels of each \
+          cluster's latest snapshot), by cluster and then oldest first: each cluster's history.
+            rolecall snapshots --clusters env=prod
+          """)
 
       @OptionGroup var database: DatabaseOptions
+      @OptionGroup var fleet: FleetOptions
       @OptionGroup var output: OutputOptions
+
+      func validate() throws { try fleet.validate(with: database) }
 
       func run() throws {
         // Opening to write migrates a database written by an older rolecall; none is created.
-        try output.print(SnapshotsReport(snapshots: try RolecallDatabase(path: database.path, mode: .existing).snapshots()))
+        let store = try RolecallDatabase(path: database.path, mode: .existing)
+        if let selector = fleet.clusters {
+          try output.print(SnapshotsReport(snapshots: try Fleet(database: store, selector: selector).history))
+        } else {
+          try output.print(SnapshotsReport(snapshots: try store.snapshots()))
+        }
       }
     }
 

@@ -18,7 +18,11 @@ struct DatabaseFileOptions: ParsableArguments {
 struct DatabaseOptions: ParsableArguments {
   @OptionGroup var file: DatabaseFileOptions
 
-  @Option(help: "The snapshot to read (default: the latest).")
+  @Option(
+    help: ArgumentHelp(
+      "The snapshot to read (default: the latest).",
+      discussion: "A name, or cluster=NAME for the latest snapshot of a cluster, or cluster=NAME@TIME for the latest "
+        + "taken at or before TIME (a date, 2026-11-01, or a UTC time, 2026-11-01T08:00:00Z)."))
   var snapshot: String?
 
   var path: String { file.path }
