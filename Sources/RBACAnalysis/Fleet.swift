@@ -44,6 +44,16 @@ public struct Fleet: Sendable {
     try ask { try $0.canI(user, argument) }
   }
 
+  /// `paths --from S --clusters SELECTOR`: the shortest paths in every cluster.
+  public func paths(from: String, to: String, maxDepth: Int, limit: Int) throws -> FleetReport<PathsReport> {
+    try ask { try $0.paths(from: from, to: to, maxDepth: maxDepth, limit: limit) }
+  }
+
+  /// `audit --clusters SELECTOR`: every cluster audited, with one baseline for all.
+  public func audit(baseline: Baseline) throws -> FleetReport<AuditReport> {
+    try ask { try $0.audit(baseline: baseline) }
+  }
+
   /// Asks every cluster on every core, each on a connection of its own, and keeps the clusters' order. The first
   /// error (in that order) is the answer: a fleet answer with a cluster missing would read as "nobody there".
   private func ask<R: Report>(_ question: @escaping @Sendable (Analyst) throws -> R) throws -> FleetReport<R> {

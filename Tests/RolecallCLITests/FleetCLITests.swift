@@ -4,13 +4,15 @@ import Foundation
 import RBACTestSupport
 import Testing
 
-/// A user that one ClusterRoleBinding lets read secrets, laid over the semantics fixture in prod-eu's second snapshot.
+/// A user that one ClusterRoleBinding lets read secrets and impersonate any user and group (system:masters, then
+/// cluster-admin: two steps), laid over the semantics fixture in prod-eu's second snapshot and in staging.
 private let probeGrant = """
   apiVersion: rbac.authorization.k8s.io/v1
   kind: ClusterRole
   metadata: {name: fleet-secret-reader}
   rules:
   - {apiGroups: [""], resources: [secrets], verbs: [get]}
+  - {apiGroups: [""], resources: [users, groups], verbs: [impersonate]}
   ---
   apiVersion: rbac.authorization.k8s.io/v1
   kind: ClusterRoleBinding
@@ -142,7 +144,8 @@ private struct DiffEnds: Decodable {
   let now = try rolecall("can-i", "get", "secrets", "-n", "kube-system", "--as", "fleet-probe",
                          "--snapshot", "cluster=prod-eu@\(today)")
   #expect(now.status == 0 && now.stdout == "yes\n", "\(now.stderr)")
-  let before = try rolecall("can-i", "get", "secrets", "--as", "fleet-probe", "--snapshot", "cluster=prod-eu@2020-01-01")
+  let before = try rolecall(
+    "can-i", "get", "secrets", "--as", "fleet-probe", "--snapshot", "cluster=prod-eu@2020-01-01")
   #expect(before.status == 2)
   #expect(before.stderr == "rolecall: error: no snapshot of cluster \"prod-eu\" was taken at or before 2020-01-01\n")
   let unknown = try rolecall("diff", "cluster=prod-eu", "cluster=prod-mars")
@@ -155,9 +158,60 @@ private struct DiffEnds: Decodable {
   struct Listed: Decodable { var name: String }
   let prod = try rolecall("snapshots", "--clusters", "env=prod", "-o", "json")
   #expect(prod.status == 0, "\(prod.stderr)")
-  #expect(try JSONDecoder().decode([Listed].self, from: Data(prod.stdout.utf8)).map(\.name) == ["eu-old", "eu-new", "us"])
+  let listed = try JSONDecoder().decode([Listed].self, from: Data(prod.stdout.utf8))
+  #expect(listed.map(\.name) == ["eu-old", "eu-new", "us"])
   let everything = try rolecall("snapshots", "-o", "json")
   // Without --clusters, every snapshot, the one that belongs to no cluster too.
   #expect(try JSONDecoder().decode([Listed].self, from: Data(everything.stdout.utf8)).map(\.name)
     == ["eu-old", "us", "eu-new", "stg", "loose"])
+}
+
+@Test func pathsShowsEachClustersShortestPathAndFailsWhereThereIsNone() throws {
+  let result = try rolecall("paths", "--from", "user:fleet-probe", "--clusters", "all")
+  #expect(result.status == 1, "\(result.stderr)")
+  let rows = result.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+  #expect(rows.first == ["CLUSTER", "STEPS", "PATH"])
+  #expect(rows.dropFirst().map { Array($0.prefix(3)) } == [
+    ["prod-eu", "2", "user:fleet-probe"], ["prod-us", "-", "cannot"], ["staging", "2", "user:fleet-probe"],
+  ], "\(result.stdout)")
+  #expect(result.stdout.contains("=impersonate"))
+  let reachable = try rolecall("paths", "--from", "user:fleet-probe", "--clusters", "cluster in (prod-eu,staging)")
+  #expect(reachable.status == 0, "\(reachable.stdout)")
+}
+
+@Test func auditSummarizesEveryCluster() throws {
+  struct Audits: Decodable {
+    struct Answer: Decodable {
+      struct Audit: Decodable {
+        struct Entry: Decodable {
+          struct Finding: Decodable { var id: String }
+          var findings: [Finding]
+        }
+        var entries: [Entry]
+      }
+      var cluster: String
+      var answer: Audit
+    }
+    var answers: [Answer]
+  }
+  let json = try rolecall("audit", "--clusters", "all", "-o", "json")
+  #expect(json.status == 1)
+  var reaching: [String: Int] = [:]
+  for answer in try JSONDecoder().decode(Audits.self, from: Data(json.stdout.utf8)).answers {
+    let entries = answer.answer.entries
+    reaching[answer.cluster] = entries.filter { $0.findings.contains { $0.id == "reaches-cluster-admin" } }.count
+  }
+  let us = try #require(reaching["prod-us"])
+  // The probe, which may impersonate system:masters, is one more identity that reaches cluster-admin where it is bound.
+  #expect(reaching == ["prod-eu": us + 1, "prod-us": us, "staging": us + 1])
+
+  // The table gives the same counts, one row per cluster, in the column of the finding.
+  let table = try rolecall("audit", "--clusters", "all")
+  let lines = table.stdout.split(separator: "\n").map(String.init)
+  let header = "CLUSTER   IDENTITIES WITH OPEN FINDINGS   ADMIN-EQUIVALENT   REACHES-CLUSTER-ADMIN"
+  #expect(lines.first?.hasPrefix(header) == true, "\(table.stdout)")
+  for (cluster, count) in reaching {
+    let row = try #require(lines.first { $0.hasPrefix(cluster + " ") }).split(separator: " ")
+    #expect(Int(row[3]) == count, "\(cluster): \(row)")
+  }
 }

@@ -201,3 +201,26 @@ public struct BackdoorsReport: Report {
     return out
   }
 }
+
+extension AuditReport: FleetRows {
+  /// A fleet audit is a summary: per cluster, how many identities have each open finding.
+  public func fleetHeader(wide: Bool) -> [String] {
+    ["IDENTITIES WITH OPEN FINDINGS"] + IdentityRisk.Finding.allCases.map { $0.rawValue.uppercased() }
+  }
+
+  public func fleetRows(wide: Bool) -> [[String]] {
+    var counts: [IdentityRisk.Finding: Int] = [:]
+    var identities = 0
+    for entry in entries {
+      let open = Set(entry.findings.filter { !$0.accepted }.map(\.id))
+      if !open.isEmpty { identities += 1 }
+      for finding in open { counts[finding, default: 0] += 1 }
+    }
+    return [["\(identities)"] + IdentityRisk.Finding.allCases.map { "\(counts[$0] ?? 0)" }]
+  }
+
+  public var fleetNotes: [String] {
+    guard !staleBaseline.isEmpty else { return [] }
+    return ["\(staleBaseline.count) baseline entries accept nothing (audit --snapshot cluster=NAME lists them)"]
+  }
+}

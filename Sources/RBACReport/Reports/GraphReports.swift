@@ -179,3 +179,24 @@ public struct PrimitivesReport: Report {
     }.joined(separator: "\n")
   }
 }
+
+extension PathsReport: FleetRows {
+  public func fleetHeader(wide: Bool) -> [String] { ["STEPS", "PATH"] }
+
+  /// The shortest path as one line of nodes and primitives (every path when wide), or why there is none.
+  public func fleetRows(wide: Bool) -> [[String]] {
+    guard reachable else {
+      if let maxDepth, let shortestSteps {
+        return [["-", "none within \(maxDepth) step(s); the shortest takes \(shortestSteps)"]]
+      }
+      return [["-", "cannot reach \(to)"]]
+    }
+    return (wide ? paths : Array(paths.prefix(1))).map { path in
+      let steps = path.steps.map { GraphNode.stepCost(from: $0.from, to: $0.to) }.reduce(0, +)
+      let chain = path.steps.map { " =\($0.primitive)=> \($0.to)" }.joined()
+      return ["\(steps)", "\(from)" + chain]
+    }
+  }
+
+  public var fleetNotes: [String] { [] }
+}

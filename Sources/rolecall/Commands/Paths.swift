@@ -19,6 +19,10 @@ extension Rolecall {
           rolecall paths --from sa:ci:builder
           rolecall paths --from group:system:authenticated --to node
           rolecall paths --from user:alice --to sa:kube-system:replicaset-controller -o dot | dot -Tsvg > p.svg
+          rolecall paths --from group:payments-oncall --clusters env=prod
+
+        With --clusters, the shortest path in the latest snapshot of every matching cluster, one line each (-o wide: \
+        every path); exit 1 when a cluster has none.
         """)
 
     @Option(help: "The subject to start from.")
@@ -34,9 +38,19 @@ extension Rolecall {
     var limit: Int = 5
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var fleet: FleetOptions
     @OptionGroup var output: OutputOptions
 
+    func validate() throws { try fleet.validate(with: database) }
+
     func run() throws {
+      if let selector = fleet.clusters {
+        let report = try fleet.fleet(database, selector: selector)
+          .paths(from: from, to: to, maxDepth: maxDepth, limit: limit)
+        try output.print(report)
+        if report.answers.contains(where: { !$0.answer.reachable }) { throw ExitCode(1) }
+        return
+      }
       let report = try database.analyst().paths(from: from, to: to, maxDepth: maxDepth, limit: limit)
       try output.print(report)
       if !report.reachable { throw ExitCode(1) }
@@ -62,15 +76,31 @@ extension Rolecall {
           rolecall audit
           rolecall audit -o sarif > rolecall.sarif
           rolecall audit --baseline accepted-risks.txt
+          rolecall audit --clusters all
+
+        With --clusters, a summary: per cluster, how many identities have open findings, and how many have \
+        each finding (-o json: every cluster's whole audit); exit 1 when any cluster has an open finding.
         """)
 
     @Option(help: "A file of accepted findings.")
     var baseline: String?
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var fleet: FleetOptions
     @OptionGroup var output: OutputOptions
 
+    func validate() throws { try fleet.validate(with: database) }
+
     func run() throws {
+      if let selector = fleet.clusters {
+        let report = try fleet.fleet(database, selector: selector)
+          .audit(baseline: try baseline.map(Baseline.init(contentsOf:)) ?? Baseline())
+        try output.print(report)
+        if report.answers.contains(where: { $0.answer.entries.contains { $0.findings.contains { !$0.accepted } } }) {
+          throw ExitCode(1)
+        }
+        return
+      }
       let report = try database.analyst().audit(baseline: try baseline.map(Baseline.init(contentsOf:)) ?? Baseline())
       try output.print(report)
       if report.entries.contains(where: { $0.findings.contains { !$0.accepted } }) { throw ExitCode(1) }
