@@ -54,8 +54,24 @@ public struct Fleet: Sendable {
     try ask { try $0.audit(baseline: baseline) }
   }
 
+  /// `check POLICY --clusters SELECTOR`: the policy checked against every cluster.
+  public func check(_ policy: CheckPolicy) throws -> FleetReport<CheckReport> {
+    try ask { try $0.check(policy) }
+  }
+
+  /// `perms SUBJECT --clusters SELECTOR`.
+  public func permissions(of subject: SubjectArgument, extraGroups: [String]) throws -> FleetReport<PermissionsReport> {
+    try ask { try $0.permissions(of: subject, extraGroups: extraGroups) }
+  }
+
+  /// `backdoors --clusters SELECTOR`.
+  public func backdoors() throws -> FleetReport<BackdoorsReport> {
+    try ask { try $0.backdoors() }
+  }
+
   /// Asks every cluster on every core, each on a connection of its own, and keeps the clusters' order. The first
-  /// error (in that order) is the answer: a fleet answer with a cluster missing would read as "nobody there".
+  /// error (in that order) is the answer, naming its cluster: a fleet answer with a cluster missing would read as
+  /// "nobody there".
   private func ask<R: Report>(_ question: @escaping @Sendable (Analyst) throws -> R) throws -> FleetReport<R> {
     let database = database
     let outcomes = members.map(\.snapshot).concurrentMap(runs: members.count) { snapshot -> Result<R, any Error> in
@@ -63,7 +79,11 @@ public struct Fleet: Sendable {
     }
     return FleetReport(
       answers: try zip(members, outcomes).map { member, outcome in
-        FleetAnswer(cluster: member.cluster, snapshot: member.snapshot.name, answer: try outcome.get())
+        do {
+          return FleetAnswer(cluster: member.cluster, snapshot: member.snapshot.name, answer: try outcome.get())
+        } catch {
+          throw FleetError.clusterFailed(cluster: member.cluster, reason: "\(error)")
+        }
       })
   }
 }
@@ -71,6 +91,8 @@ public struct Fleet: Sendable {
 /// A cluster selection that cannot be asked.
 public enum FleetError: Error, Equatable, CustomStringConvertible {
   case noClusterMatches(selector: String, known: [String])
+  /// The question failed on one cluster's snapshot (an assertion names an identity that cluster does not know).
+  case clusterFailed(cluster: String, reason: String)
 
   public var description: String {
     switch self {
@@ -79,6 +101,8 @@ public enum FleetError: Error, Equatable, CustomStringConvertible {
         + "or label a snapshot with --label \(SnapshotInfo.clusterLabel)=NAME"
     case .noClusterMatches(let selector, let known):
       return "--clusters \(selector) matches no cluster (known: \(known.joined(separator: ", ")))"
+    case .clusterFailed(let cluster, let reason):
+      return "cluster \(cluster): \(reason)"
     }
   }
 }

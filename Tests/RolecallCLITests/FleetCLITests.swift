@@ -215,3 +215,51 @@ private struct DiffEnds: Decodable {
     #expect(Int(row[3]) == count, "\(cluster): \(row)")
   }
 }
+
+@Test func checkHoldsThePolicyAgainstEveryClusterAndFailsWhereItBreaks() throws {
+  let policy = try temporaryDirectory().appendingPathComponent("policy.yaml")
+  try """
+    - name: only the platform team and its backups read kube-system's secrets
+      only:
+        verb: get
+        resource: secrets
+        namespace: kube-system
+        subjects: ["group:platform", "sa:argocd:argocd-application-controller", "sa:velero:velero"]
+    - name: devs cannot delete pods in prod
+      cannot: {subject: group:devs, verb: delete, resource: pods, namespace: prod}
+    """.write(to: policy, atomically: true, encoding: .utf8)
+  let all = try rolecall("check", policy.path, "--clusters", "all")
+  #expect(all.status == 1, "\(all.stderr)")
+  let rows = all.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+  #expect(rows.first == ["CLUSTER", "RESULT", "#", "ASSERTION"])
+  // The probe reads kube-system's secrets where it is bound: the first assertion fails there.
+  #expect(rows.dropFirst().map { Array($0.prefix(3)) } == [
+    ["prod-eu", "FAIL", "1"], ["PASS", "2", "devs"], ["prod-us", "PASS", "1"], ["PASS", "2", "devs"],
+    ["staging", "FAIL", "1"], ["PASS", "2", "devs"],
+  ], "\(all.stdout)")
+  let us = try rolecall("check", policy.path, "--clusters", "region=us")
+  #expect(us.status == 0, "\(us.stdout)")
+
+  // An assertion about an identity one cluster does not know fails the whole answer, naming the cluster.
+  try """
+    - cannot: {subject: user:fleet-probe, verb: get, resource: secrets, namespace: kube-system}
+    """.write(to: policy, atomically: true, encoding: .utf8)
+  let unknown = try rolecall("check", policy.path, "--clusters", "all")
+  #expect(unknown.status == 2 && unknown.stdout.isEmpty)
+  #expect(unknown.stderr.hasPrefix("rolecall: error: cluster prod-us: "))
+  #expect(unknown.stderr.contains("matches no identity"))
+}
+
+@Test func permsAndBackdoorsListEachClusterUnderItsName() throws {
+  let perms = try rolecall("perms", "user:fleet-probe", "--clusters", "env=prod", "-o", "json")
+  #expect(perms.status == 0, "\(perms.stderr)")
+  #expect(try clusters(perms) == ["prod-eu", "prod-us"])
+  let table = try rolecall("perms", "user:fleet-probe", "--clusters", "env=prod")
+  // The probe's grant is in prod-eu's latest snapshot only: its rows come before prod-us's first row.
+  let lines = table.stdout.split(separator: "\n").map(String.init)
+  let us = try #require(lines.firstIndex { $0.hasPrefix("prod-us ") })
+  #expect(lines[..<us].contains { $0.contains("secrets") } && !lines[us...].contains { $0.contains("secrets") })
+  let backdoors = try rolecall("backdoors", "--clusters", "all", "-o", "json")
+  #expect(backdoors.status == 0)
+  #expect(try clusters(backdoors) == ["prod-eu", "prod-us", "staging"])
+}

@@ -224,3 +224,19 @@ extension AuditReport: FleetRows {
     return ["\(staleBaseline.count) baseline entries accept nothing (audit --snapshot cluster=NAME lists them)"]
   }
 }
+
+extension BackdoorsReport: FleetRows {
+  public func fleetHeader(wide: Bool) -> [String] { ["PROVIDER", "KIND", "NAME", "TO ADMIN", "POWER"] }
+
+  public func fleetRows(wide: Bool) -> [[String]] {
+    guard !entries.isEmpty else { return [["-", "", "no provider-managed identities found", "", ""]] }
+    return entries.flatMap { e in
+      [[
+        e.provider, e.kind, e.name, e.stepsToClusterAdmin.map { "\($0) step(s)" } ?? "-",
+        e.power.isEmpty ? "-" : e.power.joined(separator: ", "),
+      ]] + (wide ? e.path.map { ["", "", "  " + $0, "", ""] } : [])
+    }
+  }
+
+  public var fleetNotes: [String] { invisible.map { "admins RBAC cannot show: \($0.provider): \($0.note)" } }
+}

@@ -137,3 +137,17 @@ public struct CheckReport: Report {
     return SARIF.log(rules: rules, results: results)
   }
 }
+
+extension CheckReport: FleetRows {
+  public func fleetHeader(wide: Bool) -> [String] { ["RESULT", "#", "ASSERTION"] }
+
+  /// Each assertion's result; wide, each failure's message under it.
+  public func fleetRows(wide: Bool) -> [[String]] {
+    results.flatMap { r in
+      let failures = wide ? r.failures.map { ["", "", "  " + $0.message] } : []
+      return [[r.passed ? "PASS" : "FAIL", "\(r.index)", r.statement]] + failures
+    }
+  }
+
+  public var fleetNotes: [String] { [] }
+}

@@ -55,3 +55,32 @@ public struct PermissionsReport: Report {
     return out
   }
 }
+
+extension PermissionsReport: FleetRows {
+  public func fleetHeader(wide: Bool) -> [String] {
+    ["SCOPE", "RESOURCES", "NON-RESOURCE URLS", "RESOURCE NAMES", "VERBS"] + (wide ? ["GRANTED BY"] : [])
+  }
+
+  /// One row per merged permission (wide: per grant behind it); a member of system:masters says so first.
+  public func fleetRows(wide: Bool) -> [[String]] {
+    var rows: [[String]] = unrestricted ? [["*", "(system:masters: everything)", "", "", ""] + (wide ? [""] : [])] : []
+    for p in permissions {
+      let row = [
+        p.namespace.isEmpty ? "cluster" : "namespace/\(p.namespace)", p.nonResourceURL.isEmpty ? p.target : "",
+        p.nonResourceURL.isEmpty ? "[]" : "[\(p.nonResourceURL)]", "[" + p.resourceNames.joined(separator: " ") + "]",
+        "[" + p.verbs.joined(separator: " ") + "]",
+      ]
+      guard wide else {
+        rows.append(row)
+        continue
+      }
+      for (i, grant) in p.grants.enumerated() {
+        let provenance = grant.via + " rule \(grant.ruleIndex)" + grant.aggregationNote
+        rows.append((i == 0 ? row : Array(repeating: "", count: row.count)) + [provenance])
+      }
+    }
+    return rows.isEmpty ? [["-", "no RBAC permissions", "", "", ""] + (wide ? [""] : [])] : rows
+  }
+
+  public var fleetNotes: [String] { notes }
+}

@@ -34,16 +34,29 @@ extension Rolecall {
         Examples:
           rolecall check policy.yaml
           rolecall check policy.yaml --snapshot pr-42 -o junit > rolecall-junit.xml
+          rolecall check policy.yaml --clusters env=prod
+
+        With --clusters, the policy is checked against the latest snapshot of every matching cluster, each \
+        assertion's result under its cluster; exit 1 when an assertion fails in any of them.
         """)
 
     @Argument(help: "The policy file (YAML).")
     var policy: String
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var fleet: FleetOptions
     @OptionGroup var output: OutputOptions
+
+    func validate() throws { try fleet.validate(with: database) }
 
     func run() throws {
       let policy = try CheckPolicy(contentsOf: policy)
+      if let selector = fleet.clusters {
+        let report = try fleet.fleet(database, selector: selector).check(policy)
+        try output.print(report)
+        if report.answers.contains(where: { !$0.answer.passed }) { throw ExitCode(1) }
+        return
+      }
       let report = try database.analyst().check(policy)
       try output.print(report)
       if !report.passed { throw ExitCode(1) }

@@ -113,13 +113,21 @@ extension Rolecall {
       discussion: """
         Matches users, groups, service accounts, ClusterRoles and ClusterRoleBindings against the catalog in \
         data/provider-identities.yaml (EKS, GKE, AKS, OpenShift, Rancher, kubeadm, ...) and the IAM identities of \
-        EKS aws-auth; -o wide shows each one's shortest path to cluster-admin.
+        EKS aws-auth; -o wide shows each one's shortest path to cluster-admin. With --clusters, those of the \
+        latest snapshot of every matching cluster, in one table.
         """)
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var fleet: FleetOptions
     @OptionGroup var output: OutputOptions
 
+    func validate() throws { try fleet.validate(with: database) }
+
     func run() throws {
+      if let selector = fleet.clusters {
+        try output.print(try fleet.fleet(database, selector: selector).backdoors())
+        return
+      }
       try output.print(try database.analyst().backdoors())
     }
   }

@@ -19,6 +19,9 @@ extension Rolecall {
           rolecall perms group:system:authenticated
           rolecall perms sa:ci:builder -o matrix
           rolecall perms sa:ci:builder -A --matrix -o wide
+          rolecall perms group:payments-oncall --clusters env=prod
+
+        With --clusters, the permissions in the latest snapshot of every matching cluster, in one table.
         """)
 
     @Argument(help: "user:NAME, group:NAME, sa:NAMESPACE:NAME or system:serviceaccount:NAMESPACE:NAME.")
@@ -40,9 +43,14 @@ extension Rolecall {
     var allNamespaces = false
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var fleet: FleetOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+      try fleet.validate(with: database)
+      if fleet.clusters != nil && (matrix || output.output == .matrix) {
+        throw ValidationError("--clusters lists permissions, not the matrix")
+      }
       if allNamespaces && !(matrix || output.output == .matrix) {
         throw ValidationError("-A goes with the matrix (-o matrix): perms already lists every namespace")
       }
@@ -50,6 +58,10 @@ extension Rolecall {
 
     func run() throws {
       let subject = try SubjectArgument(parsing: subject)
+      if let selector = fleet.clusters {
+        try output.print(try fleet.fleet(database, selector: selector).permissions(of: subject, extraGroups: groups))
+        return
+      }
       let analyst = try database.analyst()
       if matrix || output.output == .matrix {
         let user = subject.identity(extraGroups: groups)
