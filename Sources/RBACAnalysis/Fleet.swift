@@ -32,6 +32,36 @@ public struct Fleet: Sendable {
     if members.isEmpty { throw FleetError.noClusterMatches(selector: text, known: snapshots.keys.sorted()) }
   }
 
+  /// The snapshots `snapshots prune` removes from these clusters' histories: all but each cluster's latest, the
+  /// latest of each of its last `keepDaily` days with a snapshot, and the latest of each of its last `keepMonthly`
+  /// months with one (days and months in UTC, as the snapshots' creation times are written).
+  public func prunable(keepDaily: Int, keepMonthly: Int) -> [SnapshotInfo] {
+    Self.prunable(history, keepDaily: keepDaily, keepMonthly: keepMonthly)
+  }
+
+  public static func prunable(_ history: [SnapshotInfo], keepDaily: Int, keepMonthly: Int) -> [SnapshotInfo] {
+    var prunable: [SnapshotInfo] = []
+    for (_, snapshots) in Dictionary(grouping: history, by: { $0.cluster ?? "" }) {
+      var days = Set<Substring>()
+      var months = Set<Substring>()
+      for (i, snapshot) in snapshots.sorted(by: { $0.id > $1.id }).enumerated() {
+        let day = snapshot.createdAt.prefix(10)
+        let month = snapshot.createdAt.prefix(7)
+        var keep = i == 0
+        if !days.contains(day) && days.count < keepDaily {
+          days.insert(day)
+          keep = true
+        }
+        if !months.contains(month) && months.count < keepMonthly {
+          months.insert(month)
+          keep = true
+        }
+        if !keep { prunable.append(snapshot) }
+      }
+    }
+    return prunable.sorted { $0.id < $1.id }
+  }
+
   /// `who-can VERB,... RESOURCE [NAME] --clusters SELECTOR`: the question asked of every cluster's latest snapshot.
   public func whoCan(verbs: [String], _ argument: RequestArgument, expand: Bool = false) throws
     -> FleetReport<WhoCanVerbsReport>

@@ -270,6 +270,19 @@ public final class RolecallDatabase: Sendable {
     }
     if removed == 0 { throw StoreError.noSnapshot(name: name) }
   }
+
+  /// Deletes these snapshots, all or none: one transaction. Returns how many there were (one removed meanwhile by
+  /// another rolecall is not an error).
+  public func removeSnapshots(_ snapshots: [SnapshotInfo]) throws -> Int {
+    try writer.write { db in
+      var removed = 0
+      for snapshot in snapshots {
+        try db.execute(sql: "DELETE FROM snapshot WHERE id = ?", arguments: [snapshot.id])
+        removed += db.changesCount
+      }
+      return removed
+    }
+  }
 }
 
 // MARK: - Test hooks

@@ -263,3 +263,23 @@ private struct DiffEnds: Decodable {
   #expect(backdoors.status == 0)
   #expect(try clusters(backdoors) == ["prod-eu", "prod-us", "staging"])
 }
+
+@Test func pruneDeletesWhatTheRetentionDoesNotKeepAndNeverASnapshotWithoutACluster() throws {
+  let db = try temporaryDirectory().appendingPathComponent("prune.db").path
+  try FileManager.default.copyItem(atPath: try fleetDBResult.get(), toPath: db)
+  struct Listed: Decodable { var name: String }
+  func names(_ result: RunResult) throws -> [String] {
+    try JSONDecoder().decode([Listed].self, from: Data(result.stdout.utf8)).map(\.name)
+  }
+  // Every snapshot was taken today: one a day keeps each cluster's latest, and prod-eu's older one goes.
+  let dry = try runRolecall(["snapshots", "prune", "--keep-daily", "1", "--dry-run", "-o", "json", "--db", db])
+  #expect(dry.status == 0, "\(dry.stderr)")
+  #expect(try names(dry) == ["eu-old"])
+  #expect(try names(try runRolecall(["snapshots", "-o", "json", "--db", db])).count == 5)
+  let pruned = try runRolecall(["snapshots", "prune", "--keep-daily", "1", "--db", db])
+  #expect(pruned.status == 0 && pruned.stderr == "deleted 1 snapshot(s)\n", "\(pruned.stderr)")
+  #expect(try names(try runRolecall(["snapshots", "-o", "json", "--db", db])) == ["us", "eu-new", "stg", "loose"])
+  // Without a retention policy, nothing is deleted by omission.
+  let bare = try runRolecall(["snapshots", "prune", "--db", db])
+  #expect(bare.status == 64)
+}
