@@ -7,7 +7,7 @@ BENCH_DIR ?= bench-data
 REPORT ?= rolecall-report.html
 CHROMIUM ?= chromium
 
-.PHONY: help build release test test-fast test-slow demo report-screenshot queries docs bench bench-data bench-cli bench-swift bench-cluster clean fuzz sanitize
+.PHONY: help build release test test-fast test-slow demo report-screenshot queries docs bench bench-data bench-cli bench-swift bench-cluster bench-fleet clean fuzz sanitize
 
 help:
 	@echo "make demo    build, ingest the bundled fixtures into $(DB), answer real questions, write $(REPORT)"
@@ -15,6 +15,7 @@ help:
 	@echo "make test    build and run every test: make test-fast, then make test-slow (the Slow suites, ~2 minutes)"
 	@echo "make bench   generate S/M/XL, XL-dense and XL-pods50k clusters with workloads; measure every command and its growth"
 	@echo "make bench-cluster  time ingest --cluster through kubectl against a fake API server serving XL"
+	@echo "make bench-fleet    FLEET_CLUSTERS (100) clusters of M in one database: the --clusters questions, timed"
 	@echo "make queries regenerate Sources/RBACStore/EmbeddedQueries.swift from queries/*.sql (and data/)"
 	@echo "make docs    regenerate docs/primitives.md (the escalation catalog) and docs/ci-example.md (the CI recipe run)"
 
@@ -74,6 +75,11 @@ bench-cli: release bench-data
 
 bench-swift: bench-data
 	cd Benchmarks && ROLECALL_BENCH_DATA=$(abspath $(BENCH_DIR)) $(SWIFT) package --allow-writing-to-package-directory benchmark --no-progress
+
+# The fleet questions (--clusters) over FLEET_CLUSTERS clusters of M's size in one SQLite database.
+FLEET_CLUSTERS ?= 100
+bench-fleet: release
+	./scripts/bench-fleet.sh $(BIN_RELEASE) $(BENCH_DIR) $(FLEET_CLUSTERS)
 
 bench-cluster: release bench-data
 	./scripts/bench-cluster.sh $(BIN_RELEASE) $(BENCH_DIR)/XL/cluster.json

@@ -192,7 +192,15 @@ public final class RolecallDatabase: Sendable {
   public func snapshots() throws -> [SnapshotInfo] { try read(Self.snapshotInfos) }
 
   static func snapshotInfos(_ db: Database) throws -> [SnapshotInfo] {
-    try SnapshotInfo.fetchAll(db, sql: "SELECT * FROM snapshot ORDER BY id").map { try withLabels($0, db) }
+    // Every label in one query: a fleet keeps thousands of snapshots (a year of daily ones per cluster).
+    var labels: [Int64: [String: String]] = [:]
+    let rows = try Row.fetchCursor(db, sql: "SELECT snapshot_id, key, value FROM snapshot_label")
+    while let row = try rows.next() { labels[row[0], default: [:]][row[1]] = row[2] }
+    return try SnapshotInfo.fetchAll(db, sql: "SELECT * FROM snapshot ORDER BY id").map { info in
+      var info = info
+      info.labels = labels[info.id] ?? [:]
+      return info
+    }
   }
 
   static func withLabels(_ info: SnapshotInfo, _ db: Database) throws -> SnapshotInfo {
