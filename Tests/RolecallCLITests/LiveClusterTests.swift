@@ -155,6 +155,15 @@ struct LiveClusterTests {
     #expect(result.status == 0, "\(result.stderr)")
     let list = try runRolecall(["snapshots", "--db", db, "-o", "json"]).stdout
     #expect(list.contains("\"nightly-one\"") && list.contains("\"nightly-two\""))
+    // Each context is a cluster of its own, which a fleet question asks.
+    let fleet = try runRolecall(["who-can", "get", "secrets", "--clusters", "all", "--db", db, "-o", "json"])
+    let answers = try JSONSerialization.jsonObject(with: Data(fleet.stdout.utf8)) as? [String: Any]
+    let clusters = (answers?["answers"] as? [[String: Any]])?.compactMap { $0["cluster"] as? String }
+    #expect(clusters == ["one", "two"], "\(fleet.stderr)")
+    // --label cluster=NAME names the cluster instead of the context.
+    let named = try cluster(server, "--context", "two", "--label", "cluster=prod-eu", "--db", db, "-q")
+    #expect(named.status == 0, "\(named.stderr)")
+    #expect(try labels(db)["cluster"] == "prod-eu")
   }
 
   @Test func rejectedCredentialsFailInOneLine() throws {
