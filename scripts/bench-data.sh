@@ -8,11 +8,5 @@ out=${1:-bench-data}
 for spec in "S S realistic 1" "M M realistic 1" "XL XL realistic 1" "XL-dense XL dense 1" \
   "XL-pods50k XL pods50k 1" "XL-seed2 XL realistic 2"; do
   set -- $spec
-  dir=$out/$1
-  want="--size $2 --shape $3 --seed $4"
-  if [ "$(cat "$dir/ARGS" 2>/dev/null)" != "$want" ]; then
-    rm -rf "$dir"
-    python3 "$(dirname "$0")/synth-cluster.py" $want --out "$dir" >/dev/null 2>&1
-    echo "$want" > "$dir/ARGS"
-  fi
+  "$(dirname "$0")/synth-once.sh" "$out/$1" --size "$2" --shape "$3" --seed "$4"
 done

@@ -18,13 +18,7 @@ start=$(date +%s.%N)
 for i in $(seq 1 "$n"); do
   shape=realistic
   [ $((i % 4)) = 0 ] && shape=dense
-  dir=$data/fleet/M-$shape-$i
-  want="--size M --shape $shape --seed $((1000 + i))"
-  if [ "$(cat "$dir/ARGS" 2>/dev/null)" != "$want" ]; then
-    rm -rf "$dir"
-    python3 "$(dirname "$0")/synth-cluster.py" $want --out "$dir" >/dev/null 2>&1
-    echo "$want" > "$dir/ARGS"
-  fi
+  "$(dirname "$0")/synth-once.sh" "$data/fleet/M-$shape-$i" --size M --shape "$shape" --seed $((1000 + i))
 done
 generated=$(date +%s.%N)
 for i in $(seq 1 "$n"); do

@@ -21,26 +21,18 @@ extension RolecallDatabase {
   /// read here are the rules in force.
   public func policy(of snapshot: SnapshotInfo, scope: PolicyScope = .all) throws -> Policy {
     try read { db in
-      var roleArguments: StatementArguments = [snapshot.id]
-      var roleFilter = ""
-      var candidates = ""
-      switch scope {
-      case .all: break
-      case .namespace(let ns):
-        roleArguments += [ns]
-        roleFilter = " AND r.namespace IN ('', ?)"
-      case .matching(let requests):
+      var narrowRoles = Narrowing(scope, table: "r", snapshot: snapshot.id)
+      if case .matching(let requests) = scope {
         // Materialized once: SQLite would otherwise evaluate the list again for every row it tests.
         let (condition, values) = Self.mightAllow(requests)
-        candidates = """
+        narrowRoles.with = """
           WITH candidate(id) AS MATERIALIZED (
             SELECT DISTINCT p.role_id FROM policy_rule p JOIN role k ON k.id = p.role_id
             WHERE k.snapshot_id = ? AND (\(condition)))
 
           """
-        roleFilter = " AND r.id IN candidate"
-        let snapshotID: any DatabaseValueConvertible = snapshot.id
-        roleArguments = StatementArguments([snapshotID] + values + [snapshotID])
+        narrowRoles.condition = " AND r.id IN candidate"
+        narrowRoles.arguments = [snapshot.id] + values + [snapshot.id]
       }
       var clusterRoles: [ClusterRole] = []
       var roles: [Role] = []
@@ -59,13 +51,13 @@ extension RolecallDatabase {
       // as written (the order a namespace's bindings are visited in, and evidence shown in).
       let roleRows = try Row.fetchCursor(
         db,
-        sql: candidates + """
+        sql: narrowRoles.with + """
           SELECT r.id, r.kind, r.namespace, r.name, p.verbs, p.api_groups, p.resources, p.resource_names,
             p.non_resource_urls, p.aggregated_from
           FROM role r LEFT JOIN policy_rule p ON p.role_id = r.id
-          WHERE r.snapshot_id = ?\(roleFilter)
+          WHERE r.snapshot_id = ?\(narrowRoles.condition)
           ORDER BY r.kind, r.namespace, r.name, p.rule_index
-          """, arguments: roleArguments)
+          """, arguments: StatementArguments(narrowRoles.arguments))
       var reader = RuleReader()
       var roleIDs: [Int64] = []
       while let row = try roleRows.next() {
@@ -96,32 +88,25 @@ extension RolecallDatabase {
       }
       // With `.matching`, the bindings to the roles just read: their ids are handed back as a JSON list rather than
       // searched for again.
-      var bindingArguments: StatementArguments = [snapshot.id]
-      var bindingFilter = ""
-      var targets = ""
-      switch scope {
-      case .all: break
-      case .namespace(let ns):
-        bindingArguments += [ns]
-        bindingFilter = " AND b.namespace IN ('', ?)"
-      case .matching:
-        targets = """
+      var narrowBindings = Narrowing(scope, table: "b", snapshot: snapshot.id)
+      if case .matching = scope {
+        narrowBindings.with = """
           WITH target(kind, namespace, name) AS MATERIALIZED (
             SELECT kind, namespace, name FROM role WHERE id IN (SELECT value FROM json_each(?)))
 
           """
-        bindingFilter =
+        narrowBindings.condition =
           " AND (b.role_kind, CASE WHEN b.role_kind = 'Role' THEN b.namespace ELSE '' END, b.role_name) IN target"
-        bindingArguments = ["[" + roleIDs.map(String.init).joined(separator: ",") + "]", snapshot.id]
+        narrowBindings.arguments = ["[" + roleIDs.map(String.init).joined(separator: ",") + "]", snapshot.id]
       }
       let bindingRows = try Row.fetchCursor(
         db,
-        sql: targets + """
+        sql: narrowBindings.with + """
           SELECT b.id, b.kind, b.namespace, b.name, b.role_kind, b.role_name, s.kind, s.name, s.namespace
           FROM binding b LEFT JOIN binding_subject s ON s.binding_id = b.id
-          WHERE b.snapshot_id = ?\(bindingFilter)
+          WHERE b.snapshot_id = ?\(narrowBindings.condition)
           ORDER BY b.namespace, b.id, s.subject_index
-          """, arguments: bindingArguments)
+          """, arguments: StatementArguments(narrowBindings.arguments))
       while let row = try bindingRows.next() {
         let id: Int64 = row[0]
         if id != currentBinding {
@@ -136,6 +121,22 @@ extension RolecallDatabase {
       flushBinding()
       return Policy(
         clusterRoles: clusterRoles, roles: roles, clusterRoleBindings: clusterRoleBindings, roleBindings: roleBindings)
+    }
+  }
+
+  /// What narrows one of the two queries of ``policy(of:scope:)`` to a scope: a WITH clause before it, a condition
+  /// after its `WHERE snapshot_id = ?`, and the values of all its parameters in order. `.matching` fills in its own.
+  struct Narrowing {
+    var with = ""
+    var condition = ""
+    var arguments: [any DatabaseValueConvertible]
+
+    init(_ scope: PolicyScope, table: String, snapshot: Int64) {
+      arguments = [snapshot]
+      if case .namespace(let ns) = scope {
+        condition = " AND \(table).namespace IN ('', ?)"
+        arguments.append(ns)
+      }
     }
   }
 
