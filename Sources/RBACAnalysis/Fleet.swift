@@ -79,9 +79,14 @@ public struct Fleet: Sendable {
     try ask { try $0.paths(from: from, to: to, maxDepth: maxDepth, limit: limit) }
   }
 
-  /// `audit --clusters SELECTOR`: every cluster audited, with one baseline for all.
-  public func audit(baseline: Baseline) throws -> FleetReport<AuditReport> {
-    try ask { try $0.audit(baseline: baseline) }
+  /// `audit --clusters SELECTOR`: every cluster audited, with one baseline for all. With `summaryOnly` (the table,
+  /// which counts findings), each cluster keeps only its identities' findings, not their evidence, workloads and
+  /// first steps: a thousand clusters' whole audits do not fit in memory at once.
+  public func audit(baseline: Baseline, summaryOnly: Bool = false) throws -> FleetReport<AuditReport> {
+    try ask { analyst in
+      let report = try analyst.audit(baseline: baseline)
+      return summaryOnly ? report.findingsOnly : report
+    }
   }
 
   /// `check POLICY --clusters SELECTOR`: the policy checked against every cluster.

@@ -202,6 +202,23 @@ public struct BackdoorsReport: Report {
   }
 }
 
+extension AuditReport {
+  /// The report with each identity's findings and nothing else: no evidence, workloads, first step or binding files.
+  public var findingsOnly: AuditReport {
+    AuditReport(
+      snapshot: snapshot,
+      entries: entries.compactMap { e in
+        e.findings.isEmpty
+          ? nil
+          : Entry(
+            identity: e.identity, score: e.score, stepsToClusterAdmin: e.stepsToClusterAdmin, firstStep: nil,
+            findings: e.findings.map { Finding(id: $0.id, evidence: Evidence(), accepted: $0.accepted) }, workloads: [],
+            onEveryNode: e.onEveryNode, tags: e.tags)
+      },
+      staleBaseline: staleBaseline)
+  }
+}
+
 extension AuditReport: FleetRows {
   /// A fleet audit is a summary: per cluster, how many identities have each open finding.
   public func fleetHeader(wide: Bool) -> [String] {

@@ -93,8 +93,9 @@ extension Rolecall {
 
     func run() throws {
       if let selector = fleet.clusters {
-        let report = try fleet.fleet(database, selector: selector)
-          .audit(baseline: try baseline.map(Baseline.init(contentsOf:)) ?? Baseline())
+        let report = try fleet.fleet(database, selector: selector).audit(
+          baseline: try baseline.map(Baseline.init(contentsOf:)) ?? Baseline(),
+          summaryOnly: [.table, .wide].contains(output.output))
         try output.print(report)
         if report.answers.contains(where: { $0.answer.entries.contains { $0.findings.contains { !$0.accepted } } }) {
           throw ExitCode(1)
