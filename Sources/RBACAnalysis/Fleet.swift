@@ -104,6 +104,18 @@ public struct Fleet: Sendable {
     try ask { try $0.backdoors() }
   }
 
+  /// `diff --clusters SELECTOR --since TIME`: in every cluster, what changed between its latest snapshot at or
+  /// before TIME and its latest. A cluster with no snapshot that old fails the answer, naming it: its changes
+  /// would otherwise go unreported.
+  public func diff(since: String, subject: String?, namespace: String?) throws -> FleetReport<DiffReport> {
+    try ask { analyst in
+      let cluster = analyst.snapshot.cluster ?? ""
+      let old = try analyst.database.snapshot(named: "\(SnapshotInfo.clusterLabel)=\(cluster)@\(since)")
+      return try Comparison.diff(
+        in: analyst.database, from: old.name, to: analyst.snapshot.name, subject: subject, namespace: namespace)
+    }
+  }
+
   /// Asks every cluster on every core, each on a connection of its own, and keeps the clusters' order. The first
   /// error (in that order) is the answer, naming its cluster: a fleet answer with a cluster missing would read as
   /// "nobody there".

@@ -23,22 +23,31 @@ private let probeGrant = """
   """
 
 /// Three clusters and a snapshot that belongs to none: prod-eu twice (the probe's grant only in the later
-/// snapshot), prod-us, and staging, which has the grant but no region label.
+/// snapshot), prod-us, and staging, which has the grant but no region label. The snapshots after the first two are
+/// taken at least a second later (creation times are written to the second), so that a time lies between eu-old and
+/// eu-new.
 private let fleetDBResult = Result { () throws -> String in
   let grant = try temporaryDirectory().appendingPathComponent("grant.yaml")
   try probeGrant.write(to: grant, atomically: true, encoding: .utf8)
   let semantics = "fixtures/cases/semantics.yaml"
-  return try ingestedDatabase(
+  let path = try ingestedDatabase(
     "fleet.db",
     [
       ["ingest", semantics, "--snapshot", "eu-old", "--label", "cluster=prod-eu", "--label", "env=prod",
        "--label", "region=eu"],
       ["ingest", semantics, "--snapshot", "us", "--label", "cluster=prod-us", "--label", "env=prod",
        "--label", "region=us"],
-      ["ingest", grant.path, "--base", "eu-old", "--snapshot", "eu-new"],
-      ["ingest", semantics, grant.path, "--snapshot", "stg", "--label", "cluster=staging", "--label", "env=staging"],
-      ["ingest", grant.path, "--snapshot", "loose"],
     ])
+  Thread.sleep(forTimeInterval: 1.1)
+  for arguments in [
+    ["ingest", grant.path, "--base", "eu-old", "--snapshot", "eu-new"],
+    ["ingest", semantics, grant.path, "--snapshot", "stg", "--label", "cluster=staging", "--label", "env=staging"],
+    ["ingest", grant.path, "--snapshot", "loose"],
+  ] {
+    let result = try runRolecall(arguments + ["--db", path, "-q"])
+    guard result.status == 0 else { throw FixtureError("fleet.db: \(arguments): \(result.stderr)") }
+  }
+  return path
 }
 
 private func rolecall(_ arguments: String...) throws -> RunResult {
@@ -282,4 +291,29 @@ private struct DiffEnds: Decodable {
   // Without a retention policy, nothing is deleted by omission.
   let bare = try runRolecall(["snapshots", "prune", "--db", db])
   #expect(bare.status == 64)
+}
+
+@Test func diffSinceComparesEveryClusterWithItselfThen() throws {
+  struct Listed: Decodable { var name: String, createdAt: String }
+  let listed = try JSONDecoder().decode([Listed].self, from: Data(try rolecall("snapshots", "-o", "json").stdout.utf8))
+  let since = try #require(listed.first { $0.name == "eu-old" }).createdAt
+  let prod = try rolecall("diff", "--clusters", "env=prod", "--since", since, "--fail-on", "new-paths")
+  #expect(prod.status == 1, "\(prod.stderr)")
+  let rows = prod.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+  #expect(rows.first == ["CLUSTER", "FROM", "SUBJECTS", "CHANGED", "ALLOWED", "EVERYTHING", "NEW", "PATHS", "OBJECTS"])
+  // prod-eu gained the probe's role and binding, and the probe a path; prod-us did not change.
+  let eu = try #require(rows.first { $0.first == "prod-eu" })
+  #expect(eu[1] == "eu-old" && Int(eu[4])! >= 1 && eu[5] == "2", "\(prod.stdout)")
+  #expect(rows.first { $0.first == "prod-us" } == ["prod-us", "us", "0", "0", "0", "0"], "\(prod.stdout)")
+  let wide = try rolecall("diff", "--clusters", "env=prod", "--since", since, "-o", "wide")
+  #expect(wide.stdout.contains("user:fleet-probe now reaches cluster-admin"), "\(wide.stdout)")
+  let us = try rolecall("diff", "--clusters", "region=us", "--since", since, "--fail-on", "any")
+  #expect(us.status == 0, "\(us.stdout)")
+  // staging's only snapshot is newer than that: its changes cannot be told, and the answer says so.
+  let all = try rolecall("diff", "--clusters", "all", "--since", since)
+  #expect(all.status == 2)
+  #expect(all.stderr.hasPrefix("rolecall: error: cluster staging: "))
+  #expect(all.stderr.hasSuffix("no snapshot of cluster \"staging\" was taken at or before \(since)\n"))
+  #expect(try rolecall("diff", "--clusters", "all").status == 64)
+  #expect(try rolecall("diff", "eu-old", "--clusters", "all", "--since", since).status == 64)
 }

@@ -248,3 +248,25 @@ public struct DiffReport: Report {
     return SARIF.log(rules: rules, results: results)
   }
 }
+
+extension DiffReport: FleetRows {
+  public func fleetHeader(wide: Bool) -> [String] {
+    ["FROM", "SUBJECTS CHANGED", "ALLOWED EVERYTHING", "NEW PATHS", "OBJECTS"]
+  }
+
+  /// The counts of one cluster's changes since the older snapshot; wide, each identity that became allowed
+  /// everything and each new or shorter path under them.
+  public func fleetRows(wide: Bool) -> [[String]] {
+    let gained = diff.admins.filter(\.became)
+    let newPaths = diff.paths.filter { $0.kind == .appeared || $0.kind == .shorter }
+    let counts = [diff.permissions.count, gained.count, newPaths.count, diff.objects.count].map { "\($0)" }
+    var rows = [[diff.from] + counts]
+    if wide {
+      rows += gained.map { ["", "  \($0.identity) became allowed everything", "", "", ""] }
+      rows += newPaths.map { ["", "  " + Self.pathLine($0), "", "", ""] }
+    }
+    return rows
+  }
+
+  public var fleetNotes: [String] { [] }
+}

@@ -37,10 +37,16 @@ extension Rolecall {
           rolecall diff before after --subject sa:ci:deployer -o wide
           rolecall diff cluster=prod-eu cluster=prod-us
           rolecall diff cluster=prod-eu@2026-11-01 cluster=prod-eu
+          rolecall diff --clusters env=prod --since 2026-11-26 --fail-on new-paths
+
+        With --clusters and --since, every matching cluster's latest snapshot is compared with its latest at or \
+        before that time, one row of counts per cluster (-o wide: each identity that became allowed everything and \
+        each new path; -o json: the whole diffs); --fail-on holds when it holds in any cluster. A cluster with no \
+        snapshot that old is an error that names it.
         """)
 
     @Argument(help: "The older snapshot: a name, cluster=NAME (its latest snapshot) or cluster=NAME@TIME.")
-    var from: String
+    var from: String?
 
     @Argument(help: "The newer snapshot (default: the latest), named as the older one.")
     var to: String?
@@ -54,13 +60,44 @@ extension Rolecall {
     @Option(help: "Exit 1 when the diff holds this: admin-gained, new-paths or any.")
     var failOn: SnapshotDiff.FailOn?
 
+    @Option(
+      help: ArgumentHelp(
+        "With --clusters: compare each cluster's latest snapshot with its latest at or before TIME.",
+        discussion: "A date (2026-11-01, the end of that day in UTC) or a UTC time (2026-11-01T08:00:00Z).",
+        valueName: "time"))
+    var since: String?
+
     @OptionGroup var database: DatabaseFileOptions
+    @OptionGroup var fleet: FleetOptions
 
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+      try fleet.validateSelector()
+      if fleet.clusters != nil {
+        guard since != nil else {
+          throw ValidationError("--clusters compares each cluster over time: add --since TIME")
+        }
+        guard from == nil && to == nil else {
+          throw ValidationError("--clusters --since names the snapshots itself: give no snapshot names")
+        }
+      } else {
+        guard from != nil else { throw ValidationError("diff takes the older snapshot, or --clusters with --since") }
+        if since != nil { throw ValidationError("--since goes with --clusters") }
+      }
+    }
+
     func run() throws {
+      if let selector = fleet.clusters {
+        let store = try RolecallDatabase(path: database.path, mode: .readOnly)
+        let report = try Fleet(database: store, selector: selector)
+          .diff(since: since!, subject: subject, namespace: namespace)
+        try output.print(report)
+        let failed = failOn.map { on in report.answers.contains { $0.answer.diff.fails(on: on) } } ?? false
+        withExtendedLifetime(report) { Self.exit(withError: failed ? ExitCode(1) : nil) }
+      }
       let report = try Comparison.diff(
-        in: RolecallDatabase(path: database.path, mode: .readOnly), from: from, to: to, subject: subject,
+        in: RolecallDatabase(path: database.path, mode: .readOnly), from: from!, to: to, subject: subject,
         namespace: namespace)
       try output.print(report)
       let failed = failOn.map { report.diff.fails(on: $0) } ?? false

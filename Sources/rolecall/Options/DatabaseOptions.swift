@@ -51,6 +51,11 @@ struct FleetOptions: ParsableArguments {
     if clusters != nil && database.snapshot != nil {
       throw ValidationError("--clusters asks each cluster's latest snapshot; it does not take --snapshot")
     }
+    try validateSelector()
+  }
+
+  /// The selector is `all` or parses.
+  func validateSelector() throws {
     guard let clusters, clusters != "all" else { return }
     if clusters.isEmpty { throw ValidationError("--clusters needs a selector, or all") }
     do {
