@@ -39,9 +39,10 @@ public struct Fleet: Sendable {
     Self.prunable(history, keepDaily: keepDaily, keepMonthly: keepMonthly)
   }
 
+  /// A snapshot without a cluster is never among them: nothing says which history it belongs to.
   public static func prunable(_ history: [SnapshotInfo], keepDaily: Int, keepMonthly: Int) -> [SnapshotInfo] {
     var prunable: [SnapshotInfo] = []
-    for (_, snapshots) in Dictionary(grouping: history, by: { $0.cluster ?? "" }) {
+    for (_, snapshots) in Dictionary(grouping: history.filter { $0.cluster != nil }, by: { $0.cluster! }) {
       var days = Set<Substring>()
       var months = Set<Substring>()
       for (i, snapshot) in snapshots.sorted(by: { $0.id > $1.id }).enumerated() {

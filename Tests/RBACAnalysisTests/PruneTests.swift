@@ -17,6 +17,8 @@ private let history = [
   snapshot(5, "a", "2026-11-30T20:00:00Z"), snapshot(6, "a", "2026-12-01T09:00:00Z"),
   snapshot(7, "a", "2026-12-02T09:00:00Z"), snapshot(8, "a", "2026-12-02T18:00:00Z"),
   snapshot(9, "b", "2026-12-02T10:00:00Z"), snapshot(10, "b", "2026-12-02T11:00:00Z"),
+  // Two snapshots of no cluster, older than everything: never pruned.
+  snapshot(11, nil, "2026-01-01T00:00:00Z"), snapshot(12, nil, "2026-01-02T00:00:00Z"),
 ]
 
 /// Per cluster, newest first: the latest of each of the last N days and M months that have a snapshot is kept.
