@@ -19,7 +19,7 @@ public struct Fleet: Sendable {
   /// latest snapshot must satisfy. A selector that matches no cluster is an error that lists the clusters known.
   public init(database: RolecallDatabase, selector text: String) throws {
     self.database = database
-    let selector = text == "all" ? LabelSelector() : try LabelSelector(parsing: text)
+    let selector = try Self.selector(text)
     // Snapshots come oldest first: each cluster's last one is its latest.
     var snapshots: [String: [SnapshotInfo]] = [:]
     for snapshot in try database.snapshots() {
@@ -30,6 +30,11 @@ public struct Fleet: Sendable {
     members = matching.map { (cluster: $0.key, snapshot: $0.value.last!) }
     history = matching.flatMap(\.value)
     if members.isEmpty { throw FleetError.noClusterMatches(selector: text, known: snapshots.keys.sorted()) }
+  }
+
+  /// `all` (every cluster) or a label selector's text.
+  public static func selector(_ text: String) throws -> LabelSelector {
+    text == "all" ? LabelSelector() : try LabelSelector(parsing: text)
   }
 
   /// The snapshots `snapshots prune` removes from these clusters' histories: all but each cluster's latest, the
@@ -109,9 +114,9 @@ public struct Fleet: Sendable {
   /// before TIME and its latest. A cluster with no snapshot that old fails the answer, naming it: its changes
   /// would otherwise go unreported.
   public func diff(since: String, subject: String?, namespace: String?) throws -> FleetReport<DiffReport> {
-    try ask { analyst in
-      let cluster = analyst.snapshot.cluster ?? ""
-      let old = try analyst.database.snapshot(named: "\(SnapshotInfo.clusterLabel)=\(cluster)@\(since)")
+    guard let time = SnapshotTime(since) else { throw StoreError.badSince(since) }
+    return try ask { analyst in
+      let old = try analyst.database.snapshot(ofCluster: analyst.snapshot.cluster ?? "", atOrBefore: time)
       return try Comparison.diff(
         in: analyst.database, from: old.name, to: analyst.snapshot.name, subject: subject, namespace: namespace)
     }

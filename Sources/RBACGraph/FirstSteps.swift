@@ -62,7 +62,9 @@ extension Edge {
       func escaped(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "/")
       }
-      let copied = value.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+      var text = value
+      text.makeContiguousUTF8()  // a native string already is; a bridged one is copied once
+      let copied = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
         var run = 0
         for i in bytes.indices where !(bytes[i] >= 0x20 && bytes[i] < 0x7F) || escaped(bytes[i]) {
           guard escaped(bytes[i]) else { return false }
@@ -74,15 +76,7 @@ extension Edge {
         out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
         return true
       }
-      if let copied { guard copied else { return false } } else {
-        for byte in value.utf8 {
-          switch byte {
-          case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out += [UInt8(ascii: "\\"), byte]
-          case 0x20..<0x7F: out.append(byte)
-          default: return false
-          }
-        }
-      }
+      guard copied == true else { return false }
       out.append(UInt8(ascii: "\""))
       return true
     }

@@ -59,13 +59,15 @@ extension RolecallDatabase {
           ORDER BY r.kind, r.namespace, r.name, p.rule_index
           """, arguments: StatementArguments(narrowRoles.arguments))
       var reader = RuleReader()
-      var roleIDs: [Int64] = []
+      // Only `.matching` hands the roles it read to the binding query.
+      var roleIDs: [Int64]? = nil
+      if case .matching = scope { roleIDs = [] }
       while let row = try roleRows.next() {
         let id: Int64 = row[0]
         if id != currentRole {
           flush()
           currentRole = id
-          roleIDs.append(id)
+          roleIDs?.append(id)
           current = (row[1], row[2], row[3], [], [])
         }
         guard let verbs: String = row[4] else { continue }
@@ -89,7 +91,7 @@ extension RolecallDatabase {
       // With `.matching`, the bindings to the roles just read: their ids are handed back as a JSON list rather than
       // searched for again.
       var narrowBindings = Narrowing(scope, table: "b", snapshot: snapshot.id)
-      if case .matching = scope {
+      if let roleIDs {
         narrowBindings.with = """
           WITH target(kind, namespace, name) AS MATERIALIZED (
             SELECT kind, namespace, name FROM role WHERE id IN (SELECT value FROM json_each(?)))

@@ -221,39 +221,19 @@ public final class RolecallDatabase: Sendable {
         ?? SnapshotInfo.fetchOne(db, sql: "SELECT * FROM snapshot ORDER BY id DESC LIMIT 1")).map { try Self.withLabels($0, db) }
     }
     if let found { return found }
-    if let name, let reference = try ClusterReference(name) { return try snapshot(of: reference) }
-    throw StoreError.noSnapshot(name: name)
-  }
-
-  /// `cluster=NAME`: the latest snapshot of the cluster; `cluster=NAME@TIME`: the latest taken at or before TIME, a
-  /// date (its whole day) or a UTC time. A snapshot's own name is looked up first, so a name wins.
-  struct ClusterReference {
-    var cluster: String
-    /// The latest creation time allowed, in the stored form (ISO 8601, UTC), and the time as written.
-    var latest: (stored: String, written: String)?
-
-    init?(_ text: String) throws {
-      let prefix = SnapshotInfo.clusterLabel + "="
-      guard text.hasPrefix(prefix) else { return nil }
-      let rest = text.dropFirst(prefix.count)
-      guard let at = rest.lastIndex(of: "@") else {
-        cluster = String(rest)
-        return
-      }
-      cluster = String(rest[..<at])
-      let time = String(rest[rest.index(after: at)...])
-      let formatter = ISO8601DateFormatter()
-      if time.count == 10, let day = formatter.date(from: time + "T00:00:00Z") {
-        latest = (formatter.string(from: day.addingTimeInterval(86_399)), time)
-      } else if let moment = formatter.date(from: time) {
-        latest = (formatter.string(from: moment), time)
-      } else {
-        throw StoreError.badSnapshotTime(reference: text)
-      }
+    // `cluster=NAME` or `cluster=NAME@TIME`, when no snapshot has that name.
+    let prefix = SnapshotInfo.clusterLabel + "="
+    guard let name, name.hasPrefix(prefix) else { throw StoreError.noSnapshot(name: name) }
+    let reference = name.dropFirst(prefix.count)
+    guard let at = reference.lastIndex(of: "@") else { return try snapshot(ofCluster: String(reference), atOrBefore: nil) }
+    guard let time = SnapshotTime(String(reference[reference.index(after: at)...])) else {
+      throw StoreError.badSnapshotTime(reference: name)
     }
+    return try snapshot(ofCluster: String(reference[..<at]), atOrBefore: time)
   }
 
-  func snapshot(of reference: ClusterReference) throws -> SnapshotInfo {
+  /// The cluster's latest snapshot, or its latest taken at or before `time`.
+  public func snapshot(ofCluster cluster: String, atOrBefore time: SnapshotTime?) throws -> SnapshotInfo {
     let found = try read { db in
       try SnapshotInfo.fetchOne(
         db,
@@ -261,12 +241,10 @@ public final class RolecallDatabase: Sendable {
           SELECT s.* FROM snapshot s JOIN snapshot_label l ON l.snapshot_id = s.id AND l.key = ? AND l.value = ?
           WHERE s.created_at <= ? ORDER BY s.id DESC LIMIT 1
           """,
-        arguments: [SnapshotInfo.clusterLabel, reference.cluster, reference.latest?.stored ?? "9999"]
+        arguments: [SnapshotInfo.clusterLabel, cluster, time?.latestStored ?? "9999"]
       ).map { try Self.withLabels($0, db) }
     }
-    guard let found else {
-      throw StoreError.noClusterSnapshot(cluster: reference.cluster, atOrBefore: reference.latest?.written)
-    }
+    guard let found else { throw StoreError.noClusterSnapshot(cluster: cluster, atOrBefore: time?.written) }
     return found
   }
 
@@ -290,6 +268,28 @@ public final class RolecallDatabase: Sendable {
       }
       return removed
     }
+  }
+}
+
+/// A time a snapshot reference names (`cluster=NAME@TIME`, `diff --since TIME`): a date, meaning the end of that day
+/// in UTC, or an ISO 8601 time.
+public struct SnapshotTime: Sendable {
+  /// The time as written.
+  public let written: String
+  /// The latest creation time it admits, in the form snapshots store theirs (ISO 8601, UTC, to the second).
+  let latestStored: String
+
+  /// nil when the text is neither a date nor a time.
+  public init?(_ text: String) {
+    let formatter = ISO8601DateFormatter()
+    if text.count == 10, let day = formatter.date(from: text + "T00:00:00Z") {
+      latestStored = formatter.string(from: day.addingTimeInterval(86_399))
+    } else if let moment = formatter.date(from: text) {
+      latestStored = formatter.string(from: moment)
+    } else {
+      return nil
+    }
+    written = text
   }
 }
 

@@ -12,6 +12,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
   case noClusterSnapshot(cluster: String, atOrBefore: String?)
   /// A `cluster=NAME@TIME` reference whose time is not a date or an ISO 8601 time.
   case badSnapshotTime(reference: String)
+  /// A `--since` that is not a date or an ISO 8601 time.
+  case badSince(String)
   /// A snapshot with this name exists already.
   case snapshotExists(name: String)
   /// The file is not a rolecall database, or was written by a newer rolecall.
@@ -45,6 +47,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
       return "no snapshot of cluster \"\(cluster)\" was taken at or before \(time)"
     case .badSnapshotTime(let reference):
       return "\(reference): the time after @ must be a date (2026-11-01) or a UTC time (2026-11-01T08:00:00Z)"
+    case .badSince(let time):
+      return "--since \(time): write a date (2026-11-01) or a UTC time (2026-11-01T08:00:00Z)"
     case .snapshotExists(let name):
       return "a snapshot named \"\(name)\" exists already: choose another --snapshot name or remove it first"
     case .incompatible(let path, let reason):

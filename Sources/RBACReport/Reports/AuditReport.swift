@@ -72,6 +72,9 @@ public struct AuditReport: Report {
 
   private enum CodingKeys: String, CodingKey { case snapshot, entries, staleBaseline }
 
+  /// Whether a finding is left that the baseline does not accept: what makes `audit` exit 1.
+  public var hasOpenFindings: Bool { entries.contains { $0.findings.contains { !$0.accepted } } }
+
   public func table(wide: Bool) -> String {
     var table = TextTable(["RANK", "IDENTITY", "SCORE", "TO ADMIN", "FINDINGS", "WORKLOADS", "TAGS"])
     for (i, e) in entries.enumerated() {
@@ -187,13 +190,7 @@ public struct BackdoorsReport: Report {
       out += "no provider-managed identities found\n"
     } else {
       var table = TextTable(["PROVIDER", "KIND", "NAME", "TO ADMIN", "POWER", "NOTE"])
-      for e in entries {
-        table.add([
-          e.provider, e.kind, e.name, e.stepsToClusterAdmin.map { "\($0) step(s)" } ?? "-",
-          e.power.isEmpty ? "-" : e.power.joined(separator: ", "), e.note,
-        ])
-        if wide { for step in e.path { table.add(["", "", "  " + step, "", "", ""]) } }
-      }
+      for row in rows(wide: wide, note: true) { table.add(row) }
       out += table.text
     }
     out += "\nadmins that RBAC cannot show:\n"
@@ -243,16 +240,23 @@ extension AuditReport: FleetRows {
 }
 
 extension BackdoorsReport: FleetRows {
+  /// One row per identity (with its note when `note`); wide, its path's steps under it.
+  func rows(wide: Bool, note: Bool) -> [[String]] {
+    var rows: [[String]] = []
+    for e in entries {
+      let toAdmin = e.stepsToClusterAdmin.map { "\($0) step(s)" } ?? "-"
+      let power = e.power.isEmpty ? "-" : e.power.joined(separator: ", ")
+      rows.append([e.provider, e.kind, e.name, toAdmin, power] + (note ? [e.note] : []))
+      guard wide else { continue }
+      for step in e.path { rows.append(["", "", "  " + step, "", ""] + (note ? [""] : [])) }
+    }
+    return rows
+  }
+
   public func fleetHeader(wide: Bool) -> [String] { ["PROVIDER", "KIND", "NAME", "TO ADMIN", "POWER"] }
 
   public func fleetRows(wide: Bool) -> [[String]] {
-    guard !entries.isEmpty else { return [["-", "", "no provider-managed identities found", "", ""]] }
-    return entries.flatMap { e in
-      [[
-        e.provider, e.kind, e.name, e.stepsToClusterAdmin.map { "\($0) step(s)" } ?? "-",
-        e.power.isEmpty ? "-" : e.power.joined(separator: ", "),
-      ]] + (wide ? e.path.map { ["", "", "  " + $0, "", ""] } : [])
-    }
+    entries.isEmpty ? [["-", "", "no provider-managed identities found", "", ""]] : rows(wide: wide, note: false)
   }
 
   public var fleetNotes: [String] { invisible.map { "admins RBAC cannot show: \($0.provider): \($0.note)" } }

@@ -31,21 +31,7 @@ public struct PermissionsReport: Report {
     if namespace == nil { header.insert("Scope", at: 0) }
     if wide { header.append("Granted By") }
     var table = TextTable(header)
-    for p in permissions {
-      var row = [
-        p.nonResourceURL.isEmpty ? p.target : "", p.nonResourceURL.isEmpty ? "[]" : "[\(p.nonResourceURL)]",
-        "[" + p.resourceNames.joined(separator: " ") + "]", "[" + p.verbs.joined(separator: " ") + "]",
-      ]
-      if namespace == nil { row.insert(p.namespace.isEmpty ? "cluster" : "namespace/\(p.namespace)", at: 0) }
-      guard wide else {
-        table.add(row)
-        continue
-      }
-      for (i, grant) in p.grants.enumerated() {
-        let provenance = grant.via + " rule \(grant.ruleIndex)" + grant.aggregationNote
-        table.add(i == 0 ? row + [provenance] : Array(repeating: "", count: row.count) + [provenance])
-      }
-    }
+    for row in rows(wide: wide, scope: namespace == nil) { table.add(row) }
     var out = ""
     if unrestricted {
       out += "\(user) is in system:masters: the API server allows it everything, whatever RBAC grants below.\n"
@@ -54,22 +40,16 @@ public struct PermissionsReport: Report {
     for note in notes { out += "note: \(note)\n" }
     return out
   }
-}
 
-extension PermissionsReport: FleetRows {
-  public func fleetHeader(wide: Bool) -> [String] {
-    ["SCOPE", "RESOURCES", "NON-RESOURCE URLS", "RESOURCE NAMES", "VERBS"] + (wide ? ["GRANTED BY"] : [])
-  }
-
-  /// One row per merged permission (wide: per grant behind it); a member of system:masters says so first.
-  public func fleetRows(wide: Bool) -> [[String]] {
-    var rows: [[String]] = unrestricted ? [["*", "(system:masters: everything)", "", "", ""] + (wide ? [""] : [])] : []
+  /// One row per merged permission, its scope first when `scope`; wide, one per grant behind it.
+  func rows(wide: Bool, scope: Bool) -> [[String]] {
+    var rows: [[String]] = []
     for p in permissions {
-      let row = [
-        p.namespace.isEmpty ? "cluster" : "namespace/\(p.namespace)", p.nonResourceURL.isEmpty ? p.target : "",
-        p.nonResourceURL.isEmpty ? "[]" : "[\(p.nonResourceURL)]", "[" + p.resourceNames.joined(separator: " ") + "]",
-        "[" + p.verbs.joined(separator: " ") + "]",
+      var row = [
+        p.nonResourceURL.isEmpty ? p.target : "", p.nonResourceURL.isEmpty ? "[]" : "[\(p.nonResourceURL)]",
+        "[" + p.resourceNames.joined(separator: " ") + "]", "[" + p.verbs.joined(separator: " ") + "]",
       ]
+      if scope { row.insert(p.namespace.isEmpty ? "cluster" : "namespace/\(p.namespace)", at: 0) }
       guard wide else {
         rows.append(row)
         continue
@@ -79,7 +59,21 @@ extension PermissionsReport: FleetRows {
         rows.append((i == 0 ? row : Array(repeating: "", count: row.count)) + [provenance])
       }
     }
-    return rows.isEmpty ? [["-", "no RBAC permissions", "", "", ""] + (wide ? [""] : [])] : rows
+    return rows
+  }
+}
+
+extension PermissionsReport: FleetRows {
+  public func fleetHeader(wide: Bool) -> [String] {
+    ["SCOPE", "RESOURCES", "NON-RESOURCE URLS", "RESOURCE NAMES", "VERBS"] + (wide ? ["GRANTED BY"] : [])
+  }
+
+  /// The rows of ``table(wide:)`` with their scope; a member of system:masters says so first.
+  public func fleetRows(wide: Bool) -> [[String]] {
+    let blank = wide ? [""] : []
+    let rows = (unrestricted ? [["*", "(system:masters: everything)", "", "", ""] + blank] : [])
+      + rows(wide: wide, scope: true)
+    return rows.isEmpty ? [["-", "no RBAC permissions", "", "", ""] + blank] : rows
   }
 
   public var fleetNotes: [String] { notes }

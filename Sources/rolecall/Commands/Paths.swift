@@ -97,14 +97,12 @@ extension Rolecall {
           baseline: try baseline.map(Baseline.init(contentsOf:)) ?? Baseline(),
           summaryOnly: [.table, .wide].contains(output.output))
         try output.print(report)
-        if report.answers.contains(where: { $0.answer.entries.contains { $0.findings.contains { !$0.accepted } } }) {
-          throw ExitCode(1)
-        }
+        if report.answers.contains(where: \.answer.hasOpenFindings) { throw ExitCode(1) }
         return
       }
       let report = try database.analyst().audit(baseline: try baseline.map(Baseline.init(contentsOf:)) ?? Baseline())
       try output.print(report)
-      if report.entries.contains(where: { $0.findings.contains { !$0.accepted } }) { throw ExitCode(1) }
+      if report.hasOpenFindings { throw ExitCode(1) }
     }
   }
 

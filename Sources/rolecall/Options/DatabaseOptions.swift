@@ -56,10 +56,10 @@ struct FleetOptions: ParsableArguments {
 
   /// The selector is `all` or parses.
   func validateSelector() throws {
-    guard let clusters, clusters != "all" else { return }
+    guard let clusters else { return }
     if clusters.isEmpty { throw ValidationError("--clusters needs a selector, or all") }
     do {
-      _ = try LabelSelector(parsing: clusters)
+      _ = try Fleet.selector(clusters)
     } catch let error as LabelSelector.ParseError {
       throw ValidationError("--clusters: \(error)")
     }
