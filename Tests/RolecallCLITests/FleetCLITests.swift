@@ -296,7 +296,9 @@ private struct DiffEnds: Decodable {
 @Test func diffSinceComparesEveryClusterWithItselfThen() throws {
   struct Listed: Decodable { var name: String, createdAt: String }
   let listed = try JSONDecoder().decode([Listed].self, from: Data(try rolecall("snapshots", "-o", "json").stdout.utf8))
-  let since = try #require(listed.first { $0.name == "eu-old" }).createdAt
+  // The later of the first two snapshots' times (a busy machine can write them in different seconds): eu-new and
+  // stg come at least a second after both.
+  let since = try #require(listed.filter { ["eu-old", "us"].contains($0.name) }.map(\.createdAt).max())
   let prod = try rolecall("diff", "--clusters", "env=prod", "--since", since, "--fail-on", "new-paths")
   #expect(prod.status == 1, "\(prod.stderr)")
   let rows = prod.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
