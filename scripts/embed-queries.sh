@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Writes Sources/RBACStore/EmbeddedQueries.swift from queries/*.sql and Sources/RBACAnalysis/EmbeddedData.swift
+# Writes Sources/RBACStore/EmbeddedQueries.swift from queries/*.sql (and their PostgreSQL variants in
+# queries/postgresql/) and Sources/RBACAnalysis/EmbeddedData.swift
 # from data/*.yaml, so that the rolecall binary carries the queries and data it ships. `make queries` runs it; a test fails when the embedded copy and queries/ differ.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,17 @@ out=Sources/RBACStore/EmbeddedQueries.swift
   echo "  /// The queries of queries/, by name."
   echo "  static let embedded: [String: String] = ["
   for f in queries/*.sql; do
+    name=$(basename "$f" .sql)
+    printf '    "%s": #"""\n' "$name"
+    sed 's/^/    /' "$f"
+    printf '    """#,\n'
+  done
+  echo "  ]"
+  echo
+  echo "  /// The PostgreSQL variants of queries/postgresql/, by name: for the queries whose SQLite text PostgreSQL does"
+  echo "  /// not run (SQLite's JSON functions)."
+  echo "  static let embeddedPostgres: [String: String] = ["
+  for f in queries/postgresql/*.sql; do
     name=$(basename "$f" .sql)
     printf '    "%s": #"""\n' "$name"
     sed 's/^/    /' "$f"

@@ -21,8 +21,7 @@ public enum Ingestion {
     var database: RolecallDatabase? = nil
     if let base {
       // The base must exist before anything is read; without a base the file is created only after a good read.
-      guard FileManager.default.fileExists(atPath: databasePath) else { throw StoreError.noDatabase(path: databasePath) }
-      let opened = try RolecallDatabase(path: databasePath, mode: .readWrite)
+      let opened = try RolecallDatabase(path: databasePath, mode: .existing)
       options.base = (base, try opened.content(of: try opened.snapshot(named: base)))
       database = opened
     }

@@ -1,6 +1,5 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
-import GRDB
 import RBACGraph
 import RBACModel
 
@@ -8,7 +7,7 @@ extension RolecallDatabase {
   /// Loads the snapshot's service accounts, namespaces, workloads (unless `withWorkloads` is false: a caller that
   /// reads them on another core with ``workloads(of:)``), secret metadata and aws-auth mappings.
   public func clusterObjects(of snapshot: SnapshotInfo, withWorkloads: Bool = true) throws -> ClusterObjects {
-    try read { db in
+    try reading { db in
       let rows = ClusterRows(db: db, snapshot: snapshot.id, withSources: false)
       return ClusterObjects(
         serviceAccounts: try rows.serviceAccounts().map(\.object), namespaces: try rows.namespaces().map(\.object),
@@ -21,21 +20,20 @@ extension RolecallDatabase {
   /// The identities the snapshot knows, for naming a group's members: its service accounts and those bindings
   /// name, the users bindings name, and aws-auth's mappings.
   public func knownIdentities(of snapshot: SnapshotInfo) throws -> KnownIdentities {
-    try read { db in
+    try reading { db in
       let rows = ClusterRows(db: db, snapshot: snapshot.id, withSources: false)
       var accounts = try rows.serviceAccounts().map { ($0.object.namespace, $0.object.name) }
       var users: [String] = []
-      let named = try Row.fetchCursor(
-        db,
-        sql: """
-          SELECT DISTINCT s.kind, s.name, s.effective_namespace FROM binding_subject s JOIN binding b ON b.id = s.binding_id
-          WHERE b.snapshot_id = ? AND s.kind IN ('User', 'ServiceAccount')
-          """, arguments: [snapshot.id])
-      while let row = try named.next() {
-        if row[0] == "User" {
-          users.append(row[1])
-        } else if let ns: String = row[2] {
-          accounts.append((ns, row[1]))
+      try db.each(
+        """
+        SELECT DISTINCT s.kind, s.name, s.effective_namespace FROM binding_subject s JOIN binding b ON b.id = s.binding_id
+        WHERE b.snapshot_id = ? AND s.kind IN ('User', 'ServiceAccount')
+        """, [snapshot.id]
+      ) { row in
+        if row.text(0) == "User" {
+          users.append(row.text(1))
+        } else if let ns = row.optionalText(2) {
+          accounts.append((ns, row.text(1)))
         }
       }
       return KnownIdentities(serviceAccounts: accounts, users: users, awsAuth: try rows.awsAuth())
@@ -45,7 +43,7 @@ extension RolecallDatabase {
   /// The snapshot's workloads, by kind, then namespace and name: in runs of one namespace, as the graph's indexes
   /// take them.
   public func workloads(of snapshot: SnapshotInfo) throws -> [Workload] {
-    try read { db in
+    try reading { db in
       try ClusterRows(db: db, snapshot: snapshot.id, withSources: false).workloads(byKind: true).map(\.object)
     }
   }
@@ -57,22 +55,19 @@ extension RolecallDatabase {
   {
     guard snapshot.distancesComputed else { return nil }
     let steps = firstSteps && snapshot.firstStepsStored
-    return try read { db in
-      var found: [StoredDistance] = []
-      let rows = try Row.fetchCursor(
-        db,
-        sql: steps
+    return try reading { db in
+      try db.all(
+        steps
           ? "SELECT node, steps, next_node, first_step FROM graph_distance WHERE snapshot_id = ? AND target = ?"
           : "SELECT node, steps FROM graph_distance WHERE snapshot_id = ? AND target = ?",
-        arguments: [snapshot.id, target])
-      while let row = try rows.next() {
-        var distance = StoredDistance(node: row[0], steps: row[1])
-        if steps, let next: String = row[2] {
-          distance.firstStep = StoredStep(next: next, step: row[3])
+        [snapshot.id, target]
+      ) { row in
+        var distance = StoredDistance(node: row.text(0), steps: row.int(1))
+        if steps, let next = row.optionalText(2) {
+          distance.firstStep = StoredStep(next: next, step: row.text(3))
         }
-        found.append(distance)
+        return distance
       }
-      return found
     }
   }
 }
@@ -81,7 +76,7 @@ extension RolecallDatabase {
   /// The resources a question about the snapshot may name: the built-in ones and those its CustomResourceDefinitions
   /// add.
   public func resourceCatalog(of snapshot: SnapshotInfo) throws -> ResourceCatalog {
-    try read { db in
+    try reading { db in
       ResourceCatalog(custom: try ClusterRows(db: db, snapshot: snapshot.id, withSources: false).customResources().map(\.object))
     }
   }
@@ -93,19 +88,22 @@ extension RolecallDatabase {
     of snapshot: SnapshotInfo, to target: String, _ body: (_ steps: (String) -> Int?) throws -> T
   ) throws -> T? {
     guard snapshot.distancesComputed else { return nil }
-    return try read { db in
+    return try reading { db in
       let steps = try Self.stepsLookup(db, snapshot, target)
       return try body { node in (try? steps(node)) ?? nil }
     }
   }
 
   /// One node's stored steps to `target`, looked up through one prepared statement.
-  private static func stepsLookup(_ db: Database, _ snapshot: SnapshotInfo, _ target: String) throws
+  private static func stepsLookup(_ db: any SQLSession, _ snapshot: SnapshotInfo, _ target: String) throws
     -> (String) throws -> Int?
   {
-    let statement = try db.cachedStatement(
-      sql: "SELECT steps FROM graph_distance WHERE snapshot_id = ? AND target = ? AND node = ?")
-    return { node in try Int.fetchOne(statement, arguments: [snapshot.id, target, node]) }
+    let statement = try db.prepared("SELECT steps FROM graph_distance WHERE snapshot_id = ? AND target = ? AND node = ?")
+    return { node in
+      var found: Int?
+      try statement.each([snapshot.id, target, node]) { found = $0.int(0) }
+      return found
+    }
   }
 }
 
@@ -120,16 +118,21 @@ extension RolecallDatabase {
     _ body: (_ steps: (String) throws -> Int?, _ stepsOut: (String) throws -> [String]) throws -> T
   ) throws -> T? {
     guard snapshot.distancesComputed, snapshot.pathSteps > 0 else { return nil }
-    return try read { db in
-      let out = try db.cachedStatement(
-        sql: """
-          SELECT first_step FROM graph_distance
-          WHERE snapshot_id = ?1 AND target IN ('cluster-admin', 'node') AND node = ?2 AND first_step IS NOT NULL
-          UNION ALL
-          SELECT step FROM graph_step WHERE snapshot_id = ?1 AND node = ?2
-          """)
+    return try reading { db in
+      let out = try db.prepared(
+        """
+        SELECT first_step FROM graph_distance
+        WHERE snapshot_id = ?1 AND target IN ('cluster-admin', 'node') AND node = ?2 AND first_step IS NOT NULL
+        UNION ALL
+        SELECT step FROM graph_step WHERE snapshot_id = ?1 AND node = ?2
+        """)
       return try body(
-        try Self.stepsLookup(db, snapshot, target), { node in try String.fetchAll(out, arguments: [snapshot.id, node]) })
+        try Self.stepsLookup(db, snapshot, target),
+        { node in
+          var steps: [String] = []
+          try out.each([snapshot.id, node]) { steps.append($0.text(0)) }
+          return steps
+        })
     }
   }
 }
@@ -146,43 +149,39 @@ public struct StoredDistance: Sendable {
 /// load (``RolecallDatabase/clusterObjects(of:)``, which leaves out where objects came from) and the whole
 /// snapshot's (``RolecallDatabase/content(of:)``).
 struct ClusterRows {
-  let db: Database
+  let db: any SQLSession
   let snapshot: Int64
   /// Whether to read each object's file and document: the graph needs neither, and on a large cluster the tens of
   /// thousands of file names are a good part of the load.
   var withSources = true
 
-  static func source(_ row: Row, _ file: Int) -> ObjectSource {
-    ObjectSource(file: row[file] ?? "", document: row[file + 1] ?? 0)
+  static func source(_ row: any SQLRow, _ file: Int) -> ObjectSource {
+    ObjectSource(file: row.optionalText(file) ?? "", document: row.optionalInt(file + 1) ?? 0)
   }
 
-  /// Rows of `columns` (then the source columns, when asked for) decoded one at a time from a cursor, without
-  /// keeping the rows.
-  private func fetch<T>(_ columns: String, from table: String, orderBy: String, _ make: (Row, ObjectSource) -> T)
-    throws -> [T]
-  {
+  /// Rows of `columns` (then the source columns, when asked for) decoded one at a time, without keeping the rows.
+  private func fetch<T>(
+    _ columns: String, from table: String, orderBy: String, _ make: (any SQLRow, ObjectSource) -> T
+  ) throws -> [T] {
     let sourceColumns = withSources ? ", source_file, source_document" : ""
-    let rows = try Row.fetchCursor(
-      db, sql: "SELECT \(columns)\(sourceColumns) FROM \(table) WHERE snapshot_id = ? ORDER BY \(orderBy)",
-      arguments: [snapshot])
     let first = columns.split(separator: ",").count
-    var found: [T] = []
     let unknown = ObjectSource(file: "", document: 0)
-    while let row = try rows.next() {
-      found.append(make(row, withSources ? Self.source(row, first) : unknown))
-    }
-    return found
+    return try db.all(
+      "SELECT \(columns)\(sourceColumns) FROM \(table) WHERE snapshot_id = ? ORDER BY \(orderBy)", [snapshot]
+    ) { row in make(row, withSources ? Self.source(row, first) : unknown) }
   }
 
   func serviceAccounts() throws -> [Sourced<ServiceAccount>] {
     try fetch("namespace, name, automount_token", from: "service_account", orderBy: "namespace, name") { row, source in
-      Sourced(ServiceAccount(namespace: row[0], name: row[1], automountServiceAccountToken: row[2]), from: source)
+      Sourced(
+        ServiceAccount(namespace: row.text(0), name: row.text(1), automountServiceAccountToken: row.optionalBool(2)),
+        from: source)
     }
   }
 
   func namespaces() throws -> [Sourced<Namespace>] {
     try fetch("name, labels", from: "namespace", orderBy: "name") { row, source in
-      Sourced(Namespace(name: row[0], labels: JSONText.decodeMap(row[1])), from: source)
+      Sourced(Namespace(name: row.text(0), labels: JSONText.decodeMap(row.text(1))), from: source)
     }
   }
 
@@ -196,15 +195,19 @@ struct ClusterRows {
     ) { row, source in
       Sourced(
         Workload(
-          kind: row[0], namespace: row[1], name: row[2], serviceAccount: row[3], automountServiceAccountToken: row[4],
-          nodeName: row[5], onEveryNode: row[6], privileged: row[7], hostPath: row[8], hostPID: row[9],
-          hostNetwork: row[10]), from: source)
+          kind: row.text(0), namespace: row.text(1), name: row.text(2), serviceAccount: row.text(3),
+          automountServiceAccountToken: row.optionalBool(4), nodeName: row.optionalText(5), onEveryNode: row.bool(6),
+          privileged: row.bool(7), hostPath: row.bool(8), hostPID: row.bool(9), hostNetwork: row.bool(10)),
+        from: source)
     }
   }
 
   func secrets() throws -> [Sourced<SecretMetadata>] {
     try fetch("namespace, name, type, service_account_name", from: "secret", orderBy: "namespace, name") { row, source in
-      Sourced(SecretMetadata(namespace: row[0], name: row[1], type: row[2], serviceAccountName: row[3]), from: source)
+      Sourced(
+        SecretMetadata(
+          namespace: row.text(0), name: row.text(1), type: row.text(2), serviceAccountName: row.optionalText(3)),
+        from: source)
     }
   }
 
@@ -214,15 +217,14 @@ struct ClusterRows {
     ) { row, source in
       Sourced(
         CustomResource(
-          group: row[0], plural: row[1], singular: row[2], kind: row[3], shortNames: JSONText.decodeList(row[4]),
-          namespaced: row[5]), from: source)
+          group: row.text(0), plural: row.text(1), singular: row.text(2), kind: row.text(3),
+          shortNames: JSONText.decodeList(row.text(4)), namespaced: row.bool(5)), from: source)
     }
   }
 
   func awsAuth() throws -> [AWSAuthMapping] {
-    try Row.fetchAll(
-      db, sql: "SELECT source, arn, username, groups FROM aws_auth_mapping WHERE snapshot_id = ? ORDER BY seq",
-      arguments: [snapshot]
-    ).map { AWSAuthMapping(source: $0[0], arn: $0[1], username: $0[2], groups: JSONText.decodeList($0[3])) }
+    try db.all(
+      "SELECT source, arn, username, groups FROM aws_auth_mapping WHERE snapshot_id = ? ORDER BY seq", [snapshot]
+    ) { AWSAuthMapping(source: $0.text(0), arn: $0.text(1), username: $0.text(2), groups: JSONText.decodeList($0.text(3))) }
   }
 }

@@ -139,4 +139,92 @@ extension QueryCatalog {
     ORDER BY r.kind, r.namespace, r.name, p.rule_index;
     """#,
   ]
+
+  /// The PostgreSQL variants of queries/postgresql/, by name: for the queries whose SQLite text PostgreSQL does
+  /// not run (SQLite's JSON functions).
+  static let embeddedPostgres: [String: String] = [
+    "cluster-admins": #"""
+    -- Subjects bound to cluster-admin, or to any role with a rule that allows every verb on every resource of every group.
+    -- A RoleBinding confines the power to its namespace; the scope column says which.
+    -- The PostgreSQL variant of queries/cluster-admins.sql: jsonb_array_elements_text where SQLite has json_each.
+    SELECT DISTINCT
+      s.kind AS subject_kind,
+      CASE WHEN s.kind = 'ServiceAccount' THEN coalesce(s.effective_namespace, '(none: matches no one)') ELSE '' END
+        AS subject_namespace,
+      s.name AS subject_name,
+      b.kind || ' ' || CASE WHEN b.namespace = '' THEN b.name ELSE b.namespace || '/' || b.name END AS binding,
+      b.role_kind || ' ' || b.role_name AS role,
+      CASE WHEN b.kind = 'ClusterRoleBinding' THEN 'cluster' ELSE 'namespace ' || b.namespace END AS scope
+    FROM binding b
+    JOIN binding_subject s ON s.binding_id = b.id
+    JOIN role r ON r.snapshot_id = b.snapshot_id AND r.kind = b.role_kind AND r.name = b.role_name
+      AND r.namespace = CASE WHEN b.role_kind = 'Role' THEN b.namespace ELSE '' END
+    WHERE b.snapshot_id = :snapshot
+      AND NOT (b.kind = 'ClusterRoleBinding' AND b.role_kind = 'Role')
+      AND EXISTS (
+        SELECT 1 FROM policy_rule p
+        WHERE p.role_id = r.id
+          AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(p.verbs::jsonb) AS e(value) WHERE value = '*')
+          AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(p.api_groups::jsonb) AS e(value) WHERE value = '*')
+          AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(p.resources::jsonb) AS e(value) WHERE value = '*')
+          AND jsonb_array_length(p.resource_names::jsonb) = 0)
+    ORDER BY scope, subject_kind, subject_namespace, subject_name;
+    """#,
+    "secret-readers": #"""
+    -- Subjects that can get, list or watch every Secret of a namespace, or of every namespace: a ClusterRoleBinding to a
+    -- ClusterRole (namespace "*"), or a RoleBinding to a Role or a ClusterRole (its own namespace only), whose role has a
+    -- rule for the core group (or *), resource secrets (or *), no resourceNames, and a read verb (or *). A ClusterRoleBinding
+    -- to a Role grants nothing and is left out. `rolecall who-can list secrets -n NS` gives the same answer with the rule
+    -- behind each grant.
+    -- The PostgreSQL variant of queries/secret-readers.sql: jsonb_array_elements_text where SQLite has json_each.
+    SELECT DISTINCT
+      s.kind AS subject_kind,
+      CASE WHEN s.kind = 'ServiceAccount' THEN s.effective_namespace ELSE '' END AS subject_namespace,
+      s.name AS subject_name,
+      CASE WHEN b.kind = 'ClusterRoleBinding' THEN '*' ELSE b.namespace END AS namespace,
+      b.kind AS binding_kind,
+      b.name AS binding,
+      b.role_kind AS role_kind,
+      b.role_name AS role,
+      (SELECT string_agg(value, ',' ORDER BY value) FROM (
+        SELECT DISTINCT v.value FROM policy_rule p2, jsonb_array_elements_text(p2.verbs::jsonb) AS v(value)
+        WHERE p2.role_id = r.id AND v.value IN ('get', 'list', 'watch', '*')
+          AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(p2.api_groups::jsonb) AS e(value) WHERE value IN ('', '*'))
+          AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(p2.resources::jsonb) AS e(value) WHERE value IN ('secrets', '*'))
+          AND jsonb_array_length(p2.resource_names::jsonb) = 0)) AS verbs
+    FROM binding b
+    JOIN binding_subject s ON s.binding_id = b.id
+    JOIN role r ON r.snapshot_id = b.snapshot_id AND r.kind = b.role_kind AND r.name = b.role_name
+      AND r.namespace = CASE WHEN b.role_kind = 'Role' THEN b.namespace ELSE '' END
+    WHERE b.snapshot_id = :snapshot
+      AND (b.kind = 'RoleBinding' OR b.role_kind = 'ClusterRole')
+      AND (s.kind != 'ServiceAccount' OR s.effective_namespace IS NOT NULL)
+      AND EXISTS (
+        SELECT 1 FROM policy_rule p
+        WHERE p.role_id = r.id
+          AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(p.verbs::jsonb) AS e(value) WHERE value IN ('get', 'list', 'watch', '*'))
+          AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(p.api_groups::jsonb) AS e(value) WHERE value IN ('', '*'))
+          AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(p.resources::jsonb) AS e(value) WHERE value IN ('secrets', '*'))
+          AND jsonb_array_length(p.resource_names::jsonb) = 0)
+    ORDER BY subject_kind, subject_namespace, subject_name, namespace, binding;
+    """#,
+    "wildcard-rules": #"""
+    -- Rules that use a wildcard in verbs, apiGroups, resources or nonResourceURLs, with the role that holds them.
+    -- The PostgreSQL variant of queries/wildcard-rules.sql: jsonb_array_elements_text where SQLite has json_each.
+    SELECT
+      r.kind || ' ' || CASE WHEN r.namespace = '' THEN r.name ELSE r.namespace || '/' || r.name END AS role,
+      p.rule_index AS rule,
+      p.verbs, p.api_groups, p.resources, p.resource_names, p.non_resource_urls,
+      coalesce(p.aggregated_from, '') AS aggregated_from
+    FROM role r
+    JOIN policy_rule p ON p.role_id = r.id
+    WHERE r.snapshot_id = :snapshot
+      AND EXISTS (
+        SELECT 1 FROM jsonb_array_elements_text(p.verbs::jsonb) AS e(value) WHERE value = '*'
+        UNION ALL SELECT 1 FROM jsonb_array_elements_text(p.api_groups::jsonb) AS e(value) WHERE value = '*'
+        UNION ALL SELECT 1 FROM jsonb_array_elements_text(p.resources::jsonb) AS e(value) WHERE value = '*' OR value LIKE '*/%'
+        UNION ALL SELECT 1 FROM jsonb_array_elements_text(p.non_resource_urls::jsonb) AS e(value) WHERE value LIKE '%*')
+    ORDER BY r.kind, r.namespace, r.name, p.rule_index;
+    """#,
+  ]
 }

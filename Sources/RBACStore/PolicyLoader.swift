@@ -1,6 +1,5 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
-import GRDB
 import RBACModel
 
 /// How much of a snapshot a question needs.
@@ -20,18 +19,18 @@ extension RolecallDatabase {
   /// Loads the snapshot's roles and bindings into a ``Policy``. Aggregation was resolved at ingest, so the rules
   /// read here are the rules in force.
   public func policy(of snapshot: SnapshotInfo, scope: PolicyScope = .all) throws -> Policy {
-    try read { db in
+    try reading { db in
       var narrowRoles = Narrowing(scope, table: "r", snapshot: snapshot.id)
       if case .matching(let requests) = scope {
         // Materialized once: SQLite would otherwise evaluate the list again for every row it tests.
-        let (condition, values) = Self.mightAllow(requests)
+        let (condition, values) = Self.mightAllow(requests, db.dialect)
         narrowRoles.with = """
           WITH candidate(id) AS MATERIALIZED (
             SELECT DISTINCT p.role_id FROM policy_rule p JOIN role k ON k.id = p.role_id
             WHERE k.snapshot_id = ? AND (\(condition)))
 
           """
-        narrowRoles.condition = " AND r.id IN candidate"
+        narrowRoles.condition = " AND r.id IN (SELECT id FROM candidate)"
         narrowRoles.arguments = [snapshot.id] + values + [snapshot.id]
       }
       var clusterRoles: [ClusterRole] = []
@@ -49,30 +48,29 @@ extension RolecallDatabase {
       // Both queries read in the order of an index, which SQLite would otherwise sort tens of thousands of rows
       // into: roles in the order of their unique key (the Policy keys them by name), bindings by namespace and then
       // as written (the order a namespace's bindings are visited in, and evidence shown in).
-      let roleRows = try Row.fetchCursor(
-        db,
-        sql: narrowRoles.with + """
+      var reader = RuleReader()
+      // Only `.matching` hands the roles it read to the binding query.
+      var roleIDs: [Int64]? = nil
+      if case .matching = scope { roleIDs = [] }
+      try db.each(
+        narrowRoles.with + """
           SELECT r.id, r.kind, r.namespace, r.name, p.verbs, p.api_groups, p.resources, p.resource_names,
             p.non_resource_urls, p.aggregated_from
           FROM role r LEFT JOIN policy_rule p ON p.role_id = r.id
           WHERE r.snapshot_id = ?\(narrowRoles.condition)
           ORDER BY r.kind, r.namespace, r.name, p.rule_index
-          """, arguments: StatementArguments(narrowRoles.arguments))
-      var reader = RuleReader()
-      // Only `.matching` hands the roles it read to the binding query.
-      var roleIDs: [Int64]? = nil
-      if case .matching = scope { roleIDs = [] }
-      while let row = try roleRows.next() {
-        let id: Int64 = row[0]
+          """, narrowRoles.arguments
+      ) { row in
+        let id = row.int64(0)
         if id != currentRole {
           flush()
           currentRole = id
           roleIDs?.append(id)
-          current = (row[1], row[2], row[3], [], [])
+          current = (row.text(1), row.text(2), row.text(3), [], [])
         }
-        guard let verbs: String = row[4] else { continue }
+        guard let verbs = row.optionalText(4) else { return }
         current!.rules.append(reader.rule(row, from: 4, verbs: verbs))
-        if let origin: String = row[9] { current!.origins.append(origin) }
+        if let origin = row.optionalText(9) { current!.origins.append(origin) }
       }
       flush()
 
@@ -94,31 +92,32 @@ extension RolecallDatabase {
       if let roleIDs {
         narrowBindings.with = """
           WITH target(kind, namespace, name) AS MATERIALIZED (
-            SELECT kind, namespace, name FROM role WHERE id IN (SELECT value FROM json_each(?)))
+            SELECT kind, namespace, name FROM role
+            WHERE id IN (SELECT CAST(value AS BIGINT) FROM \(db.dialect.jsonArrayValues("?"))))
 
           """
         narrowBindings.condition =
-          " AND (b.role_kind, CASE WHEN b.role_kind = 'Role' THEN b.namespace ELSE '' END, b.role_name) IN target"
+          " AND (b.role_kind, CASE WHEN b.role_kind = 'Role' THEN b.namespace ELSE '' END, b.role_name) IN "
+          + "(SELECT kind, namespace, name FROM target)"
         narrowBindings.arguments = ["[" + roleIDs.map(String.init).joined(separator: ",") + "]", snapshot.id]
       }
-      let bindingRows = try Row.fetchCursor(
-        db,
-        sql: narrowBindings.with + """
+      try db.each(
+        narrowBindings.with + """
           SELECT b.id, b.kind, b.namespace, b.name, b.role_kind, b.role_name, s.kind, s.name, s.namespace
           FROM binding b LEFT JOIN binding_subject s ON s.binding_id = b.id
           WHERE b.snapshot_id = ?\(narrowBindings.condition)
           ORDER BY b.namespace, b.id, s.subject_index
-          """, arguments: StatementArguments(narrowBindings.arguments))
-      while let row = try bindingRows.next() {
-        let id: Int64 = row[0]
+          """, narrowBindings.arguments
+      ) { row in
+        let id = row.int64(0)
         if id != currentBinding {
           flushBinding()
           currentBinding = id
-          let roleKind = RoleRef.Kind(rawValue: row[4]) ?? .clusterRole
-          binding = (row[1], row[2], row[3], RoleRef(kind: roleKind, name: row[5]), [])
+          let roleKind = RoleRef.Kind(rawValue: row.text(4)) ?? .clusterRole
+          binding = (row.text(1), row.text(2), row.text(3), RoleRef(kind: roleKind, name: row.text(5)), [])
         }
-        guard let kind: String = row[6], let subjectKind = Subject.Kind(rawValue: kind) else { continue }
-        binding!.subjects.append(Subject(kind: subjectKind, name: row[7], namespace: row[8]))
+        guard let kind = row.optionalText(6), let subjectKind = Subject.Kind(rawValue: kind) else { return }
+        binding!.subjects.append(Subject(kind: subjectKind, name: row.text(7), namespace: row.text(8)))
       }
       flushBinding()
       return Policy(
@@ -131,7 +130,7 @@ extension RolecallDatabase {
   struct Narrowing {
     var with = ""
     var condition = ""
-    var arguments: [any DatabaseValueConvertible]
+    var arguments: [any SQLArgument]
 
     init(_ scope: PolicyScope, table: String, snapshot: Int64) {
       arguments = [snapshot]
@@ -146,22 +145,22 @@ extension RolecallDatabase {
   /// each list column must name the request's verb, group and resource (or `*`, or `*/SUBRESOURCE`) as a JSON
   /// string. `LIKE` is a superset of the exact test (it ignores ASCII case; `_` matches any character); the
   /// authorizer then decides exactly. A non-resource request keeps every rule.
-  static func mightAllow(_ requests: [RequestAttributes]) -> (String, [any DatabaseValueConvertible]) {
+  static func mightAllow(_ requests: [RequestAttributes], _ dialect: SQLDialect) -> (String, [any SQLArgument]) {
     var conditions: [String] = []
-    var values: [any DatabaseValueConvertible] = []
+    var values: [any SQLArgument] = []
     func names(_ column: String, _ items: [String]) -> String {
       values += items.map { "%" + JSONText.quoted($0) + "%" }
-      return "(" + items.map { _ in "p.\(column) LIKE ?" }.joined(separator: " OR ") + ")"
+      return "(" + items.map { _ in dialect.like("p.\(column)", "?") }.joined(separator: " OR ") + ")"
     }
     for request in requests {
-      guard case .resource(let r) = request.target else { return ("1", []) }
+      guard case .resource(let r) = request.target else { return ("1 = 1", []) }
       var resources = [r.combinedResource, Wildcard.all]
       if !r.subresource.isEmpty { resources.append("*/" + r.subresource) }
       conditions.append(
         names("verbs", [request.verb, Wildcard.all]) + " AND " + names("api_groups", [r.apiGroup, Wildcard.all])
           + " AND " + names("resources", resources))
     }
-    return (conditions.isEmpty ? "0" : conditions.map { "(" + $0 + ")" }.joined(separator: " OR "), values)
+    return (conditions.isEmpty ? "1 = 0" : conditions.map { "(" + $0 + ")" }.joined(separator: " OR "), values)
   }
 
   /// Reads rules from rows whose `verbs, api_groups, resources, resource_names, non_resource_urls` columns start at
@@ -171,10 +170,11 @@ extension RolecallDatabase {
   struct RuleReader {
     private var lists: [String: [String]] = [:]
 
-    mutating func rule(_ row: Row, from column: Int, verbs: String? = nil) -> PolicyRule {
+    mutating func rule(_ row: any SQLRow, from column: Int, verbs: String? = nil) -> PolicyRule {
       PolicyRule(
-        verbs: list(verbs ?? row[column]), apiGroups: list(row[column + 1]), resources: list(row[column + 2]),
-        resourceNames: list(row[column + 3]), nonResourceURLs: list(row[column + 4]))
+        verbs: list(verbs ?? row.text(column)), apiGroups: list(row.text(column + 1)),
+        resources: list(row.text(column + 2)), resourceNames: list(row.text(column + 3)),
+        nonResourceURLs: list(row.text(column + 4)))
     }
 
     private mutating func list(_ text: String) -> [String] {
@@ -188,62 +188,60 @@ extension RolecallDatabase {
   /// Whether any binding subject of the snapshot names this identity, or a ServiceAccount object is it.
   /// Identities live outside the cluster, so an unknown one is still evaluated; this only feeds the explanation.
   public func isNamed(_ subject: SubjectKey, in snapshot: SnapshotInfo) throws -> Bool {
-    try read { db in
+    try reading { db in
       switch subject {
       case .group(let name):
-        return try Bool.fetchOne(
-          db,
-          sql: """
-            SELECT EXISTS(SELECT 1 FROM binding_subject s JOIN binding b ON b.id = s.binding_id
-              WHERE b.snapshot_id = ? AND s.kind = 'Group' AND s.name = ?)
-            """, arguments: [snapshot.id, name]) ?? false
+        return try db.holds(
+          """
+          EXISTS(SELECT 1 FROM binding_subject s JOIN binding b ON b.id = s.binding_id
+            WHERE b.snapshot_id = ? AND s.kind = 'Group' AND s.name = ?)
+          """, [snapshot.id, name])
       case .user(let name):
         let sa = ServiceAccountName.split(name)
-        return try Bool.fetchOne(
-          db,
-          sql: """
-            SELECT EXISTS(SELECT 1 FROM binding_subject s JOIN binding b ON b.id = s.binding_id
-              WHERE b.snapshot_id = :snapshot AND ((s.kind = 'User' AND s.name = :name)
-                OR (s.kind = 'ServiceAccount' AND s.effective_namespace = :ns AND s.name = :sa)))
-            OR EXISTS(SELECT 1 FROM service_account WHERE snapshot_id = :snapshot AND namespace = :ns AND name = :sa)
-            """,
-          arguments: ["snapshot": snapshot.id, "name": name, "ns": sa?.namespace, "sa": sa?.name]) ?? false
+        return try db.holds(
+          """
+          EXISTS(SELECT 1 FROM binding_subject s JOIN binding b ON b.id = s.binding_id
+            WHERE b.snapshot_id = ?1 AND ((s.kind = 'User' AND s.name = ?2)
+              OR (s.kind = 'ServiceAccount' AND s.effective_namespace = ?3 AND s.name = ?4)))
+          OR EXISTS(SELECT 1 FROM service_account WHERE snapshot_id = ?1 AND namespace = ?3 AND name = ?4)
+          """, [snapshot.id, name, sa?.namespace, sa?.name])
       }
     }
   }
 
   /// Every binding of the snapshot with the file it was read from.
   public func bindingSources(of snapshot: SnapshotInfo) throws -> [(binding: BindingRef, file: String)] {
-    try read { db in
-      try Row.fetchAll(
-        db, sql: "SELECT kind, namespace, name, source_file FROM binding WHERE snapshot_id = ?", arguments: [snapshot.id]
-      ).map { row in
-        (BindingRef(kind: BindingRef.Kind(rawValue: row[0]) ?? .roleBinding, namespace: row[1], name: row[2]), row[3])
+    try reading { db in
+      try db.all("SELECT kind, namespace, name, source_file FROM binding WHERE snapshot_id = ?", [snapshot.id]) { row in
+        (
+          BindingRef(
+            kind: BindingRef.Kind(rawValue: row.text(0)) ?? .roleBinding, namespace: row.text(1), name: row.text(2)),
+          row.text(3)
+        )
       }
     }
   }
 
   /// Whether the snapshot holds anything in the namespace: its Namespace object, a role, binding, account or workload.
   public func namespaceKnown(_ namespace: String, in snapshot: SnapshotInfo) throws -> Bool {
-    try read { db in
-      try Bool.fetchOne(
-        db,
-        sql: """
-          SELECT EXISTS(SELECT 1 FROM namespace WHERE snapshot_id = :s AND name = :ns)
-            OR EXISTS(SELECT 1 FROM role WHERE snapshot_id = :s AND namespace = :ns)
-            OR EXISTS(SELECT 1 FROM binding WHERE snapshot_id = :s AND namespace = :ns)
-            OR EXISTS(SELECT 1 FROM service_account WHERE snapshot_id = :s AND namespace = :ns)
-            OR EXISTS(SELECT 1 FROM workload WHERE snapshot_id = :s AND namespace = :ns)
-          """, arguments: ["s": snapshot.id, "ns": namespace]) ?? false
+    try reading { db in
+      try db.holds(
+        """
+        EXISTS(SELECT 1 FROM namespace WHERE snapshot_id = ?1 AND name = ?2)
+          OR EXISTS(SELECT 1 FROM role WHERE snapshot_id = ?1 AND namespace = ?2)
+          OR EXISTS(SELECT 1 FROM binding WHERE snapshot_id = ?1 AND namespace = ?2)
+          OR EXISTS(SELECT 1 FROM service_account WHERE snapshot_id = ?1 AND namespace = ?2)
+          OR EXISTS(SELECT 1 FROM workload WHERE snapshot_id = ?1 AND namespace = ?2)
+        """, [snapshot.id, namespace])
     }
   }
 
   /// Whether the ServiceAccount object exists in the snapshot.
   public func serviceAccountExists(namespace: String, name: String, in snapshot: SnapshotInfo) throws -> Bool {
-    try read { db in
-      try Bool.fetchOne(
-        db, sql: "SELECT EXISTS(SELECT 1 FROM service_account WHERE snapshot_id = ? AND namespace = ? AND name = ?)",
-        arguments: [snapshot.id, namespace, name]) ?? false
+    try reading { db in
+      try db.holds(
+        "EXISTS(SELECT 1 FROM service_account WHERE snapshot_id = ? AND namespace = ? AND name = ?)",
+        [snapshot.id, namespace, name])
     }
   }
 }

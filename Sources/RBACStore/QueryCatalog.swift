@@ -14,8 +14,9 @@ public enum QueryCatalog {
     }
   }
 
-  /// The SQL of a shipped query, or of a `.sql` file.
-  public static func sql(for nameOrFile: String) throws -> String {
+  /// The SQL of a shipped query in `dialect` (its PostgreSQL variant where it has one), or of a `.sql` file.
+  public static func sql(for nameOrFile: String, dialect: SQLDialect = .sqlite) throws -> String {
+    if dialect == .postgres, let sql = embeddedPostgres[nameOrFile] { return sql }
     if let sql = embedded[nameOrFile] { return sql }
     if nameOrFile.hasSuffix(".sql") || nameOrFile.contains("/") {
       do {
@@ -36,10 +37,22 @@ extension RolecallDatabase {
   public func run(sql: String, parameters: [String: String], snapshot: SnapshotInfo, allowWrites: Bool = false)
     throws -> QueryResult
   {
-    if allowWrites {
-      return try write { try Self.execute($0, sql: sql, parameters: parameters, snapshot: snapshot, allowWrites: true) }
+    if let store = postgresStore {
+      return try store.run(sql: sql, parameters: parameters, snapshot: snapshot, allowWrites: allowWrites)
     }
-    return try read { try Self.execute($0, sql: sql, parameters: parameters, snapshot: snapshot, allowWrites: false) }
+    let writer = sqliteWriter!
+    do {
+      if allowWrites {
+        return try writer.write {
+          try Self.execute($0, sql: sql, parameters: parameters, snapshot: snapshot, allowWrites: true)
+        }
+      }
+      return try writer.read {
+        try Self.execute($0, sql: sql, parameters: parameters, snapshot: snapshot, allowWrites: false)
+      }
+    } catch let error as DatabaseError {
+      throw StoreError.sqlite(Self.explain(error))
+    }
   }
 
   private static func execute(

@@ -6,9 +6,19 @@ import RBACGraph
 import RBACModel
 
 /// The one owner of a rolecall database: it migrates on open and offers only writes that keep a snapshot whole.
+/// The store is an SQLite file or a PostgreSQL database (`--db postgresql://...`); every load is written once, in
+/// the SQL both speak (``SQLSession``), and only migrations, the bulk write and `query` are each store's own.
 public final class RolecallDatabase: Sendable {
-  private let writer: any DatabaseWriter
+  private enum Backend: Sendable {
+    case sqlite(any DatabaseWriter)
+    case postgres(PostgresStore)
+  }
+
+  private let backend: Backend
+  /// The file, or the PostgreSQL URL less its password.
   public let path: String
+  /// `--db` as given, to open a second connection with.
+  private let location: String
 
   /// How the database is opened.
   public enum Mode: Sendable {
@@ -21,14 +31,35 @@ public final class RolecallDatabase: Sendable {
     case existing
   }
 
-  /// A read-only connection of its own to the same file, for reading on another core while this one reads too; an
-  /// in-memory database has no file to open twice, and is itself.
-  public func secondReader() throws -> RolecallDatabase {
-    path == ":memory:" ? self : try RolecallDatabase(path: path, mode: .readOnly)
+  /// The SQL dialect of the store: what `query` runs.
+  public var dialect: SQLDialect {
+    switch backend {
+    case .sqlite: return .sqlite
+    case .postgres: return .postgres
+    }
   }
 
-  /// Opens (or, for `.readWrite`, creates) the database at `path`; `":memory:"` opens a private in-memory one.
+  /// A read-only connection of its own to the same store, for reading on another core while this one reads too;
+  /// an in-memory database has no file to open twice, and is itself.
+  public func secondReader() throws -> RolecallDatabase {
+    location == ":memory:" ? self : try RolecallDatabase(path: location, mode: .readOnly)
+  }
+
+  /// Whether `location` names a PostgreSQL store rather than an SQLite file.
+  public static func isPostgres(_ location: String) -> Bool { PostgresLocation.isURL(location) }
+
+  /// Opens (or, for `.readWrite`, creates) the database at `path`: an SQLite file, `":memory:"` for a private
+  /// in-memory one, or a `postgresql://` URL (the database must exist on the server; rolecall creates its tables).
   public init(path: String, mode: Mode = .readWrite) throws {
+    location = path
+    if PostgresLocation.isURL(path) {
+      let place = try PostgresLocation(url: path)
+      self.path = place.display
+      let store = try PostgresStore(place)
+      try PostgresSchema.migrate(store, mode: mode)
+      backend = .postgres(store)
+      return
+    }
     self.path = path
     let inMemory = path == ":memory:"
     let exists = inMemory || FileManager.default.fileExists(atPath: path)
@@ -47,11 +78,12 @@ public final class RolecallDatabase: Sendable {
     do {
       // Several rolecalls opening one new file at once contend for the lock that switching to WAL and the first
       // migration take; SQLite reports that as busy at once rather than through the busy timeout: wait and retry.
-      writer = try Self.retryingWhileBusy {
-        let queue = inMemory ? try DatabaseQueue(configuration: config) : try DatabaseQueue(path: path, configuration: config)
-        try Self.migrate(queue, path: path, readOnly: mode == .readOnly)
-        return queue
-      }
+      backend = .sqlite(
+        try Self.retryingWhileBusy {
+          let queue = inMemory ? try DatabaseQueue(configuration: config) : try DatabaseQueue(path: path, configuration: config)
+          try Self.migrate(queue, path: path, readOnly: mode == .readOnly)
+          return queue
+        })
     } catch let error as DatabaseError {
       throw StoreError.incompatible(path: path, reason: Self.explain(error))
     }
@@ -126,12 +158,44 @@ public final class RolecallDatabase: Sendable {
     }
   }
 
-  func read<T>(_ body: (Database) throws -> T) throws -> T {
-    do { return try writer.read(body) } catch let error as DatabaseError { throw StoreError.sqlite(Self.explain(error)) }
+  /// Runs `body` on one consistent state of the store: a read of SQLite, a `REPEATABLE READ` transaction of
+  /// PostgreSQL. Neither waits for a writer.
+  func reading<T>(_ body: (any SQLSession) throws -> T) throws -> T {
+    switch backend {
+    case .sqlite(let writer):
+      do {
+        return try writer.read { try body(SQLiteSession(db: $0)) }
+      } catch let error as DatabaseError {
+        throw StoreError.sqlite(Self.explain(error))
+      }
+    case .postgres(let store):
+      return try store.transaction(readOnly: true) { try body($0) }
+    }
   }
 
-  func write<T>(_ body: (Database) throws -> T) throws -> T {
-    do { return try writer.write(body) } catch let error as DatabaseError { throw StoreError.sqlite(Self.explain(error)) }
+  /// Runs `body` in one transaction that writes: all of it or none.
+  func writing<T>(_ body: (any SQLSession) throws -> T) throws -> T {
+    switch backend {
+    case .sqlite(let writer):
+      do {
+        return try writer.write { try body(SQLiteSession(db: $0)) }
+      } catch let error as DatabaseError {
+        throw StoreError.sqlite(Self.explain(error))
+      }
+    case .postgres(let store):
+      return try store.transaction(readOnly: false) { try body($0) }
+    }
+  }
+
+  /// The SQLite connection, for what only SQLite does (`query`'s statement checks, test hooks); nil for PostgreSQL.
+  var sqliteWriter: (any DatabaseWriter)? {
+    if case .sqlite(let writer) = backend { return writer }
+    return nil
+  }
+
+  var postgresStore: PostgresStore? {
+    if case .postgres(let store) = backend { return store }
+    return nil
   }
 
   // MARK: - Snapshots
@@ -145,19 +209,29 @@ public final class RolecallDatabase: Sendable {
     _ content: SnapshotContent, name: String?, sources: [String], at date: Date = Date(),
     graphSummary: (() -> GraphSummary)? = nil
   ) throws -> SnapshotInfo {
-    do {
-      // IMMEDIATE: the write lock is taken (through the busy timeout) before the first read, so a concurrent ingest
-      // that commits meanwhile cannot turn this transaction's later write into an immediate "busy".
-      return try writer.writeWithoutTransaction { db in
-        var info: SnapshotInfo?
-        try db.inTransaction(.immediate) {
-          info = try Self.insertSnapshot(db, content, name: name, sources: sources, date: date, graphSummary: graphSummary)
-          return .commit
-        }
-        return info!
+    switch backend {
+    case .postgres(let store):
+      return try store.transaction(readOnly: false) { session in
+        let writer = PostgresWriter(session: session)
+        let (id, _) = try writer.insertSnapshot(content, name: name, createdAt: date, sources: sources)
+        try writer.write(content, snapshot: id, graphSummary: graphSummary)
+        return try Self.snapshot(session, id: id)!
       }
-    } catch let error as DatabaseError {
-      throw StoreError.sqlite(Self.explain(error))
+    case .sqlite(let writer):
+      do {
+        // IMMEDIATE: the write lock is taken (through the busy timeout) before the first read, so a concurrent
+        // ingest that commits meanwhile cannot turn this transaction's later write into an immediate "busy".
+        return try writer.writeWithoutTransaction { db in
+          var info: SnapshotInfo?
+          try db.inTransaction(.immediate) {
+            info = try Self.insertSnapshot(db, content, name: name, sources: sources, date: date, graphSummary: graphSummary)
+            return .commit
+          }
+          return info!
+        }
+      } catch let error as DatabaseError {
+        throw StoreError.sqlite(Self.explain(error))
+      }
     }
   }
 
@@ -165,23 +239,21 @@ public final class RolecallDatabase: Sendable {
     _ db: Database, _ content: SnapshotContent, name: String?, sources: [String], date: Date,
     graphSummary: (() -> GraphSummary)?
   ) throws -> SnapshotInfo {
-    let snapshotName = try name ?? Self.freshName(db, date: date)
-    if try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM snapshot WHERE name = ?)", arguments: [snapshotName])
-      == true
-    {
+    let session = SQLiteSession(db: db)
+    let snapshotName = try name ?? Self.freshName(session, date: date)
+    if try session.holds("EXISTS(SELECT 1 FROM snapshot WHERE name = ?)", [snapshotName]) {
       throw StoreError.snapshotExists(name: snapshotName)
     }
     try SnapshotWriter(db: db).write(
       content, name: snapshotName, createdAt: date, sources: sources, graphSummary: graphSummary)
-    return try Self.withLabels(
-      SnapshotInfo.fetchOne(db, sql: "SELECT * FROM snapshot WHERE name = ?", arguments: [snapshotName])!, db)
+    return try Self.snapshot(session, where: "s.name = ?", [snapshotName])!
   }
 
-  private static func freshName(_ db: Database, date: Date) throws -> String {
+  private static func freshName(_ session: any SQLSession, date: Date) throws -> String {
     let base = ISO8601DateFormatter().string(from: date)
     var name = base
     var n = 1
-    while try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM snapshot WHERE name = ?)", arguments: [name]) == true {
+    while try session.holds("EXISTS(SELECT 1 FROM snapshot WHERE name = ?)", [name]) {
       n += 1
       name = "\(base)-\(n)"
     }
@@ -189,36 +261,46 @@ public final class RolecallDatabase: Sendable {
   }
 
   /// Every snapshot, oldest first, with its object counts.
-  public func snapshots() throws -> [SnapshotInfo] { try read(Self.snapshotInfos) }
+  public func snapshots() throws -> [SnapshotInfo] { try reading(Self.snapshotInfos) }
 
-  static func snapshotInfos(_ db: Database) throws -> [SnapshotInfo] {
+  static func snapshotInfos(_ session: any SQLSession) throws -> [SnapshotInfo] {
     // Every label in one query: a fleet keeps thousands of snapshots (a year of daily ones per cluster).
     var labels: [Int64: [String: String]] = [:]
-    let rows = try Row.fetchCursor(db, sql: "SELECT snapshot_id, key, value FROM snapshot_label")
-    while let row = try rows.next() { labels[row[0], default: [:]][row[1]] = row[2] }
-    return try SnapshotInfo.fetchAll(db, sql: "SELECT * FROM snapshot ORDER BY id").map { info in
-      var info = info
+    try session.each("SELECT snapshot_id, key, value FROM snapshot_label", []) { row in
+      labels[row.int64(0), default: [:]][row.text(1)] = row.text(2)
+    }
+    return try session.all("SELECT \(SnapshotInfo.columns) FROM snapshot ORDER BY id") { row in
+      var info = SnapshotInfo(row)
       info.labels = labels[info.id] ?? [:]
       return info
     }
   }
 
-  static func withLabels(_ info: SnapshotInfo, _ db: Database) throws -> SnapshotInfo {
-    var info = info
-    for row in try Row.fetchAll(
-      db, sql: "SELECT key, value FROM snapshot_label WHERE snapshot_id = ? ORDER BY key", arguments: [info.id])
-    {
-      info.labels[row[0]] = row[1]
+  /// The first snapshot `condition` (on `snapshot s`, after any `join`) finds in `order`, with its labels.
+  static func snapshot(
+    _ session: any SQLSession, join: String = "", where condition: String, _ arguments: [any SQLArgument],
+    order: String = "s.id DESC"
+  ) throws -> SnapshotInfo? {
+    guard
+      var info = try session.one(
+        "SELECT \(SnapshotInfo.columnsOfS) FROM snapshot s \(join) WHERE \(condition) ORDER BY \(order) LIMIT 1",
+        arguments, SnapshotInfo.init)
+    else { return nil }
+    try session.each("SELECT key, value FROM snapshot_label WHERE snapshot_id = ? ORDER BY key", [info.id]) { row in
+      info.labels[row.text(0)] = row.text(1)
     }
     return info
+  }
+
+  static func snapshot(_ session: any SQLSession, id: Int64) throws -> SnapshotInfo? {
+    try snapshot(session, where: "s.id = ?", [id])
   }
 
   /// The named snapshot, or the latest when `name` is nil.
   public func snapshot(named name: String?) throws -> SnapshotInfo {
     // One read: the snapshot and its labels as of the same moment.
-    let found = try read { db in
-      try (name.map { try SnapshotInfo.fetchOne(db, sql: "SELECT * FROM snapshot WHERE name = ?", arguments: [$0]) }
-        ?? SnapshotInfo.fetchOne(db, sql: "SELECT * FROM snapshot ORDER BY id DESC LIMIT 1")).map { try Self.withLabels($0, db) }
+    let found = try reading { session in
+      try name.map { try Self.snapshot(session, where: "s.name = ?", [$0]) } ?? Self.snapshot(session, where: "1 = 1", [])
     }
     if let found { return found }
     // `cluster=NAME` or `cluster=NAME@TIME`, when no snapshot has that name.
@@ -234,15 +316,10 @@ public final class RolecallDatabase: Sendable {
 
   /// The cluster's latest snapshot, or its latest taken at or before `time`.
   public func snapshot(ofCluster cluster: String, atOrBefore time: SnapshotTime?) throws -> SnapshotInfo {
-    let found = try read { db in
-      try SnapshotInfo.fetchOne(
-        db,
-        sql: """
-          SELECT s.* FROM snapshot s JOIN snapshot_label l ON l.snapshot_id = s.id AND l.key = ? AND l.value = ?
-          WHERE s.created_at <= ? ORDER BY s.id DESC LIMIT 1
-          """,
-        arguments: [SnapshotInfo.clusterLabel, cluster, time?.latestStored ?? "9999"]
-      ).map { try Self.withLabels($0, db) }
+    let found = try reading { session in
+      try Self.snapshot(
+        session, join: "JOIN snapshot_label l ON l.snapshot_id = s.id AND l.key = ? AND l.value = ?",
+        where: "s.created_at <= ?", [SnapshotInfo.clusterLabel, cluster, time?.latestStored ?? "9999"])
     }
     guard let found else { throw StoreError.noClusterSnapshot(cluster: cluster, atOrBefore: time?.written) }
     return found
@@ -250,21 +327,17 @@ public final class RolecallDatabase: Sendable {
 
   /// Deletes a snapshot and everything in it.
   public func removeSnapshot(named name: String) throws {
-    let removed = try writer.write { db in
-      try db.execute(sql: "DELETE FROM snapshot WHERE name = ?", arguments: [name])
-      return db.changesCount
-    }
+    let removed = try writing { try $0.execute("DELETE FROM snapshot WHERE name = ?", [name]) }
     if removed == 0 { throw StoreError.noSnapshot(name: name) }
   }
 
   /// Deletes these snapshots, all or none: one transaction. Returns how many there were (one removed meanwhile by
   /// another rolecall is not an error).
   public func removeSnapshots(_ snapshots: [SnapshotInfo]) throws -> Int {
-    try writer.write { db in
+    try writing { session in
       var removed = 0
       for snapshot in snapshots {
-        try db.execute(sql: "DELETE FROM snapshot WHERE id = ?", arguments: [snapshot.id])
-        removed += db.changesCount
+        removed += try session.execute("DELETE FROM snapshot WHERE id = ?", [snapshot.id])
       }
       return removed
     }
@@ -311,6 +384,6 @@ extension RolecallDatabase {
   /// `max_page_count`. For tests of running out of space; never used by rolecall itself.
   @_spi(Testing) public convenience init(path: String, maximumPageCount pages: Int) throws {
     try self.init(path: path)
-    try writer.write { try $0.execute(sql: "PRAGMA max_page_count = \(pages)") }
+    try sqliteWriter!.write { try $0.execute(sql: "PRAGMA max_page_count = \(pages)") }
   }
 }

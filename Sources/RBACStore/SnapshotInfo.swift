@@ -1,17 +1,26 @@
 // rolecall — SPDX-License-Identifier: Apache-2.0
 
-import GRDB
+import Foundation
 import RBACModel
 
 /// A row of `snapshot`, with the counts of what it holds.
-extension SnapshotInfo: FetchableRecord {
-  public init(row: Row) {
+extension SnapshotInfo {
+  /// The columns ``init(_:)`` reads, in its order.
+  static let columns = """
+    id, name, created_at, sources, skipped_kinds, cluster_roles, roles, cluster_role_bindings, role_bindings,
+    service_accounts, namespaces, warnings, distances_computed, first_steps_stored, path_steps
+    """
+
+  /// ``columns`` of table `s`.
+  static let columnsOfS = columns.split(separator: ",").map { "s." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    .joined(separator: ", ")
+
+  init(_ row: any SQLRow) {
     self.init(
-      id: row["id"], name: row["name"], createdAt: row["created_at"], sources: JSONText.decodeList(row["sources"]),
-      skippedKinds: JSONText.decode([String: Int].self, row["skipped_kinds"]) ?? [:],
-      clusterRoles: row["cluster_roles"], roles: row["roles"], clusterRoleBindings: row["cluster_role_bindings"],
-      roleBindings: row["role_bindings"], serviceAccounts: row["service_accounts"], namespaces: row["namespaces"],
-      warnings: row["warnings"], distancesComputed: row["distances_computed"] ?? false,
-      firstStepsStored: row["first_steps_stored"] ?? false, pathSteps: row["path_steps"] ?? 0)
+      id: row.int64(0), name: row.text(1), createdAt: row.text(2), sources: JSONText.decodeList(row.text(3)),
+      skippedKinds: JSONText.decode([String: Int].self, row.text(4)) ?? [:], clusterRoles: row.int(5),
+      roles: row.int(6), clusterRoleBindings: row.int(7), roleBindings: row.int(8), serviceAccounts: row.int(9),
+      namespaces: row.int(10), warnings: row.int(11), distancesComputed: row.bool(12), firstStepsStored: row.bool(13),
+      pathSteps: row.int(14))
   }
 }

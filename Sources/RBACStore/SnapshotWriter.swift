@@ -83,13 +83,9 @@ struct SnapshotWriter {
       ])
       let id = db.lastInsertedRowID
       for (i, subject) in subjects.enumerated() {
-        var effective: String? = nil
-        if subject.kind == .serviceAccount {
-          let ns = subject.namespace.isEmpty ? ref.namespace : subject.namespace
-          effective = ns.isEmpty ? nil : ns
-        }
         try insertSubject.execute(arguments: [
-          id, i, subject.kind.rawValue, subject.name, subject.namespace, effective,
+          id, i, subject.kind.rawValue, subject.name, subject.namespace,
+          subject.effectiveNamespace(inBindingNamespace: ref.namespace),
         ])
       }
     }

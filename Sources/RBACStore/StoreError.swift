@@ -20,6 +20,12 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
   case incompatible(path: String, reason: String)
   /// SQLite reported an error.
   case sqlite(String)
+  /// PostgreSQL reported an error, or the connection to it was lost.
+  case postgres(String)
+  /// `--db` looks like a PostgreSQL URL but is not one rolecall can use.
+  case badLocation(String, reason: String)
+  /// The PostgreSQL server could not be reached, or refused the connection.
+  case cannotConnect(location: String, reason: String)
   /// A named query or SQL file could not be found.
   case noQuery(name: String, available: [String])
   /// A query parameter was not given.
@@ -54,7 +60,13 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case .incompatible(let path, let reason):
       return "\(path): \(reason)"
     case .sqlite(let message):
-      return "database error: \(message)"
+      return "SQLite error: \(message)"
+    case .postgres(let message):
+      return "PostgreSQL error: \(message)"
+    case .badLocation(let location, let reason):
+      return "--db \(location): \(reason)"
+    case .cannotConnect(let location, let reason):
+      return "cannot connect to \(location): \(reason)"
     case .noQuery(let name, let available):
       return "no query named \"\(name)\"; available: \(available.joined(separator: ", "))"
     case .missingParameter(let name):

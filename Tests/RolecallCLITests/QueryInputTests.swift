@@ -90,7 +90,7 @@ private let badQuestions: [([String], String)] = [
   let two = dir.appendingPathComponent("two.sql")
   try "SELECT 1; DELETE FROM snapshot".write(to: two, atomically: true, encoding: .utf8)
   let hidden = try runRolecall(["query", two.path, "--write", "--db", db])
-  #expect(hidden.status == 2 && hidden.stderr == "rolecall: error: database error: the query holds more than one SQL statement; rolecall query runs one\n")
+  #expect(hidden.status == 2 && hidden.stderr == "rolecall: error: SQLite error: the query holds more than one SQL statement; rolecall query runs one\n")
   #expect(try runRolecall(["snapshots", "--db", db, "-o", "json"]).stdout.contains("\"cases\""))
 }
 
@@ -112,7 +112,7 @@ func aWriteOfTheWrongTypeIsRefused(sql: String, reason: String) throws {
   let ask = ["can-i", "get", "pods", "-n", "prod", "--as", "bob", "--as-group", "devs", "--db", db]
   let written = try runRolecall(["query", file.path, "--write", "--db", db])
   #expect(written.status == 2, "\(sql): \(written.stdout)")
-  #expect(written.stderr.hasPrefix("rolecall: error: database error: ") && written.stderr.contains(reason), "\(written.stderr)")
+  #expect(written.stderr.hasPrefix("rolecall: error: SQLite error: ") && written.stderr.contains(reason), "\(written.stderr)")
   #expect(written.stderr.filter { $0 == "\n" }.count == 1, "\(written.stderr)")
   #expect(try runRolecall(["snapshots", "--db", db, "-o", "json"]).stdout == before.stdout)
   #expect(try runRolecall(ask).stdout == "yes\n")

@@ -68,9 +68,14 @@ public struct QueryReport: Report {
 /// The shipped queries.
 public struct QueryListReport: Report {
   public var queries: [ShippedQuery]
+  /// The SQL dialect of the store they would run on (`SQLite`, `PostgreSQL`), when it could be opened.
+  public var dialect: String?
+  public var store: String?
 
-  public init(queries: [ShippedQuery]) {
+  public init(queries: [ShippedQuery], dialect: String? = nil, store: String? = nil) {
     self.queries = queries
+    self.dialect = dialect
+    self.store = store
   }
 
   public func encode(to encoder: any Encoder) throws { try queries.encode(to: encoder) }
@@ -78,6 +83,7 @@ public struct QueryListReport: Report {
   public func table(wide: Bool) -> String {
     var table = TextTable(["NAME", "DESCRIPTION"])
     for q in queries { table.add([q.name, q.summary]) }
-    return table.text
+    guard let dialect, let store else { return table.text }
+    return table.text + "\nQueries run as \(dialect) SQL on \(store).\n"
   }
 }

@@ -13,6 +13,9 @@ extension Rolecall {
         bound to the chosen snapshot's id; every other :name parameter comes from --param name=value and is \
         bound, never spliced. The schema is documented in docs/schema.md. `rolecall query --list` lists the shipped queries.
 
+        The SQL is the store's own: SQLite's for a database file, PostgreSQL's for a postgresql:// --db (shipped \
+        queries have a variant for each; `rolecall query --list` says which dialect the store speaks).
+
         Examples:
           rolecall query cluster-admins
           rolecall query my-report.sql --param namespace=prod -o json
@@ -44,7 +47,10 @@ extension Rolecall {
 
     func run() throws {
       if list || query == nil {
-        try output.print(QueryListReport(queries: QueryCatalog.entries))
+        // The dialect of the store the queries would run on, when there is one to ask.
+        let store = try? RolecallDatabase(path: database.path, mode: .readOnly)
+        try output.print(
+          QueryListReport(queries: QueryCatalog.entries, dialect: store?.dialect.rawValue, store: store?.path))
         return
       }
       var parameters: [String: String] = [:]
@@ -53,7 +59,7 @@ extension Rolecall {
         parameters[String(p[..<eq])] = String(p[p.index(after: eq)...])
       }
       let analyst = try database.analyst(mode: write ? .existing : .readOnly)
-      let sql = try QueryCatalog.sql(for: query!)
+      let sql = try QueryCatalog.sql(for: query!, dialect: analyst.database.dialect)
       let result = try analyst.database.run(sql: sql, parameters: parameters, snapshot: analyst.snapshot, allowWrites: write)
       try output.print(QueryReport(result: result))
     }
